@@ -1,0 +1,35 @@
+# The two commands: `make run` (set up everything, load the demo, start web + worker + beat)
+# and `make test` (set up everything, run the whole suite). Both work on a fresh Debian 12 machine.
+SHELL := /bin/bash
+PY := .venv/bin/python
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: setup run test lint lock messages bench clean
+
+setup:
+	@bash scripts/setup.sh
+
+run: setup
+	$(PY) manage.py load_demo
+	$(PY) manage.py collectstatic --noinput -v 0
+	@HOST=$(HOST) PORT=$(PORT) bash scripts/run.sh
+
+test: setup
+	@bash scripts/test.sh
+
+lint:
+	.venv/bin/ruff check .
+
+# Regenerate the hashed lock file after changing pyproject.toml.
+lock:
+	.venv/bin/pip install -q pip-tools
+	.venv/bin/pip-compile -q --extra dev --generate-hashes --strip-extras --allow-unsafe \
+		--no-emit-index-url --no-emit-find-links -o requirements.lock pyproject.toml
+
+# Extract user-facing strings into locale/*/LC_MESSAGES/django.po (translations are then edited by hand).
+messages:
+	$(PY) manage.py makemessages -l uz -l ru -l en --ignore=.venv --ignore=staticfiles --no-obsolete
+
+clean:
+	rm -rf .venv staticfiles .pytest_cache

@@ -1,0 +1,21 @@
+from django.urls import NoReverseMatch, reverse
+from django.utils.translation import gettext_lazy as _
+
+# (label, url name, roles that see it; None = every signed-in user). Later apps add their entries here.
+MENU = [
+    (_("Territories"), "mahallas:home", None),
+]
+
+
+def menu_for(user):
+    if user is None or not user.is_authenticated:
+        return []
+    items = []
+    for label, url_name, roles in MENU:
+        if roles is not None and user.role not in roles:
+            continue
+        try:
+            items.append({"label": label, "url": reverse(url_name)})
+        except NoReverseMatch:
+            continue
+    return items

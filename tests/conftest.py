@@ -1,0 +1,85 @@
+"""Fixed personas on a small fixed territory, shared by every test.
+
+Territory (squares, lon/lat):
+    region "north" (A) -> districts A1, A2 -> mahallas A1a, A1b (in A1), A2a (in A2)
+    region "south" (B) -> district B1 -> mahalla B1a
+Personas: national analyst, region officer (A), district official (A1), inspector and social worker
+assigned to A1a, operator (A1), administrator, and an outsider: a district official of B1.
+"""
+
+from dataclasses import dataclass
+
+import pytest
+
+from accounts.models import Role
+
+from .factories import AssignmentFactory, DistrictFactory, MahallaFactory, RegionFactory, UserFactory, square
+
+PASSWORD = "Xk7#persona-pass"
+
+
+@dataclass
+class Territory:
+    region_a: object
+    region_b: object
+    district_a1: object
+    district_a2: object
+    district_b1: object
+    mahalla_a1a: object
+    mahalla_a1b: object
+    mahalla_a2a: object
+    mahalla_b1a: object
+
+
+@pytest.fixture
+def territory(db) -> Territory:
+    region_a = RegionFactory(code="1700001", name_uz="Shimol viloyati", name_en="North Region",
+                             boundary=square(64.0, 41.0, 1.0))
+    region_b = RegionFactory(code="1700002", name_uz="Janub viloyati", name_en="South Region",
+                             boundary=square(67.0, 39.0, 1.0))
+    a1 = DistrictFactory(region=region_a, code="1700101", name_uz="Birinchi tumani", boundary=square(63.7, 41.0, 0.3))
+    a2 = DistrictFactory(region=region_a, code="1700102", name_uz="Ikkinchi tumani", boundary=square(64.3, 41.0, 0.3))
+    b1 = DistrictFactory(region=region_b, code="1700201", name_uz="Janubiy tumani", boundary=square(67.0, 39.0, 0.3))
+    return Territory(
+        region_a=region_a, region_b=region_b, district_a1=a1, district_a2=a2, district_b1=b1,
+        mahalla_a1a=MahallaFactory(district=a1, code="17010001", name_uz="Bog'ishamol MFY",
+                                   boundary=square(63.65, 41.0, 0.04)),
+        mahalla_a1b=MahallaFactory(district=a1, code="17010002", name_uz="Navro'z MFY",
+                                   boundary=square(63.75, 41.0, 0.04)),
+        mahalla_a2a=MahallaFactory(district=a2, code="17010003", name_uz="Tinchlik MFY",
+                                   boundary=square(64.3, 41.0, 0.04)),
+        mahalla_b1a=MahallaFactory(district=b1, code="17020001", name_uz="Yangiobod MFY",
+                                   boundary=square(67.0, 39.0, 0.04)),
+    )
+
+
+@dataclass
+class Personas:
+    national: object
+    region_officer: object
+    district_official: object
+    inspector: object
+    social_worker: object
+    operator: object
+    admin: object
+    outsider: object
+    nobody: object
+
+
+@pytest.fixture
+def personas(territory) -> Personas:
+    inspector = UserFactory(username="inspector", role=Role.INSPECTOR)
+    social = UserFactory(username="social", role=Role.SOCIAL_WORKER)
+    AssignmentFactory(user=inspector, mahalla=territory.mahalla_a1a)
+    AssignmentFactory(user=social, mahalla=territory.mahalla_a1a)
+    return Personas(
+        national=UserFactory(username="national", role=Role.NATIONAL),
+        region_officer=UserFactory(username="region", role=Role.REGIONAL, region=territory.region_a),
+        district_official=UserFactory(username="district", role=Role.DISTRICT, district=territory.district_a1),
+        inspector=inspector,
+        social_worker=social,
+        operator=UserFactory(username="operator", role=Role.OPERATOR, district=territory.district_a1),
+        admin=UserFactory(username="admin", role=Role.ADMIN, is_staff=True, is_superuser=True),
+        outsider=UserFactory(username="outsider", role=Role.DISTRICT, district=territory.district_b1),
+        nobody=UserFactory(username="nobody", role=""),
+    )
