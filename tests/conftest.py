@@ -18,6 +18,12 @@ from .factories import AssignmentFactory, DistrictFactory, MahallaFactory, Regio
 PASSWORD = "Xk7#persona-pass"
 
 
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(settings):
+    # PBKDF2's deliberate slowness would cost ~0.5 s per persona; production keeps the default hashers.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 @dataclass
 class Territory:
     region_a: object
