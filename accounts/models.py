@@ -30,6 +30,8 @@ ROLE_SCOPE_FIELD = {
     Role.OPERATOR: "district",
 }
 FIELD_ROLES = (Role.INSPECTOR, Role.SOCIAL_WORKER)
+# Roles that see a whole region or the nation, or manage accounts, sign in with a second factor.
+TWO_FACTOR_ROLES = (Role.NATIONAL, Role.REGIONAL, Role.ADMIN)
 
 
 class ScopedUserManager(UserManager.from_queryset(UserQuerySet)):
@@ -43,6 +45,8 @@ class User(AbstractUser):
     district = models.ForeignKey(District, on_delete=models.PROTECT, null=True, blank=True,
                                  related_name="staff", verbose_name=_("district"))
     phone = models.CharField(_("phone"), max_length=32, blank=True)
+    locked_at = models.DateTimeField(_("locked at"), null=True, blank=True,
+                                     help_text=_("Set after too many failed sign-ins; an administrator unlocks."))
 
     objects = ScopedUserManager()
 
@@ -75,6 +79,21 @@ class User(AbstractUser):
     @property
     def role_label(self) -> str:
         return self.get_role_display() if self.role else ""
+
+    @property
+    def requires_two_factor(self) -> bool:
+        return self.role in TWO_FACTOR_ROLES
+
+
+class LoginFailure(models.Model):
+    """One failed sign-in, kept per typed username so that unknown usernames lock out exactly like real ones."""
+
+    username = models.CharField(max_length=150, db_index=True)
+    ip = models.GenericIPAddressField(null=True, blank=True)
+    at = models.DateTimeField(default=timezone.now, db_index=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["username", "at"])]
 
 
 class DateRange(Func):

@@ -1,0 +1,128 @@
+"""Request-level protections that every page and API gets for free (see docs/SECURITY.md).
+
+Order in settings.MIDDLEWARE matters: RequestLimitsMiddleware runs before anything reads the body;
+SessionTimeoutMiddleware runs right after AuthenticationMiddleware.
+"""
+
+import time
+
+from django.conf import settings
+from django.contrib.auth import logout
+from django.http import HttpResponse, JsonResponse
+from django.shortcuts import redirect
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+BODY_METHODS = {"POST", "PUT", "PATCH"}
+
+
+def _is_api(request) -> bool:
+    return request.path.startswith("/api/")
+
+
+def _error(request, status: int, message: str, **extra) -> HttpResponse:
+    if _is_api(request):
+        response = JsonResponse({"detail": message, **extra}, status=status)
+    else:
+        response = HttpResponse(message, status=status, content_type="text/plain; charset=utf-8")
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+class RequestLimitsMiddleware:
+    """413 for bodies over the limit, 415 for body types no view of ours accepts.
+
+    Django alone answers an oversized form with a generic 400 (RequestDataTooBig) and only after
+    starting to read it; checking Content-Length first refuses it before a byte is buffered.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if request.method in BODY_METHODS:
+            try:
+                length = int(request.META.get("CONTENT_LENGTH") or 0)
+            except ValueError:
+                return _error(request, 400, _("Invalid Content-Length header."))
+            if length > settings.REQUEST_MAX_BODY_BYTES:
+                return _error(request, 413, _("Request body too large: the limit is %(limit)d bytes.")
+                              % {"limit": settings.REQUEST_MAX_BODY_BYTES},
+                              limit_bytes=settings.REQUEST_MAX_BODY_BYTES)
+            content_type = (request.META.get("CONTENT_TYPE") or "").split(";")[0].strip().lower()
+            if length and content_type not in settings.REQUEST_ALLOWED_CONTENT_TYPES:
+                return _error(request, 415, _("Unsupported content type: %(type)s.")
+                              % {"type": content_type or "-"})
+        return self.get_response(request)
+
+
+class SessionTimeoutMiddleware:
+    """Idle sessions end after SESSION_IDLE_SECONDS, every session after SESSION_ABSOLUTE_SECONDS.
+
+    Both clocks live in the server-side session, so a stolen cookie cannot extend them.
+    """
+
+    STARTED = "_auth_started_at"
+    SEEN = "_auth_last_seen"
+    # Writing the session on every request would cost a DB write each time; a minute's slack is harmless.
+    TOUCH_EVERY = 60
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated:
+            now = time.time()
+            started = request.session.get(self.STARTED)
+            seen = request.session.get(self.SEEN, started)
+            if started is None:
+                request.session[self.STARTED] = request.session[self.SEEN] = now
+            elif (now - started > settings.SESSION_ABSOLUTE_SECONDS
+                  or now - (seen or started) > settings.SESSION_IDLE_SECONDS):
+                logout(request)
+                if _is_api(request):
+                    return _error(request, 401, _("Your session has expired. Please sign in again."))
+                return redirect(f"{settings.LOGIN_URL_PATH}?expired=1&next={request.path}")
+            elif now - (seen or 0) > self.TOUCH_EVERY:
+                request.session[self.SEEN] = now
+        return self.get_response(request)
+
+
+class SecurityHeadersMiddleware:
+    """Content-Security-Policy on every response; no-store wherever personal data may be shown."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+        self.csp = "; ".join(f"{k} {v}" for k, v in settings.CONTENT_SECURITY_POLICY.items())
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        response.setdefault("Content-Security-Policy", self.csp)
+        response.setdefault("Permissions-Policy", settings.PERMISSIONS_POLICY)
+        response.setdefault("Cross-Origin-Opener-Policy", "same-origin")
+        if not request.path.startswith(settings.STATIC_URL):
+            # Pages and API answers may hold personal data: never keep them in a browser or proxy cache.
+            response["Cache-Control"] = "no-store"
+            response.setdefault("Pragma", "no-cache")
+        return response
+
+
+class TwoFactorRequiredMiddleware:
+    """Users of two-factor roles reach nothing but the 2FA pages until this session is verified."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        user = getattr(request, "user", None)
+        if (user is not None and user.is_authenticated and getattr(user, "requires_two_factor", False)
+                and not user.is_verified()
+                and not request.path.startswith(settings.TWO_FACTOR_EXEMPT_PREFIXES)):
+            if _is_api(request):
+                return _error(request, 403, _("Two-factor verification is required for this account."))
+            from .two_factor import has_confirmed_device
+
+            target = "accounts:two_factor_verify" if has_confirmed_device(user) else "accounts:two_factor_setup"
+            return redirect(f"{reverse(target)}?next={request.get_full_path()}")
+        return self.get_response(request)
