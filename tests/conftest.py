@@ -40,6 +40,26 @@ def _force_login_includes_second_factor(monkeypatch):
     monkeypatch.setattr(Client, "force_login", force_login)
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _audit_truncate_allowed_between_tests():
+    """Transactional tests end with a TRUNCATE of every table; the audit trigger refuses it unless the
+    session opts in (see audit/migrations). Only the test connections opt in."""
+    from django.db.backends.signals import connection_created
+
+    def allow(sender, connection, **kwargs):
+        with connection.cursor() as cursor:
+            cursor.execute("SET audit.allow_truncate = 'on'")
+
+    connection_created.connect(allow, weak=False, dispatch_uid="tests.audit_allow_truncate")
+
+
+@pytest.fixture(autouse=True)
+def _plain_static_storage(settings):
+    # The manifest storage needs collectstatic first; tests render templates without it.
+    settings.STORAGES = {**settings.STORAGES,
+                         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}}
+
+
 @pytest.fixture(autouse=True)
 def _fast_password_hashing(settings):
     # PBKDF2's deliberate slowness would cost ~0.5 s per persona; production keeps the default hashers.

@@ -1,0 +1,106 @@
+"""The audit trail: one append-only row per thing someone did or tried to do.
+
+Append-only is enforced by PostgreSQL, not by Python (migration 0002): a statement trigger refuses every
+UPDATE, DELETE and TRUNCATE of the table, and an insert trigger stamps `occurred_at` with the database
+clock, so the application can neither rewrite history nor backdate it.
+
+Retention: rows are kept at least one year and the application never deletes them. Archiving older rows
+is a deliberate DBA operation (copy out, `ALTER TABLE audit_auditevent DISABLE TRIGGER
+audit_event_append_only`, delete, re-enable), never a job of the application. For protection against a
+compromised application as well, run the application under a database role that does not own this table
+and holds only INSERT and SELECT on it.
+"""
+
+from datetime import UTC
+
+from django.conf import settings
+from django.contrib.postgres.indexes import BrinIndex
+from django.core.serializers.json import DjangoJSONEncoder
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from .querysets import AuditEventQuerySet
+
+
+class ClockTimestamp(models.Func):
+    """PostgreSQL's clock_timestamp(): the moment of the insert, not the start of its transaction."""
+
+    template = "clock_timestamp()"
+    output_field = models.DateTimeField()
+
+
+class AuditEvent(models.Model):
+    class Action(models.TextChoices):
+        LOGIN_OK = "login_ok", _("signed in")
+        LOGIN_FAILED = "login_failed", _("sign-in failed")
+        LOGOUT = "logout", _("signed out")
+        VIEW = "view", _("viewed")
+        CREATE = "create", _("created")
+        CHANGE = "change", _("changed")
+        DELETE = "delete", _("deleted")
+        EXPORT = "export", _("exported")
+        PERMISSION_DENIED = "permission_denied", _("permission denied")
+        PASSWORD_CHANGE = "password_change", _("password changed")
+        ROLE_CHANGE = "role_change", _("role changed")
+        ASSIGNMENT_CHANGE = "assignment_change", _("assignment changed")
+        ACCOUNT_LOCKED = "account_locked", _("account locked")
+        ACCOUNT_UNLOCKED = "account_unlocked", _("account unlocked")
+        TWO_FACTOR_OK = "two_factor_ok", _("second factor accepted")
+        TWO_FACTOR_FAILED = "two_factor_failed", _("second factor refused")
+        TWO_FACTOR_SETUP = "two_factor_setup", _("second factor set up")
+        RECOVERY_CODE_USED = "recovery_code_used", _("recovery code used")
+
+    class Outcome(models.TextChoices):
+        SUCCESS = "success", _("success")
+        DENIED = "denied", _("denied")
+        FAILED = "failed", _("failed")
+
+    occurred_at = models.DateTimeField(_("occurred at"), db_default=ClockTimestamp(), editable=False)
+    # PROTECT (and the database foreign key behind it): a user with history cannot be deleted, only
+    # deactivated, so "who" always resolves. The copied username and role still say who it was and in
+    # which capacity, even after the user is renamed or changes role.
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+                              related_name="+", verbose_name=_("user"))
+    actor_username = models.CharField(_("username"), max_length=150, blank=True)
+    actor_role = models.CharField(_("role"), max_length=32, blank=True)
+    ip = models.GenericIPAddressField(_("IP address"), null=True, blank=True)
+    user_agent = models.CharField(_("user agent"), max_length=255, blank=True)
+    action = models.CharField(_("action"), max_length=32, choices=Action.choices)
+    outcome = models.CharField(_("outcome"), max_length=16, choices=Outcome.choices, default=Outcome.SUCCESS)
+    object_type = models.CharField(_("object type"), max_length=100, blank=True)
+    object_id = models.CharField(_("object id"), max_length=64, blank=True)
+    object_repr = models.CharField(_("object"), max_length=200, blank=True)
+    # Plain ids, not foreign keys: the record states where the object was when it happened and must
+    # neither block a territory re-import or merge nor change when the tree does.
+    region_id = models.BigIntegerField(_("region id"), null=True, blank=True)
+    district_id = models.BigIntegerField(_("district id"), null=True, blank=True)
+    mahalla_id = models.BigIntegerField(_("mahalla id"), null=True, blank=True)
+    details = models.JSONField(_("details"), default=dict, blank=True, encoder=DjangoJSONEncoder)
+
+    objects = AuditEventQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("audit event")
+        verbose_name_plural = _("audit events")
+        # The id follows insertion order, like occurred_at, and its primary-key index serves "newest first"
+        # on a table of millions of rows; BRIN on occurred_at serves time ranges at a tiny size.
+        ordering = ["-id"]
+        indexes = [
+            BrinIndex(fields=["occurred_at"], name="audit_occurred_brin"),
+            models.Index(fields=["actor_username", "id"], name="audit_actor_idx"),
+            models.Index(fields=["object_type", "object_id", "id"], name="audit_object_idx"),
+            models.Index(fields=["action", "id"], name="audit_action_idx"),
+            models.Index(fields=["region_id", "id"], name="audit_region_idx"),
+            models.Index(fields=["district_id", "id"], name="audit_district_idx"),
+            models.Index(fields=["mahalla_id", "id"], name="audit_mahalla_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.occurred_at_utc} {self.actor_username or '-'} {self.action} {self.object_type}"
+
+    @property
+    def occurred_at_utc(self) -> str:
+        """ISO 8601 in UTC to the millisecond, as shown on the page and in exports."""
+        if self.occurred_at is None:
+            return ""
+        return self.occurred_at.astimezone(UTC).isoformat(timespec="milliseconds")
