@@ -1,0 +1,23 @@
+from django.urls import path
+
+from . import api
+
+app_name = "incidents"
+
+urlpatterns = [
+    path("incident-categories/", api.IncidentCategoryListApi.as_view(), name="category-list"),
+    path("incidents/", api.IncidentListCreateApi.as_view(), name="incident-list"),
+    path("incidents/export/<str:fmt>/", api.IncidentExportApi.as_view(), name="incident-export"),
+    path("incidents/<int:pk>/", api.IncidentDetailApi.as_view(), name="incident-detail"),
+    path("incidents/<int:pk>/transition/", api.IncidentTransitionApi.as_view(), name="incident-transition"),
+    path("visits/", api.FieldVisitListCreateApi.as_view(), name="visit-list"),
+    path("visits/export/<str:fmt>/", api.FieldVisitExportApi.as_view(), name="visit-export"),
+    path("visits/<int:pk>/", api.FieldVisitDetailApi.as_view(), name="visit-detail"),
+    path("support-cases/", api.SupportCaseListCreateApi.as_view(), name="case-list"),
+    path("support-cases/export/<str:fmt>/", api.SupportCaseExportApi.as_view(), name="case-export"),
+    path("support-cases/<int:pk>/", api.SupportCaseDetailApi.as_view(), name="case-detail"),
+    path("support-cases/<int:pk>/review/", api.SupportCaseReviewApi.as_view(), name="case-review"),
+    path("assignments/", api.AssignmentListCreateApi.as_view(), name="assignment-list"),
+    path("assignments/<int:pk>/end/", api.AssignmentEndApi.as_view(), name="assignment-end"),
+    path("coverage/", api.CoverageApi.as_view(), name="coverage"),
+]

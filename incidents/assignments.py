@@ -1,0 +1,89 @@
+"""Assigning inspectors and social workers to mahallas.
+
+Its natural home is `accounts`; it lives here until that app is free to change. The rule: district officials
+assign within their district, regional staff within their region; one primary per role per mahalla at a
+time (the exclusion constraint on Assignment is the last word); history is never overwritten, an assignment
+is ended, not deleted.
+"""
+
+from __future__ import annotations
+
+import datetime
+
+from django.db import IntegrityError, transaction
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from accounts.models import FIELD_ROLES, Assignment
+from audit.models import AuditEvent
+from audit.services import audit_record
+from mahallas.models import Mahalla
+
+from . import permissions
+from .errors import FieldWorkError
+
+_OVERLAP_MESSAGE = _("This mahalla already has a primary %(role)s for these dates; "
+                     "end that assignment first.")
+
+
+def _overlapping_primary(*, mahalla_id: int, role: str, starts_on, ends_on, exclude_pk=None):
+    qs = Assignment.objects.filter(mahalla_id=mahalla_id, role=role, is_primary=True).filter(
+        Q(ends_on__isnull=True) | Q(ends_on__gte=starts_on))
+    if ends_on is not None:
+        qs = qs.filter(starts_on__lte=ends_on)
+    return qs.exclude(pk=exclude_pk) if exclude_pk else qs
+
+
+@transaction.atomic
+def assignment_create(*, by, user, mahalla: Mahalla, role: str, starts_on: datetime.date,
+                      ends_on: datetime.date | None = None, is_primary: bool = True) -> Assignment:
+    if not permissions.can_manage_assignments_in(by, mahalla):
+        raise FieldWorkError("mahalla", _("You may assign staff only to mahallas of your territory."))
+    if role not in [r.value for r in FIELD_ROLES]:
+        raise FieldWorkError("role", _("Only inspectors and social workers are assigned to mahallas."))
+    if user.role != role or not user.is_active:
+        raise FieldWorkError("user", _("This person is not an active %(role)s.") % {"role": role_label(role)})
+    if starts_on is None:
+        raise FieldWorkError("starts_on", _("Set the first day of the assignment."))
+    if ends_on is not None and ends_on < starts_on:
+        raise FieldWorkError("ends_on", _("An assignment cannot end before it starts."))
+    message = _OVERLAP_MESSAGE % {"role": role_label(role)}
+    if is_primary and _overlapping_primary(mahalla_id=mahalla.pk, role=role, starts_on=starts_on,
+                                           ends_on=ends_on).exists():
+        raise FieldWorkError("mahalla", message)
+    try:
+        with transaction.atomic():
+            assignment = Assignment.objects.create(user=user, mahalla=mahalla, role=role, starts_on=starts_on,
+                                                   ends_on=ends_on, is_primary=is_primary, created_by=by)
+    except IntegrityError as exc:
+        # A concurrent assignment won the race; the exclusion constraint refused ours.
+        raise FieldWorkError("mahalla", message) from exc
+    audit_record(action=AuditEvent.Action.ASSIGNMENT_CHANGE, actor=by, obj=assignment,
+                 details={"op": "create", "user": user.pk, "role": role, "starts_on": starts_on,
+                          "ends_on": ends_on, "primary": is_primary})
+    return assignment
+
+
+@transaction.atomic
+def assignment_end(*, by, assignment: Assignment, ends_on: datetime.date | None = None) -> Assignment:
+    """End an assignment on `ends_on` (default today): the last day it still counts."""
+    assignment = Assignment.objects.select_for_update().get(pk=assignment.pk)
+    if not permissions.can_manage_assignments_in(by, assignment.mahalla_id):
+        raise FieldWorkError("mahalla", _("You may end assignments only in mahallas of your territory."))
+    ends_on = ends_on or timezone.localdate()
+    if ends_on < assignment.starts_on:
+        raise FieldWorkError("ends_on", _("An assignment cannot end before it starts."))
+    if assignment.ends_on is not None and assignment.ends_on < ends_on:
+        raise FieldWorkError("ends_on", _("This assignment already ended on %(date)s.") % {
+            "date": assignment.ends_on.isoformat()})
+    previous = assignment.ends_on
+    assignment.ends_on = ends_on
+    assignment.save(update_fields=["ends_on"])
+    audit_record(action=AuditEvent.Action.ASSIGNMENT_CHANGE, actor=by, obj=assignment,
+                 details={"op": "end", "user": assignment.user_id, "ends_on": ends_on, "previous": previous})
+    return assignment
+
+
+def role_label(role: str) -> str:
+    return str(dict((r.value, r.label) for r in FIELD_ROLES).get(role, role))

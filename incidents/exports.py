@@ -1,0 +1,132 @@
+"""CSV (streamed) and XLSX (openpyxl write-only) files of list querysets.
+
+A cell that starts with = + - @ is prefixed with a quote: a spreadsheet would otherwise run it as a formula
+(CSV injection), and descriptions and addresses are typed by the public's reports.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Callable, Iterable
+
+from django.http import HttpResponse, StreamingHttpResponse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from openpyxl import Workbook
+
+from .models import FieldVisit, Incident, SupportCase
+
+XLSX_MAX_ROWS = 100_000
+CSV_CHUNK = 2000
+
+
+def _when(value) -> str:
+    if value is None:
+        return ""
+    if hasattr(value, "tzinfo"):
+        return timezone.localtime(value).isoformat()
+    return value.isoformat()
+
+
+def _safe(value):
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "1" if value else "0"
+    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
+        return "'" + value
+    return value
+
+
+Column = tuple[str, Callable]
+
+INCIDENT_COLUMNS: list[Column] = [
+    (_("id"), lambda o: o.pk),
+    (_("mahalla code"), lambda o: o.mahalla.code),
+    (_("mahalla"), lambda o: o.mahalla.name),
+    (_("occurred at"), lambda o: _when(o.occurred_at)),
+    (_("reported at"), lambda o: _when(o.reported_at)),
+    (_("category"), lambda o: o.category.code),
+    (_("legal kind"), lambda o: o.legal_kind),
+    (_("source"), lambda o: o.source),
+    (_("status"), lambda o: o.status),
+    (_("minor involved"), lambda o: o.minor_involved),
+    (_("youth involved"), lambda o: o.youth_involved),
+    (_("woman victim"), lambda o: o.woman_victim),
+    (_("financial loss (UZS)"), lambda o: "" if o.financial_loss is None else str(o.financial_loss)),
+    (_("description"), lambda o: o.description),
+    (_("created by"), lambda o: o.created_by.get_username()),
+]
+
+VISIT_COLUMNS: list[Column] = [
+    (_("id"), lambda o: o.pk),
+    (_("mahalla code"), lambda o: o.mahalla.code),
+    (_("mahalla"), lambda o: o.mahalla.name),
+    (_("by"), lambda o: o.by.get_username()),
+    (_("kind"), lambda o: o.kind),
+    (_("visited at"), lambda o: _when(o.visited_at)),
+    (_("address or household"), lambda o: o.address_or_household),
+    (_("people reached"), lambda o: o.people_reached),
+    (_("topics"), lambda o: " ".join(o.topics)),
+    (_("outcome"), lambda o: o.outcome),
+    (_("follow up on"), lambda o: _when(o.follow_up_on)),
+]
+
+CASE_COLUMNS: list[Column] = [
+    (_("id"), lambda o: o.pk),
+    (_("mahalla code"), lambda o: o.mahalla.code),
+    (_("mahalla"), lambda o: o.mahalla.name),
+    (_("category"), lambda o: o.category),
+    (_("status"), lambda o: o.status),
+    (_("person or household"), lambda o: o.subject_name),
+    (_("age"), lambda o: o.subject_age),
+    (_("address"), lambda o: o.subject_address),
+    (_("needs"), lambda o: o.needs),
+    (_("actions"), lambda o: " ".join(o.actions)),
+    (_("social worker"), lambda o: o.social_worker.get_username()),
+    (_("next review on"), lambda o: _when(o.next_review_on)),
+    (_("review overdue"), lambda o: getattr(o, "is_overdue", False)),
+]
+
+COLUMNS = {Incident: INCIDENT_COLUMNS, FieldVisit: VISIT_COLUMNS, SupportCase: CASE_COLUMNS}
+
+
+def _rows(queryset, columns: list[Column]) -> Iterable[list]:
+    yield [str(title) for title, _get in columns]
+    for obj in queryset.iterator(chunk_size=CSV_CHUNK):
+        yield [_safe(get(obj)) for _title, get in columns]
+
+
+class _Echo:
+    def write(self, value):
+        return value
+
+
+def csv_response(queryset, filename: str) -> StreamingHttpResponse:
+    writer = csv.writer(_Echo())
+    columns = COLUMNS[queryset.model]
+
+    def stream():
+        yield "\ufeff"  # a BOM, so spreadsheet programs read Uzbek and Russian text as UTF-8
+        for row in _rows(queryset, columns):
+            yield writer.writerow(row)
+
+    response = StreamingHttpResponse(stream(), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{filename}.csv"'
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+def xlsx_response(queryset, filename: str) -> HttpResponse:
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet(title=filename[:31])
+    for row in _rows(queryset, COLUMNS[queryset.model]):
+        sheet.append(row)
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    response = HttpResponse(buffer.getvalue(),
+                            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    response["Content-Disposition"] = f'attachment; filename="{filename}.xlsx"'
+    response["Cache-Control"] = "no-store"
+    return response

@@ -1,0 +1,97 @@
+"""Reads of field-work rows. Every one starts from `visible_to(user)`, which hands the queryset to the
+territory scope (mahallas.scope) and so denies by default."""
+
+import re
+
+from django.contrib.gis.db import models
+from django.db.models import BooleanField, Case, Q, Value, When
+from django.utils import timezone
+
+from accounts.models import Role
+from mahallas.scope import ScopeLevel, scope_of
+
+# Who supervises field work in their territory (and so reads every support case in it).
+SUPERVISOR_ROLES = (Role.NATIONAL, Role.REGIONAL, Role.DISTRICT)
+
+
+class IncidentCategoryQuerySet(models.QuerySet):
+    def active(self):
+        return self.filter(active=True)
+
+
+class IncidentQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        return scope_of(user).apply(self, mahalla_path="mahalla")
+
+    def for_list(self):
+        # The boundary of a mahalla can be megabytes of vertices: never load it for a list row.
+        return self.select_related("mahalla", "category", "created_by").defer(
+            "mahalla__boundary", "created_by__password")
+
+    def search(self, text: str):
+        text = (text or "").strip()
+        if not text:
+            return self
+        # A case-insensitive regex of the escaped text is "contains", and unlike icontains (UPPER(...) LIKE)
+        # it can use the trigram index on the bare column.
+        query = Q(description__iregex=re.escape(text))
+        if text.isdigit():
+            query |= Q(pk=int(text))
+        return self.filter(query)
+
+
+class FieldVisitQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        return scope_of(user).apply(self, mahalla_path="mahalla")
+
+    def for_list(self):
+        return self.select_related("mahalla", "by").defer("mahalla__boundary", "by__password")
+
+    def search(self, text: str):
+        text = (text or "").strip()
+        if not text:
+            return self
+        return self.filter(Q(address_or_household__icontains=text) | Q(notes__icontains=text)
+                           | Q(outcome__icontains=text))
+
+
+class SupportCaseQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """Narrower than the territory: personal data of people at risk.
+
+        Supervisors (district official, regional staff, national) see the cases of their territory; a social
+        worker only the cases assigned to them, in mahallas they work in now; an inspector the cases of the
+        mahallas they are assigned to now; nobody else (operators and administrators included) sees any.
+        """
+        scope = scope_of(user)
+        if scope.level == ScopeLevel.NONE:
+            return self.none()
+        role = getattr(user, "role", "")
+        scoped = scope.apply(self, mahalla_path="mahalla")
+        if role in SUPERVISOR_ROLES:
+            return scoped
+        if role == Role.SOCIAL_WORKER:
+            return scoped.filter(social_worker=user)
+        if role == Role.INSPECTOR:
+            return scoped
+        return self.none()
+
+    def with_overdue(self, today=None):
+        today = today or timezone.localdate()
+        return self.annotate(is_overdue=Case(
+            When(Q(next_review_on__lt=today) & ~Q(status="closed"), then=Value(True)),
+            default=Value(False), output_field=BooleanField()))
+
+    def overdue(self, today=None):
+        today = today or timezone.localdate()
+        return self.filter(next_review_on__lt=today).exclude(status="closed")
+
+    def for_list(self):
+        return self.select_related("mahalla", "social_worker").defer(
+            "mahalla__boundary", "social_worker__password").with_overdue()
+
+    def search(self, text: str):
+        text = (text or "").strip()
+        if not text:
+            return self
+        return self.filter(Q(subject_name__icontains=text) | Q(subject_address__icontains=text))

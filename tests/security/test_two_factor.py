@@ -1,0 +1,84 @@
+import pytest
+from django.urls import reverse
+from django_otp.oath import totp
+from django_otp.plugins.otp_static.models import StaticToken
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from tests.conftest import PASSWORD
+
+
+def _code(device):
+    return f"{totp(device.bin_key, step=device.step, t0=device.t0, digits=device.digits):06d}"
+
+
+def _password_step(client, user):
+    response = client.post("/accounts/login/", {"username": user.username, "password": PASSWORD})
+    assert response.status_code == 302
+    return response
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("persona", ["national", "region_officer", "admin"])
+def test_two_factor_roles_must_enrol_before_anything_else(client, personas, persona):
+    user = getattr(personas, persona)
+    _password_step(client, user)
+    response = client.get("/")
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("accounts:two_factor_setup"))
+    assert client.get("/api/v1/me/").status_code == 403
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("persona", ["district_official", "inspector", "social_worker", "operator"])
+def test_field_and_district_roles_need_no_second_factor(client, personas, persona):
+    _password_step(client, getattr(personas, persona))
+    assert client.get("/api/v1/me/").status_code == 200
+
+
+@pytest.mark.django_db
+def test_enrolment_then_verification_with_totp_and_recovery_codes(client, personas):
+    user = personas.national
+    _password_step(client, user)
+    page = client.get(reverse("accounts:two_factor_setup"))
+    assert page.status_code == 200
+    device = TOTPDevice.objects.get(user=user, confirmed=False)
+    # a wrong code is refused and names the field
+    wrong = client.post(reverse("accounts:two_factor_setup"), {"token": "000000"})
+    assert wrong.status_code == 200 and "token" in wrong.context["form"].errors
+    # the right code confirms the device and shows recovery codes once
+    done = client.post(reverse("accounts:two_factor_setup"), {"token": _code(device)})
+    assert done.status_code == 200
+    codes = done.context["recovery_codes"]
+    assert len(codes) == 10
+    assert client.get("/api/v1/me/").status_code == 200
+
+    # next sign-in asks for the code, not for enrolment
+    client.post("/accounts/logout/")
+    _password_step(client, user)
+    response = client.get("/")
+    assert response["Location"].startswith(reverse("accounts:two_factor_verify"))
+    assert client.post(reverse("accounts:two_factor_verify"), {"token": "123456"}).status_code == 200
+    assert client.get("/api/v1/me/").status_code == 403
+    ok = client.post(reverse("accounts:two_factor_verify"), {"token": codes[0]})
+    assert ok.status_code == 302
+    assert client.get("/api/v1/me/").status_code == 200
+    # a recovery code works once
+    assert not StaticToken.objects.filter(token=codes[0]).exists()
+
+
+@pytest.mark.django_db
+def test_api_token_for_two_factor_role_requires_a_code(client, personas):
+    user = personas.national
+    device = TOTPDevice.objects.create(user=user, name="app", confirmed=True)
+    url = "/api/v1/auth/token/"
+    missing = client.post(url, {"username": user.username, "password": PASSWORD}, content_type="application/json")
+    assert missing.status_code == 400
+    assert "otp" in missing.json()["errors"]
+    ok = client.post(url, {"username": user.username, "password": PASSWORD, "otp": _code(device)},
+                     content_type="application/json")
+    assert ok.status_code == 200 and ok.json()["token"]
+
+
+@pytest.mark.django_db
+def test_demo_bypass_does_not_exist_in_production_settings(settings):
+    assert not getattr(settings, "TWO_FACTOR_BYPASS", False)
