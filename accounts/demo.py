@@ -5,8 +5,8 @@ they should be are not written again, so a second run reports nothing created, u
 Every demo account is named `demo_*` and signs in with `settings.DEMO_PASSWORD`.
 """
 
-from __future__ import annotations
-
+import base64
+import hashlib
 import random
 from dataclasses import dataclass, field
 from datetime import date
@@ -15,6 +15,8 @@ from django.conf import settings
 from django.contrib.auth.hashers import check_password, make_password
 from django.db import connection, transaction
 from django.db.models import ProtectedError
+from django_otp.oath import totp
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from mahallas.demo import (
     DEFAULT_MAHALLAS,
@@ -110,7 +112,27 @@ def demo_load(*, mahallas: int = DEFAULT_MAHALLAS, seed: int = DEFAULT_SEED) -> 
     result.uncovered = _demo_assignments_sync(plan=plan, users=users, mahallas=district_mahallas,
                                               counts=result.counts)
     demo_mahallas_prune(territory=territory, counts=result.counts)
+    _demo_authenticators_sync(users=users.values(), seed=seed)
     return result
+
+
+def demo_totp_key(username: str, seed: int = DEFAULT_SEED) -> str:
+    """A fixed authenticator key per demo user (hex, 20 bytes), so `demo_logins` can print it."""
+    return hashlib.sha1(f"mahalla-safety-demo-totp:{seed}:{username}".encode(), usedforsecurity=False).hexdigest()
+
+
+def _demo_authenticators_sync(*, users, seed: int) -> None:
+    """Demo users of two-factor roles get a confirmed authenticator whose key is printed, not a bypass:
+    the second factor is asked for exactly as in production."""
+    for user in users:
+        if not user.requires_two_factor:
+            continue
+        key = demo_totp_key(user.username, seed)
+        device = TOTPDevice.objects.filter(user=user, name="demo").first()
+        if device is None:
+            TOTPDevice.objects.create(user=user, name="demo", key=key, confirmed=True)
+        elif device.key != key or not device.confirmed:
+            TOTPDevice.objects.filter(pk=device.pk).update(key=key, confirmed=True)
 
 
 def _field_plan(mahallas: list[Mahalla]) -> dict[str, list[Mahalla]]:
@@ -258,8 +280,17 @@ def demo_logins() -> list[dict]:
                 else "no mahalla assigned"
         rows.append({"username": user.username, "role": user.role_label, "scope": scope,
                      "password": settings.DEMO_PASSWORD, "main": user.username in main_order,
-                     "two_factor": user.requires_two_factor})
+                     "two_factor": user.requires_two_factor, "totp": _demo_totp(user)})
     return rows
+
+
+def _demo_totp(user) -> dict | None:
+    device = TOTPDevice.objects.filter(user=user, name="demo", confirmed=True).first() \
+        if user.requires_two_factor else None
+    if device is None:
+        return None
+    code = totp(device.bin_key, step=device.step, t0=device.t0, digits=device.digits)
+    return {"secret": base64.b32encode(device.bin_key).decode().rstrip("="), "code": f"{code:0{device.digits}d}"}
 
 
 def _natural(username: str) -> tuple:

@@ -95,6 +95,9 @@ class LoginFailure(models.Model):
     class Meta:
         indexes = [models.Index(fields=["username", "at"])]
 
+    def __str__(self) -> str:
+        return f"{self.username} @ {self.at:%Y-%m-%d %H:%M}"
+
 
 class DateRange(Func):
     function = "DATERANGE"

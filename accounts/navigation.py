@@ -3,6 +3,7 @@ from django.utils.translation import gettext_lazy as _
 
 # (label, url name, roles that see it; None = every signed-in user). Later apps add their entries here.
 MENU = [
+    (_("My mahallas"), "mahallas:mine", ("inspector", "social_worker")),
     (_("Territories"), "mahallas:home", None),
 ]
 

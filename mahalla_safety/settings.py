@@ -40,7 +40,9 @@ INSTALLED_APPS = [
     "django_otp.plugins.otp_static",
     # Project apps, lowest layer first (see README: layers).
     "mahallas",
+    "audit",
     "accounts",
+    "incidents",
 ]
 
 MIDDLEWARE = [
@@ -59,6 +61,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    "audit.middleware.AuditDeniedMiddleware",
 ]
 
 ROOT_URLCONF = "mahalla_safety.urls"
@@ -143,6 +146,15 @@ REST_FRAMEWORK = {
     "PAGE_SIZE": 50,
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_THROTTLE_CLASSES": [
+        "accounts.throttling.PerTokenOrUserRateThrottle",
+        "accounts.throttling.AnonymousRateThrottle",
+    ],
+    "DEFAULT_THROTTLE_RATES": {
+        "user": env.str("API_RATE_USER", default="600/min"),
+        "anon": env.str("API_RATE_ANON", default="60/min"),
+    },
+    "EXCEPTION_HANDLER": "accounts.api_errors.exception_handler",
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Mahalla Safety API",
@@ -154,6 +166,12 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    "ENUM_NAME_OVERRIDES": {
+        "DistrictKindEnum": "mahallas.models.District.Kind",
+        "IncidentStatusEnum": "incidents.models.IncidentStatus",
+        "VisitKindEnum": "incidents.models.VisitKind",
+        "SupportCaseStatusEnum": "incidents.models.CaseStatus",
+    },
 }
 
 CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default=REDIS_URL)

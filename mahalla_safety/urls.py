@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
+from accounts.views import home
 from mahallas.health import healthz
 
 api_v1 = [
@@ -9,6 +10,7 @@ api_v1 = [
     path("docs/", SpectacularSwaggerSplitView.as_view(url_name="api:schema"), name="docs"),
     path("", include("accounts.api_urls")),
     path("", include("mahallas.api_urls")),
+    path("", include("incidents.api_urls")),
 ]
 
 urlpatterns = [
@@ -17,5 +19,8 @@ urlpatterns = [
     path("healthz", healthz, name="healthz"),
     path("api/v1/", include((api_v1, "api"))),
     path("accounts/", include("accounts.urls")),
-    path("", include("mahallas.urls")),
+    path("audit/", include("audit.urls")),
+    # The start page sends each user to the page that fits their role and territory.
+    path("", home, name="home"),
+    path("", include("accounts.territory_urls")),
 ]

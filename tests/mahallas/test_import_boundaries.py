@@ -17,6 +17,15 @@ from mahallas.models import District, Mahalla, Region
 pytestmark = pytest.mark.django_db
 
 
+@pytest.fixture(autouse=True)
+def _english_output():
+    # The command's summary follows the active language; the assertions below read the English one.
+    from django.utils import translation
+
+    with translation.override("en"):
+        yield
+
+
 def ring(xmin: float, ymin: float, xmax: float, ymax: float) -> list[list[float]]:
     return [[xmin, ymin], [xmax, ymin], [xmax, ymax], [xmin, ymax], [xmin, ymin]]
 

@@ -11,7 +11,7 @@ LOCKED_TEXT = "locked"
 
 
 def _attempt(client, username, password="wrong-password-1"):
-    return client.post("/accounts/login/", {"username": username, "password": password})
+    return client.post("/accounts/login/", {"username": username, "password": password}, HTTP_ACCEPT_LANGUAGE="en")
 
 
 @pytest.mark.django_db

@@ -10,8 +10,10 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("--all", action="store_true",
                             help="also list the extra demo inspectors and social workers")
+        parser.add_argument("--codes", action="store_true",
+                            help="also print the current TOTP code of each two-factor demo user")
 
-    def handle(self, *args, all, **options):
+    def handle(self, *args, all, codes=False, **options):
         with translation.override("en"):
             rows = demo_logins()
         if not rows:
@@ -29,10 +31,14 @@ class Command(BaseCommand):
         hidden = len(rows) - len(shown)
         if hidden:
             self.stdout.write(f"... and {hidden} more demo field workers (same password): demo_logins --all")
-        second_factor = [r["username"] for r in shown if r["two_factor"]]
+        second_factor = [r for r in shown if r["two_factor"] and r["totp"]]
         if second_factor:
-            self.stdout.write(f"{', '.join(second_factor)} also set up an authenticator app (TOTP) at first "
-                              "sign-in, as their roles require a second factor.")
+            self.stdout.write("")
+            self.stdout.write("Second factor (TOTP): these roles also enter a 6-digit code after the password. "
+                              "Add the key to any authenticator app, or run `manage.py demo_logins --codes`.")
+            for row in second_factor:
+                code = f"   code now: {row['totp']['code']}" if codes else ""
+                self.stdout.write(f"  {row['username']:<16} key {row['totp']['secret']}{code}")
 
     @staticmethod
     def _cell(row, column, limit=60):

@@ -20,6 +20,8 @@ class Command(BaseCommand):
                             help=f"seed for mahalla shapes, names and populations (default {DEFAULT_SEED})")
 
     def handle(self, *args, mahallas, seed, **options):
+        if settings.HTTPS and not settings.DEBUG:
+            raise CommandError("Refusing to load demo users and data into a production deployment (DJANGO_HTTPS=true).")
         started = time.monotonic()
         try:
             result = demo_load(mahallas=mahallas, seed=seed)

@@ -1,0 +1,78 @@
+from django import forms
+from django.contrib import admin
+from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.utils.translation import gettext_lazy as _
+
+from .models import Assignment, Role, User
+
+
+def administrators_only(request) -> bool:
+    """The admin edits every account and territory, so only the administrator role may enter it.
+
+    `is_staff` alone is not enough: a ministry analyst flagged as staff by mistake must still be refused.
+    """
+    user = request.user
+    return bool(user.is_active and user.is_staff and user.role == Role.ADMIN)
+
+
+admin.site.has_permission = administrators_only
+admin.site.site_header = _("Mahalla Safety administration")
+admin.site.site_title = _("Mahalla Safety")
+admin.site.index_title = _("Administration")
+
+
+class AssignmentInline(admin.TabularInline):
+    model = Assignment
+    fk_name = "user"
+    extra = 0
+    fields = ("mahalla", "role", "is_primary", "starts_on", "ends_on")
+    autocomplete_fields = ("mahalla",)
+
+
+@admin.register(User)
+class UserAdmin(BaseUserAdmin):
+    list_display = ("username", "last_name", "first_name", "role", "region", "district", "is_active",
+                    "locked_at")
+    list_filter = ("role", "is_active", "is_staff", "region")
+    list_select_related = ("region", "district")
+    search_fields = ("username", "first_name", "last_name", "email", "phone")
+    autocomplete_fields = ("region", "district")
+    fieldsets = (
+        *BaseUserAdmin.fieldsets,
+        (_("Role and territory"), {"fields": ("role", "region", "district", "phone", "locked_at")}),
+    )
+    add_fieldsets = (
+        *BaseUserAdmin.add_fieldsets,
+        (_("Role and territory"),
+         {"fields": ("first_name", "last_name", "role", "region", "district", "phone")}),
+    )
+    inlines = [AssignmentInline]
+
+
+class AssignmentForm(forms.ModelForm):
+    class Meta:
+        model = Assignment
+        fields = ("user", "mahalla", "role", "is_primary", "starts_on", "ends_on")
+
+    def clean(self):
+        data = super().clean()
+        user, role = data.get("user"), data.get("role")
+        if user is not None and role and user.role != role:
+            raise forms.ValidationError(_("The user's role must match the assignment's role."))
+        return data
+
+
+@admin.register(Assignment)
+class AssignmentAdmin(admin.ModelAdmin):
+    form = AssignmentForm
+    list_display = ("mahalla", "user", "role", "is_primary", "starts_on", "ends_on")
+    list_filter = ("role", "is_primary", "mahalla__district__region")
+    list_select_related = ("mahalla", "user")
+    search_fields = ("mahalla__name_uz", "mahalla__code", "user__username", "user__last_name")
+    autocomplete_fields = ("user", "mahalla")
+    date_hierarchy = "starts_on"
+
+    def save_model(self, request, obj, form, change):
+        if not change:
+            obj.created_by = request.user
+        super().save_model(request, obj, form, change)

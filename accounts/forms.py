@@ -1,0 +1,49 @@
+from django import forms
+from django.contrib.auth.forms import AuthenticationForm, PasswordChangeForm
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+from .lockout import is_locked_out
+
+
+class LoginForm(AuthenticationForm):
+    """The sign-in form with the attributes phones and password managers expect.
+
+    A locked-out username is refused before the password is checked, with the same words whether or
+    not the account exists (see accounts.lockout).
+    """
+
+    error_messages = {
+        **AuthenticationForm.error_messages,
+        "locked": _("Sign-in with this username is locked after too many failed attempts. "
+                    "Ask your administrator to unlock it."),
+    }
+
+    def __init__(self, request=None, *args, **kwargs):
+        super().__init__(request, *args, **kwargs)
+        self.fields["username"].widget.attrs.update(
+            {"autocomplete": "username", "autocapitalize": "none", "spellcheck": "false"})
+        self.fields["password"].widget.attrs.update({"autocomplete": "current-password"})
+
+    def clean(self):
+        if is_locked_out(self.cleaned_data.get("username") or ""):
+            raise ValidationError(self.error_messages["locked"], code="locked")
+        return super().clean()
+
+
+class PasswordChangeFormStyled(PasswordChangeForm):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["old_password"].widget.attrs.update({"autocomplete": "current-password"})
+        for name in ("new_password1", "new_password2"):
+            self.fields[name].widget.attrs.update({"autocomplete": "new-password"})
+        self.fields["new_password1"].help_text = _(
+            "At least 8 characters; not a common password, not only digits, not like your name.")
+
+
+class TwoFactorTokenForm(forms.Form):
+    token = forms.CharField(
+        label=_("Code"), max_length=16, strip=True,
+        help_text=_("The 6-digit code from your authenticator app, or one of your recovery codes."),
+        widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "text",
+                                      "autocapitalize": "none", "spellcheck": "false"}))

@@ -1,0 +1,109 @@
+"""The territory browser: national map -> region -> district -> mahalla, all within the user's scope.
+
+Tables filter and page with plain GET parameters (`q`, `page`); an HTMX request gets only the
+table fragment (`_*_rows.html`), a normal request the whole page, so everything works without JS.
+"""
+
+from django.conf import settings
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
+from django.utils.cache import patch_vary_headers
+from django.utils.http import urlencode
+
+from mahallas.models import District, Mahalla, Region
+
+from . import territory_selectors as pages
+
+PAGE_SIZE = 50
+# The GeoJSON layers of the API (mahallas/api_urls.py); map.js adds `zoom` and follows `properties.url`.
+GEO_LAYERS = {"region": "/api/v1/geo/regions/", "district": "/api/v1/geo/districts/",
+              "mahalla": "/api/v1/geo/mahallas/"}
+
+
+def _map(level: str, *, highlight: int | None = None, **filters) -> dict:
+    """Context for templates/_map.html: the layer to draw and where a click on a feature leads."""
+    url = GEO_LAYERS[level] + (f"?{urlencode(filters)}" if filters else "")
+    return {
+        "geojson_url": url,
+        # Used when a feature has no `url` property; "{id}" is replaced by the feature's id.
+        "link_template": reverse(f"mahallas:{level}", args=[0]).replace("/0/", "/{id}/"),
+        "highlight": highlight,
+        "map_tiles_url": settings.MAP_TILES_URL,
+    }
+
+
+def _table_response(request, template: str, rows_template: str, context: dict, qs, *, staff=False):
+    text = request.GET.get("q", "").strip()[:100]
+    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    rows = pages.with_staff(page.object_list) if staff else list(page.object_list)
+    context.update(page=page, rows=rows, q=text)
+    # A history-restore request (back button after the cache is gone) needs the whole page.
+    fragment = request.htmx and not request.htmx.history_restore_request
+    response = render(request, rows_template if fragment else template, context)
+    patch_vary_headers(response, ["HX-Request"])
+    return response
+
+
+@login_required
+def national(request):
+    text = request.GET.get("q", "")
+    totals = pages.territory_totals(Mahalla.objects.visible_to(request.user))
+    context = {"totals": totals, "region_total": Region.objects.visible_to(request.user).count(),
+               **_map("region")}
+    return _table_response(request, "mahallas/national.html", "mahallas/_region_rows.html", context,
+                           pages.regions_for(request.user, text))
+
+
+@login_required
+def region_detail(request, pk: int):
+    region = get_object_or_404(Region.objects.visible_to(request.user).defer("boundary"), pk=pk)
+    text = request.GET.get("q", "")
+    mahallas = Mahalla.objects.visible_to(request.user).filter(district__region=region)
+    context = {
+        "region": region,
+        "totals": pages.territory_totals(mahallas),
+        "district_total": District.objects.visible_to(request.user).filter(region=region).count(),
+        **_map("district", region=region.pk),
+    }
+    return _table_response(request, "mahallas/region.html", "mahallas/_district_rows.html", context,
+                           pages.districts_for(request.user, region, text))
+
+
+@login_required
+def district_detail(request, pk: int):
+    visible = District.objects.visible_to(request.user).select_related("region")
+    district = get_object_or_404(visible.defer("boundary", "region__boundary"), pk=pk)
+    text = request.GET.get("q", "")
+    context = {
+        "district": district,
+        "region": district.region,
+        "totals": pages.territory_totals(Mahalla.objects.visible_to(request.user).filter(district=district)),
+        **_map("mahalla", district=district.pk),
+    }
+    return _table_response(request, "mahallas/district.html", "mahallas/_mahalla_rows.html", context,
+                           pages.mahallas_for(request.user, district=district, text=text), staff=True)
+
+
+@login_required
+def mahalla_detail(request, pk: int):
+    qs = pages.mahallas_for(request.user)
+    mahalla = pages.with_staff([get_object_or_404(qs, pk=pk)])[0]
+    context = {
+        "mahalla": mahalla,
+        "district": mahalla.district,
+        "region": mahalla.district.region,
+        "history": pages.assignment_history(request.user, mahalla),
+        **_map("mahalla", highlight=mahalla.pk, district=mahalla.district_id),
+    }
+    return render(request, "mahallas/mahalla.html", context)
+
+
+@login_required
+def my_mahallas(request):
+    """The field worker's start page: the mahallas they are assigned to now (their whole scope)."""
+    text = request.GET.get("q", "")
+    return _table_response(request, "mahallas/mine.html", "mahallas/_mahalla_rows.html",
+                           {"show_district": True, **_map("mahalla")},
+                           pages.mahallas_for(request.user, text=text), staff=True)

@@ -1,4 +1,0 @@
-
-
-app_name = "mahallas"
-urlpatterns: list = []

@@ -1,0 +1,39 @@
+"""Surveillance settings. Each is taken from Django settings when defined there (tests override them with
+pytest-django's `settings`), else from the environment, else the default below."""
+
+import environ
+from django.conf import settings
+
+_env = environ.Env()
+
+DEFAULTS: dict[str, tuple[type, object]] = {
+    # A camera with no heartbeat and no alert for this long is shown offline.
+    "CAMERA_OFFLINE_AFTER_SECONDS": (int, 10 * 60),
+    # Pictures and raw payloads of alerts not held as evidence (no incident) are deleted after this.
+    "ALERT_RETENTION_DAYS": (int, 30),
+    # Alerts of one camera and event type this close together form one group.
+    "ALERT_GROUP_WINDOW_SECONDS": (int, 5 * 60),
+    # Raw events one task claims and processes in one transaction.
+    "SURVEILLANCE_BATCH_SIZE": (int, 500),
+    # A claim older than this belongs to a dead worker. Keep it above the processing task's time limit,
+    # so a live worker's claim is never taken over.
+    "SURVEILLANCE_CLAIM_STALE_SECONDS": (int, 180),
+    # The sweep re-enqueues events stored at least this long ago and still unprocessed.
+    "SURVEILLANCE_SWEEP_AFTER_SECONDS": (int, 30),
+    "SURVEILLANCE_SWEEP_LIMIT": (int, 20_000),
+    # Requests per integration token (DRF rate syntax).
+    "SURVEILLANCE_INGEST_RATE": (str, "6000/min"),
+    "SURVEILLANCE_BATCH_MAX": (int, 1000),
+    "SURVEILLANCE_PICTURE_MAX_BYTES": (int, 2 * 1024 * 1024),
+    "MQTT_URL": (str, "mqtt://127.0.0.1:1883"),
+    "MQTT_TOPIC": (str, "frigate/events"),
+    # Fixed, so the broker keeps this consumer's session (and queues QoS 1 messages) across restarts.
+    "MQTT_CLIENT_ID": (str, "mahalla-safety-ingest"),
+}
+
+
+def get(name: str):
+    if hasattr(settings, name):
+        return getattr(settings, name)
+    cast, default = DEFAULTS[name]
+    return _env.get_value(name, cast=cast, default=default)

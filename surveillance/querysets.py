@@ -1,0 +1,47 @@
+"""Reads of surveillance rows. Every one starts from `visible_to(user)` (see mahallas.scope): deny by default.
+
+Cameras and alerts belong to a monitoring centre (a district): its operators and district officials, and the
+region and national staff above it, see them. A prevention inspector sees the cameras of the mahallas they
+are assigned to, and those mahallas' alerts once routed to the review queue (never raw or filtered ones).
+"""
+
+from django.contrib.gis.db import models
+
+from mahallas.scope import ScopeLevel, scope_of
+
+# What an inspector's queue holds: alerts routed to it and what became of them.
+FIELD_VISIBLE_STATUSES = ("routed", "confirmed", "dismissed", "escalated")
+
+
+def _territorial(qs, user):
+    scope = scope_of(user)
+    if scope.level == ScopeLevel.MAHALLAS:
+        return scope.apply(qs, mahalla_path="mahalla"), True
+    return scope.apply(qs, mahalla_path=None, district_path="district"), False
+
+
+class CameraQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        return _territorial(self, user)[0]
+
+
+class AlertQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        qs, field_level = _territorial(self, user)
+        return qs.filter(status__in=FIELD_VISIBLE_STATUSES) if field_level else qs
+
+    def for_list(self):
+        return self.select_related("camera", "mahalla", "district").defer(
+            "mahalla__boundary", "district__boundary", "camera__location")
+
+    def queue(self):
+        """The review queue: waiting for someone to decide."""
+        return self.filter(status__in=("new", "routed", "escalated"))
+
+    def unmatched(self):
+        return self.filter(camera__isnull=True)
+
+
+class IntegrationQuerySet(models.QuerySet):
+    def active(self):
+        return self.filter(revoked_at__isnull=True)

@@ -1,0 +1,93 @@
+"""Camera vendors are plug-ins: each module turns its vendor's payload into `NormalisedAlert`s. Nothing outside
+this package knows a vendor's format.
+
+An adapter module has `VENDOR` (a `Vendor` value), `CONTENT_TYPES` (what its endpoint accepts) and
+`parse(body, content_type, *, namespace) -> list[NormalisedAlert]`, raising `PayloadError` for anything it
+cannot read. `namespace` keeps clients' own ids apart (the generic adapter prefixes them with it).
+The same `parse` runs at ingest (to validate and find the natural keys, before anything is stored) and in the
+worker (on the stored raw body).
+"""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass, field
+from types import ModuleType
+
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from ..errors import PayloadError
+
+
+@dataclass(frozen=True)
+class Picture:
+    name: str
+    content_type: str
+    data: bytes
+
+
+@dataclass
+class NormalisedAlert:
+    vendor: str
+    # The event's identity at its source: alerts merge on it (a Frigate update, a Hikvision resend).
+    natural_key: str
+    # One message's identity: raw events are stored once per message key.
+    message_key: str
+    device_id: str
+    channel: int
+    event_type: str
+    started_at: datetime.datetime
+    label: str = ""
+    confidence: float | None = None
+    ended_at: datetime.datetime | None = None
+    zones: list[str] = field(default_factory=list)
+    device_ip: str = ""
+    device_name: str = ""
+    pictures: list[Picture] = field(default_factory=list)
+    is_heartbeat: bool = False
+    # What to store as the raw event: the whole body, or one item of a batch.
+    raw: bytes = b""
+    raw_content_type: str = ""
+
+
+def adapter(vendor: str) -> ModuleType:
+    from . import frigate, generic, hikvision
+
+    return {m.VENDOR: m for m in (hikvision, frigate, generic)}[vendor]
+
+
+def media_type(content_type: str) -> str:
+    return (content_type or "").split(";")[0].strip().lower()
+
+
+def parse_time(value, field_name: str, *, naive_is_local: bool = False) -> datetime.datetime:
+    """ISO 8601 text or Unix seconds to an aware datetime."""
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        try:
+            return datetime.datetime.fromtimestamp(float(value), tz=datetime.UTC)
+        except (OverflowError, OSError, ValueError):
+            raise PayloadError(field_name, _("Not a valid time.")) from None
+    if not isinstance(value, str) or not value.strip():
+        raise PayloadError(field_name, _("A time is required (ISO 8601 with a UTC offset)."))
+    try:
+        parsed = datetime.datetime.fromisoformat(value.strip())
+    except ValueError:
+        raise PayloadError(field_name, _("Not a valid ISO 8601 time.")) from None
+    if parsed.tzinfo is None:
+        if not naive_is_local:
+            raise PayloadError(field_name, _("The time must include a UTC offset."))
+        # Cameras keep local time; a camera that omits the offset is in the server's zone (Asia/Tashkent).
+        parsed = timezone.make_aware(parsed)
+    return parsed
+
+
+def clean_confidence(value, field_name: str) -> float | None:
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        raise PayloadError(field_name, _("Confidence must be a number from 0 to 1."))
+    value = float(value)
+    if not 0 <= value <= 1:
+        raise PayloadError(field_name, _("Confidence must be a number from 0 to 1."))
+    return value
