@@ -8,7 +8,6 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 
 from audit.services import audit_record
-
 from mahallas.models import District, Region
 
 from . import two_factor
