@@ -142,3 +142,25 @@ class Assignment(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} → {self.mahalla} ({self.get_role_display()})"
+
+
+class Notification(models.Model):
+    """An in-app message to one user (e.g. "a mahalla of yours turned red"); higher apps send them via
+    accounts.notifications.notify()."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="notifications")
+    kind = models.CharField(_("kind"), max_length=40)
+    title = models.CharField(_("title"), max_length=200)
+    body = models.TextField(_("text"), blank=True)
+    url = models.CharField(_("link"), max_length=300, blank=True)
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
+    read_at = models.DateTimeField(_("read at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("notification")
+        verbose_name_plural = _("notifications")
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["user", "read_at", "-created_at"])]
+
+    def __str__(self) -> str:
+        return self.title

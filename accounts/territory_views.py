@@ -15,6 +15,7 @@ from django.utils.http import urlencode
 from mahallas.models import District, Mahalla, Region
 
 from . import territory_selectors as pages
+from .panels import panels_for
 
 PAGE_SIZE = 50
 # The GeoJSON layers of the API (mahallas/api_urls.py); map.js adds `zoom` and follows `properties.url`.
@@ -51,7 +52,7 @@ def national(request):
     text = request.GET.get("q", "")
     totals = pages.territory_totals(Mahalla.objects.visible_to(request.user))
     context = {"totals": totals, "region_total": Region.objects.visible_to(request.user).count(),
-               **_map("region")}
+               "panels": panels_for("national", request, None), **_map("region")}
     return _table_response(request, "mahallas/national.html", "mahallas/_region_rows.html", context,
                            pages.regions_for(request.user, text))
 
@@ -65,6 +66,7 @@ def region_detail(request, pk: int):
         "region": region,
         "totals": pages.territory_totals(mahallas),
         "district_total": District.objects.visible_to(request.user).filter(region=region).count(),
+        "panels": panels_for("region", request, region),
         **_map("district", region=region.pk),
     }
     return _table_response(request, "mahallas/region.html", "mahallas/_district_rows.html", context,
@@ -80,6 +82,7 @@ def district_detail(request, pk: int):
         "district": district,
         "region": district.region,
         "totals": pages.territory_totals(Mahalla.objects.visible_to(request.user).filter(district=district)),
+        "panels": panels_for("district", request, district),
         **_map("mahalla", district=district.pk),
     }
     return _table_response(request, "mahallas/district.html", "mahallas/_mahalla_rows.html", context,
@@ -95,6 +98,7 @@ def mahalla_detail(request, pk: int):
         "district": mahalla.district,
         "region": mahalla.district.region,
         "history": pages.assignment_history(request.user, mahalla),
+        "panels": panels_for("mahalla", request, mahalla),
         **_map("mahalla", highlight=mahalla.pk, district=mahalla.district_id),
     }
     return render(request, "mahallas/mahalla.html", context)

@@ -106,3 +106,16 @@ def two_factor_verify(request):
         audit_record(action="two_factor_failed", actor=user, request=request, obj=user, outcome="failed",
                      details={"step": "verify"})
     return render(request, "accounts/two_factor_verify.html", {"form": form, "next": request.GET.get("next", "")})
+
+
+@login_required
+def notification_list(request):
+    """The user's own notifications (newest first); opening the page marks them read."""
+    from .models import Notification
+    from .notifications import notifications_mark_read
+
+    items = list(Notification.objects.filter(user=request.user)[:100])
+    if request.method == "POST":
+        notifications_mark_read(user=request.user)
+        return redirect("accounts:notifications")
+    return render(request, "accounts/notifications.html", {"items": items})
