@@ -7,9 +7,14 @@ Personas: national analyst, region officer (A), district official (A1), inspecto
 assigned to A1a, operator (A1), administrator, and an outsider: a district official of B1.
 """
 
+import os
 from dataclasses import dataclass
 
 import pytest
+
+# Playwright's sync API keeps an asyncio loop running in the test thread, which Django mistakes for
+# async code; the ORM calls in browser tests are ordinary synchronous test code.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 from accounts.models import Role
 
