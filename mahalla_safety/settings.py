@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "audit",
     "accounts",
     "incidents",
+    "surveillance",
 ]
 
 MIDDLEWARE = [
@@ -171,6 +172,8 @@ SPECTACULAR_SETTINGS = {
         "IncidentStatusEnum": "incidents.models.IncidentStatus",
         "VisitKindEnum": "incidents.models.VisitKind",
         "SupportCaseStatusEnum": "incidents.models.CaseStatus",
+        "AlertStatusEnum": "surveillance.models.AlertStatus",
+        "CameraStatusEnum": "surveillance.models.CameraStatus",
     },
 }
 
@@ -182,7 +185,15 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_TIME_LIMIT = 300
 CELERY_TASK_SOFT_TIME_LIMIT = 240
 CELERY_TIMEZONE = TIME_ZONE
-CELERY_BEAT_SCHEDULE: dict = {}
+CELERY_BEAT_SCHEDULE: dict = {
+    # Periodic tasks expire after their interval: a backlog of missed runs never piles up.
+    "surveillance-alerts-sweep": {"task": "surveillance.tasks.alerts_sweep", "schedule": 30.0,
+                                  "options": {"expires": 30}},
+    "surveillance-cameras-mark-offline": {"task": "surveillance.tasks.cameras_mark_offline", "schedule": 60.0,
+                                          "options": {"expires": 60}},
+    "surveillance-alert-media-purge": {"task": "surveillance.tasks.alert_media_purge", "schedule": 3600.0,
+                                       "options": {"expires": 3600}},
+}
 
 # Map: no outside tile server is reachable from government intranets, so by default the map draws
 # only our own layers; an operator with an internal tile server sets MAP_TILES_URL.

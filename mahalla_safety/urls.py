@@ -11,6 +11,7 @@ api_v1 = [
     path("", include("accounts.api_urls")),
     path("", include("mahallas.api_urls")),
     path("", include("incidents.api_urls")),
+    path("", include("surveillance.api_urls")),
 ]
 
 urlpatterns = [

@@ -32,7 +32,7 @@ class AlertQuerySet(models.QuerySet):
 
     def for_list(self):
         return self.select_related("camera", "mahalla", "district").defer(
-            "mahalla__boundary", "district__boundary", "camera__location")
+            "mahalla__boundary", "district__boundary")
 
     def queue(self):
         """The review queue: waiting for someone to decide."""

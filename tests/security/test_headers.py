@@ -44,7 +44,7 @@ def test_session_cookie_is_httponly(client, personas):
 
 def test_production_settings_pass_check_deploy_with_no_warnings():
     env = {
-        **os.environ,
+        **{k: v for k, v in os.environ.items() if k != "DJANGO_ALLOW_ASYNC_UNSAFE"},  # set for browser tests only
         "DJANGO_DEBUG": "false",
         "DJANGO_HTTPS": "true",
         "DJANGO_SECRET_KEY": secrets.token_urlsafe(64),
