@@ -39,6 +39,12 @@ def can_write_incident_in(user, mahalla) -> bool:
     return is_assigned_to(user, mahalla) or supervises(user, mahalla)
 
 
+def can_report_from_camera_in(user, mahalla) -> bool:
+    """A surveillance operator turns a confirmed camera alert into a reported incident in their district;
+    verifying and registering it stays with inspectors and district staff."""
+    return _role(user) == Role.OPERATOR and Mahalla.objects.visible_to(user).filter(pk=_mahalla_id(mahalla)).exists()
+
+
 def can_edit_incident(user, incident) -> bool:
     return can_write_incident_in(user, incident.mahalla_id)
 

@@ -106,7 +106,9 @@ def _on_commit_incident_changed(incident_id: int, *mahalla_ids: int) -> None:
 # --- incidents -----------------------------------------------------------------------------------------
 
 def _validate_incident(*, by, incident: Incident, category_changed: bool) -> None:
-    if not permissions.can_write_incident_in(by, incident.mahalla_id):
+    from_camera = (incident.pk is None and incident.source == Incident.Source.CAMERA_ALERT
+                   and permissions.can_report_from_camera_in(by, incident.mahalla_id))
+    if not (from_camera or permissions.can_write_incident_in(by, incident.mahalla_id)):
         raise FieldWorkError("mahalla", _("You may record incidents only in mahallas you are assigned to "
                                           "or that lie in your territory."))
     if category_changed and not incident.category.active:

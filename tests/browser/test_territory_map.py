@@ -5,7 +5,8 @@ from tests.conftest import PASSWORD
 
 from .conftest import csp_violations
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+# serialized_rollback: the flush after a transactional test would otherwise drop migration-seeded rows.
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
 
 def sign_in(page, base_url, username):
