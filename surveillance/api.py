@@ -1,0 +1,361 @@
+"""The surveillance API: ingest endpoints for integrations, the review queue and the camera registry.
+
+Ingest views take the raw body (no DRF parser): it is validated by the vendor adapter and stored as received.
+Every check that can refuse a request (token, IP allowlist, rate, content type, payload) runs before anything
+is stored, and the answer comes only after the commit. Review views start every query from
+`visible_to(user)`, so an alert outside the caller's scope answers 404 like a missing one.
+"""
+
+from django.core.exceptions import ObjectDoesNotExist
+from django.http import FileResponse, Http404
+from django.utils.translation import gettext as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiExample, PolymorphicProxySerializer, extend_schema
+from rest_framework import mixins, status
+from rest_framework.exceptions import NotFound, PermissionDenied, UnsupportedMediaType, ValidationError
+from rest_framework.generics import GenericAPIView
+from rest_framework.pagination import CursorPagination, PageNumberPagination
+from rest_framework.permissions import IsAuthenticated
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from audit.services import audit_read
+
+from . import permissions, selectors, services
+from .authentication import (
+    IntegrationIpAllowed,
+    IntegrationRateThrottle,
+    IntegrationTokenAuthentication,
+    IsIntegration,
+)
+from .errors import PayloadError, SurveillanceError
+from .filters import AlertFilter, CameraFilter
+from .models import Vendor
+from .serializers import (
+    AlertConfirmSerializer,
+    AlertDetailSerializer,
+    AlertDismissSerializer,
+    AlertEscalateSerializer,
+    AlertSerializer,
+    CameraImportResultSerializer,
+    CameraImportSerializer,
+    CameraSerializer,
+    CameraWriteSerializer,
+    FalsePositiveRatesSerializer,
+    FrigateEventSerializer,
+    GenericAlertBatchSerializer,
+    GenericAlertSerializer,
+    IngestResultSerializer,
+    UnmatchedDeviceSerializer,
+)
+from .storage import private_storage
+from .vendors import adapter, media_type
+
+
+class AlertCursorPagination(CursorPagination):
+    page_size = 50
+    page_size_query_param = "page_size"
+    max_page_size = 200
+    ordering = ("-started_at", "-id")
+
+
+class PagePagination(PageNumberPagination):
+    page_size = 50
+    page_size_query_param = "page_size"
+    max_page_size = 200
+
+
+class SurveillanceApi(GenericAPIView):
+    def handle_exception(self, exc):
+        if isinstance(exc, SurveillanceError):
+            exc = ValidationError({exc.field: [str(exc.message)]})
+        elif isinstance(exc, ObjectDoesNotExist | Http404):
+            exc = NotFound()
+        return super().handle_exception(exc)
+
+    def valid(self, serializer_class, *, partial: bool = False) -> dict:
+        serializer = serializer_class(data=self.request.data, partial=partial, context={"request": self.request})
+        serializer.is_valid(raise_exception=True)
+        return dict(serializer.validated_data)
+
+
+# --- ingest --------------------------------------------------------------------------------------------
+
+class IngestMixin:
+    """Integration token, IP allowlist and per-token rate for POST."""
+
+    vendor: str
+
+    def ingest(self, request):
+        accepted = adapter(self.vendor).CONTENT_TYPES
+        if media_type(request.content_type) not in accepted:
+            raise UnsupportedMediaType(media_type(request.content_type) or "-", detail=_(
+                "Unsupported content type “%(type)s”: send %(accepted)s.") % {
+                "type": media_type(request.content_type) or "-", "accepted": " or ".join(accepted)})
+        try:
+            result = services.raw_events_store(vendor=self.vendor, body=request.body,
+                                               content_type=request.content_type, integration=request.auth)
+        except PayloadError as exc:
+            raise ValidationError({exc.field: [str(exc.message)]}) from None
+        return Response({"accepted": result.accepted, "duplicates": result.duplicates,
+                         "heartbeats": result.heartbeats}, status=status.HTTP_202_ACCEPTED)
+
+
+class IngestApi(IngestMixin, SurveillanceApi):
+    authentication_classes = [IntegrationTokenAuthentication]
+    permission_classes = [IsIntegration, IntegrationIpAllowed]
+    throttle_classes = [IntegrationRateThrottle]
+    parser_classes: list = []
+    filter_backends: list = []
+    pagination_class = None
+
+    def post(self, request):
+        return self.ingest(request)
+
+
+HIKVISION_EXAMPLE = """<?xml version="1.0" encoding="UTF-8"?>
+<EventNotificationAlert version="2.0" xmlns="http://www.hikvision.com/ver20/XMLSchema">
+<ipAddress>10.20.1.64</ipAddress><macAddress>44:19:b6:0a:1b:2c</macAddress><channelID>1</channelID>
+<dateTime>2026-03-14T21:05:11+05:00</dateTime><activePostCount>1</activePostCount>
+<eventType>linedetection</eventType><eventState>active</eventState>
+</EventNotificationAlert>"""
+
+
+class HikvisionIngestApi(IngestApi):
+    """Hikvision ISAPI alarm push (EventNotificationAlert), alone or with pictures as multipart/form-data.
+    Heartbeats update the camera's status and create no alert."""
+
+    vendor = Vendor.HIKVISION
+
+    @extend_schema(
+        request={"application/xml": OpenApiTypes.STR, "multipart/form-data": OpenApiTypes.OBJECT},
+        responses={202: IngestResultSerializer},
+        examples=[OpenApiExample("linedetection", value=HIKVISION_EXAMPLE, media_type="application/xml",
+                                 request_only=True)])
+    def post(self, request):
+        return self.ingest(request)
+
+
+class FrigateIngestApi(IngestApi):
+    """A Frigate event (the `frigate/events` MQTT message) relayed over HTTP. Messages of one event merge
+    into one alert, in any order."""
+
+    vendor = Vendor.FRIGATE
+
+    @extend_schema(request=FrigateEventSerializer, responses={202: IngestResultSerializer})
+    def post(self, request):
+        return self.ingest(request)
+
+
+# --- review queue --------------------------------------------------------------------------------------
+
+class AlertListIngestApi(IngestMixin, mixins.ListModelMixin, SurveillanceApi):
+    """GET: the review queue of the signed-in user (cursor-paginated, filterable).
+    POST: an integration pushes one alert or a batch of up to 1,000 in our JSON format."""
+
+    vendor = Vendor.GENERIC
+    serializer_class = AlertSerializer
+    filterset_class = AlertFilter
+    pagination_class = AlertCursorPagination
+
+    def _posting(self) -> bool:
+        return getattr(self.request, "method", None) == "POST"
+
+    def get_authenticators(self):
+        return [IntegrationTokenAuthentication()] if self._posting() else super().get_authenticators()
+
+    def get_permissions(self):
+        return [IsIntegration(), IntegrationIpAllowed()] if self._posting() else super().get_permissions()
+
+    def get_throttles(self):
+        return [IntegrationRateThrottle()] if self._posting() else super().get_throttles()
+
+    def get_parsers(self):
+        return [] if self._posting() else super().get_parsers()
+
+    def get_queryset(self):
+        return selectors.alert_list(user=self.request.user)
+
+    def get(self, request):
+        return self.list(request)
+
+    @extend_schema(
+        request=PolymorphicProxySerializer(component_name="GenericAlertPayload", resource_type_field_name=None,
+                                           serializers=[GenericAlertSerializer, GenericAlertBatchSerializer]),
+        responses={202: IngestResultSerializer}, filters=False)
+    def post(self, request):
+        return self.ingest(request)
+
+
+class AlertDetailApi(SurveillanceApi):
+    serializer_class = AlertDetailSerializer
+
+    def get(self, request, pk: int):
+        alert = selectors.alert_get(user=request.user, alert_id=pk)
+        if alert is None:
+            raise NotFound()
+        return Response(AlertDetailSerializer(alert).data)
+
+
+class AlertActionApi(SurveillanceApi):
+    serializer_class = AlertDetailSerializer
+    input_serializer: type
+
+    def alert(self, pk: int):
+        alert = selectors.alert_get(user=self.request.user, alert_id=pk)
+        if alert is None:
+            raise NotFound()
+        if not permissions.can_review_alert(self.request.user, alert):
+            raise PermissionDenied(_("You may not review this alert."))
+        return alert
+
+    def done(self, alert):
+        return Response(AlertDetailSerializer(selectors.alert_get(user=self.request.user, alert_id=alert.pk)).data)
+
+
+class AlertConfirmApi(AlertActionApi):
+    """Confirm: create an incident (source: camera alert) or link an existing one."""
+
+    @extend_schema(request=AlertConfirmSerializer, responses=AlertDetailSerializer)
+    def post(self, request, pk: int):
+        data = self.valid(AlertConfirmSerializer)
+        alert = services.alert_confirm(by=request.user, alert=self.alert(pk), incident_id=data.get("incident"),
+                                       category_code=data.get("category", ""),
+                                       legal_kind=data.get("legal_kind", ""), note=data.get("note", ""))
+        return self.done(alert)
+
+
+class AlertDismissApi(AlertActionApi):
+    """Dismiss as a false positive; the reason is required."""
+
+    @extend_schema(request=AlertDismissSerializer, responses=AlertDetailSerializer)
+    def post(self, request, pk: int):
+        data = self.valid(AlertDismissSerializer)
+        return self.done(services.alert_dismiss(by=request.user, alert=self.alert(pk), reason=data["reason"]))
+
+
+class AlertEscalateApi(AlertActionApi):
+    @extend_schema(request=AlertEscalateSerializer, responses=AlertDetailSerializer)
+    def post(self, request, pk: int):
+        data = self.valid(AlertEscalateSerializer)
+        return self.done(services.alert_escalate(by=request.user, alert=self.alert(pk), note=data.get("note", "")))
+
+
+class AlertPictureApi(APIView):
+    """The picture, streamed only to someone who may see the alert; every view is audited."""
+
+    @extend_schema(responses={(200, "image/jpeg"): OpenApiTypes.BINARY})
+    def get(self, request, pk: int, picture_pk: int):
+        found = selectors.alert_picture_get(user=request.user, alert_id=pk, picture_id=picture_pk)
+        if found is None:
+            raise NotFound()
+        alert, picture = found
+        try:
+            handle = private_storage().open(picture.file.name, "rb")
+        except FileNotFoundError:
+            raise NotFound() from None
+        audit_read(request, alert, details={"picture": picture.pk, "biometric": picture.is_biometric})
+        response = FileResponse(handle, content_type=picture.content_type)
+        response["Content-Disposition"] = f'inline; filename="alert-{alert.pk}-{picture.pk}"'
+        return response
+
+
+class FalsePositiveRatesApi(SurveillanceApi):
+    """Share of reviewed alerts dismissed as false positives, per camera and per event type: which analytics
+    to trust. Takes the alert list's filters."""
+
+    filterset_class = AlertFilter
+    pagination_class = None
+
+    def get_queryset(self):
+        from .models import Alert
+
+        return Alert.objects.visible_to(self.request.user)
+
+    @extend_schema(responses=FalsePositiveRatesSerializer)
+    def get(self, request):
+        alerts = self.filter_queryset(self.get_queryset())
+        return Response(selectors.false_positive_rates(user=request.user, alerts=alerts))
+
+
+class UnmatchedDeviceListApi(mixins.ListModelMixin, SurveillanceApi):
+    """Devices that sent alerts but are not registered as cameras."""
+
+    serializer_class = UnmatchedDeviceSerializer
+    pagination_class = PagePagination
+    filter_backends: list = []
+
+    def get_queryset(self):
+        return selectors.unmatched_devices(user=self.request.user)
+
+    def get(self, request):
+        return self.list(request)
+
+
+# --- cameras -------------------------------------------------------------------------------------------
+
+class CameraListCreateApi(mixins.ListModelMixin, SurveillanceApi):
+    serializer_class = CameraSerializer
+    filterset_class = CameraFilter
+    pagination_class = PagePagination
+    permission_classes = [IsAuthenticated]
+
+    def get_queryset(self):
+        return selectors.camera_list(user=self.request.user).order_by("name", "id")
+
+    def get(self, request):
+        return self.list(request)
+
+    @extend_schema(request=CameraWriteSerializer, responses={201: CameraSerializer})
+    def post(self, request):
+        if not permissions.can_manage_cameras(request.user):
+            raise PermissionDenied(_("Only the district's operators and officials register cameras."))
+        camera = services.camera_create(by=request.user, **self.valid(CameraWriteSerializer))
+        return Response(CameraSerializer(camera).data, status=status.HTTP_201_CREATED)
+
+
+class CameraDetailApi(SurveillanceApi):
+    serializer_class = CameraSerializer
+
+    def camera(self, pk: int, *, write: bool = False):
+        camera = selectors.camera_list(user=self.request.user).filter(pk=pk).first()
+        if camera is None:
+            raise NotFound()
+        if write and not permissions.can_manage_cameras_in(self.request.user, camera.district_id):
+            raise PermissionDenied(_("You may not change cameras of this district."))
+        return camera
+
+    def get(self, request, pk: int):
+        return Response(CameraSerializer(self.camera(pk)).data)
+
+    @extend_schema(request=CameraWriteSerializer, responses=CameraSerializer)
+    def patch(self, request, pk: int):
+        camera = self.camera(pk, write=True)
+        camera = services.camera_update(by=request.user, camera=camera,
+                                        **self.valid(CameraWriteSerializer, partial=True))
+        return Response(CameraSerializer(camera).data)
+
+    @extend_schema(responses={204: None})
+    def delete(self, request, pk: int):
+        services.camera_delete(by=request.user, camera=self.camera(pk, write=True))
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class CameraImportApi(SurveillanceApi):
+    """Register cameras from a CSV file. Nothing is imported if any row is invalid; the answer lists every
+    error by row and column."""
+
+    serializer_class = CameraImportResultSerializer
+
+    @extend_schema(request={"multipart/form-data": CameraImportSerializer},
+                   responses={201: CameraImportResultSerializer, 400: CameraImportResultSerializer})
+    def post(self, request):
+        if not permissions.can_manage_cameras(request.user):
+            raise PermissionDenied(_("Only the district's operators and officials register cameras."))
+        upload = self.valid(CameraImportSerializer)["file"]
+        report = services.cameras_import_csv(by=request.user, data=upload.read())
+        body = {"imported": report.imported, "errors": report.errors}
+        if report.errors:
+            return Response({"detail": _("Nothing was imported: %(n)d rows have errors.") % {
+                "n": len({e["row"] for e in report.errors})}, **body}, status=status.HTTP_400_BAD_REQUEST)
+        return Response(body, status=status.HTTP_201_CREATED)

@@ -1,0 +1,38 @@
+"""manage.py ingest_mqtt: store Frigate events from the MQTT broker (MQTT_URL, default mqtt://127.0.0.1:1883)."""
+
+import signal
+import threading
+
+from django.core.management.base import BaseCommand, CommandError
+
+from surveillance import conf
+from surveillance.models import Integration
+from surveillance.mqtt import FrigateConsumer
+
+
+class Command(BaseCommand):
+    help = "Consume Frigate events from MQTT (QoS 1, persistent session) and store them like the HTTP endpoint."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--topic", default=None, help="Default: MQTT_TOPIC or frigate/events.")
+        parser.add_argument("--client-id", default=None, help="Default: MQTT_CLIENT_ID. Keep it fixed: the broker "
+                                                               "keeps the session of this id.")
+        parser.add_argument("--integration", default=None,
+                            help="Name of the integration these events belong to (its district gets alerts from "
+                                 "unregistered cameras).")
+
+    def handle(self, *args, topic, client_id, integration, **options):
+        owner = None
+        if integration:
+            owner = Integration.objects.active().filter(name=integration).first()
+            if owner is None:
+                raise CommandError(f"No active integration named {integration}.")
+        consumer = FrigateConsumer(url=conf.get("MQTT_URL"), topic=topic or conf.get("MQTT_TOPIC"),
+                                   client_id=client_id or conf.get("MQTT_CLIENT_ID"), integration=owner)
+        stop = threading.Event()
+        for sig in (signal.SIGTERM, signal.SIGINT):
+            signal.signal(sig, lambda *_: stop.set())
+        self.stdout.write(f"Consuming {consumer.topic} from {consumer.host}:{consumer.port}")
+        consumer.run(stop)
+        self.stdout.write(f"Stopped: {consumer.stored} stored, {consumer.duplicates} duplicates, "
+                          f"{consumer.refused} refused.")

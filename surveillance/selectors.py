@@ -1,0 +1,64 @@
+"""Reads the API and the review pages need. Every one starts from `visible_to(user)`."""
+
+from __future__ import annotations
+
+from django.db import connection
+from django.db.models import Count, Max, Prefetch
+
+from .models import Alert, AlertPicture, Camera
+
+
+def alert_list(*, user):
+    return (Alert.objects.visible_to(user).for_list().select_related("group")
+            .prefetch_related(Prefetch("pictures", queryset=AlertPicture.objects.only("id", "alert_id",
+                                                                                     "is_biometric"))))
+
+
+def alert_get(*, user, alert_id: int) -> Alert | None:
+    return alert_list(user=user).select_related("reviewed_by", "incident").filter(pk=alert_id).first()
+
+
+def alert_picture_get(*, user, alert_id: int, picture_id: int) -> tuple[Alert, AlertPicture] | None:
+    """The picture and its alert, if the user may see the alert; None otherwise (so the view answers 404)."""
+    alert = Alert.objects.visible_to(user).select_related("mahalla").filter(pk=alert_id).first()
+    if alert is None:
+        return None
+    picture = AlertPicture.objects.filter(alert=alert, pk=picture_id).first()
+    return (alert, picture) if picture is not None else None
+
+
+def camera_list(*, user):
+    return Camera.objects.visible_to(user).select_related("mahalla").defer("mahalla__boundary")
+
+
+def unmatched_devices(*, user):
+    """Devices that sent alerts but are not registered: what an operator registers next."""
+    return (Alert.objects.visible_to(user).unmatched()
+            .values("vendor", "device_id", "channel", "district_id")
+            .annotate(alerts=Count("id"), last_seen_at=Max("started_at"), device_ip=Max("device_ip"),
+                      device_name=Max("device_name"))
+            .order_by("-last_seen_at"))
+
+
+def false_positive_rates(*, user, alerts=None) -> dict[str, list[dict]]:
+    """Share of reviewed alerts dismissed as false positives, per camera and per event type, in one aggregate
+    query (GROUPING SETS) over the alerts the user may see (`alerts`, already filtered, if given)."""
+    base = (alerts if alerts is not None else Alert.objects.visible_to(user)).filter(
+        status__in=(Alert.Status.CONFIRMED, Alert.Status.DISMISSED)).order_by()
+    inner, params = base.values("camera_id", "event_type", "status").query.sql_with_params()
+    sql = (
+        "SELECT GROUPING(q.camera_id), q.camera_id, c.name, q.event_type, "  # noqa: S608
+        "count(*) FILTER (WHERE q.status = 'dismissed'), count(*) "
+        f"FROM ({inner}) AS q LEFT JOIN surveillance_camera AS c ON c.id = q.camera_id "
+        "GROUP BY GROUPING SETS ((q.camera_id, c.name), (q.event_type)) ORDER BY 1, 2, 4")
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        rows = cursor.fetchall()
+    by_camera, by_event_type = [], []
+    for by_type, camera_id, name, event_type, dismissed, reviewed in rows:
+        entry = {"dismissed": dismissed, "reviewed": reviewed, "rate": round(dismissed / reviewed, 4)}
+        if by_type:
+            by_event_type.append({"event_type": event_type, **entry})
+        else:
+            by_camera.append({"camera": camera_id, "camera_name": name or "", **entry})
+    return {"by_camera": by_camera, "by_event_type": by_event_type}
