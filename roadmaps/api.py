@@ -1,0 +1,250 @@
+"""The roadmaps API. Every lookup starts from `visible_to(user)` (out of scope = 404); writes check the same
+named permissions as the HTML views (403 when visible but not allowed) and call the same services
+(RoadmapError -> 400 naming the field)."""
+
+from __future__ import annotations
+
+from django.core.exceptions import ObjectDoesNotExist
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema
+from rest_framework import status
+from rest_framework.exceptions import NotFound, PermissionDenied, ValidationError
+from rest_framework.generics import GenericAPIView
+from rest_framework.pagination import PageNumberPagination
+from rest_framework.response import Response
+
+from audit.models import AuditEvent
+from audit.services import audit_record
+from mahallas.models import District, Mahalla, Region
+
+from . import excel, permissions, selectors, services
+from .errors import RoadmapError
+from .models import Kpi, Roadmap, RoadmapItem, RoadmapStatus
+from .serializers import (
+    ApproveSerializer,
+    ItemWriteSerializer,
+    KpiSerializer,
+    KpiUpdateSerializer,
+    KpiWriteSerializer,
+    ReturnSerializer,
+    RoadmapCreateSerializer,
+    RoadmapDetailSerializer,
+    RoadmapItemSerializer,
+    RoadmapSerializer,
+)
+
+
+class PagePagination(PageNumberPagination):
+    page_size = 50
+    page_size_query_param = "page_size"
+    max_page_size = 200
+
+
+class RoadmapApi(GenericAPIView):
+    pagination_class = PagePagination
+    filter_backends: list = []
+
+    def handle_exception(self, exc):
+        if isinstance(exc, RoadmapError):
+            exc = ValidationError({exc.field: [str(exc.message)]})
+        elif isinstance(exc, ObjectDoesNotExist | Http404):
+            exc = NotFound()
+        return super().handle_exception(exc)
+
+    def valid(self, serializer_class, *, partial: bool = False) -> dict:
+        serializer = serializer_class(data=self.request.data, partial=partial, context={"request": self.request})
+        serializer.is_valid(raise_exception=True)
+        return dict(serializer.validated_data)
+
+    def roadmap(self, pk: int) -> Roadmap:
+        return get_object_or_404(Roadmap.objects.visible_to(self.request.user).for_list(), pk=pk)
+
+    def item(self, pk: int) -> RoadmapItem:
+        return get_object_or_404(RoadmapItem.objects.visible_to(self.request.user).select_related(
+            "roadmap", "roadmap__mahalla", "roadmap__district"), pk=pk)
+
+    @staticmethod
+    def require(allowed: bool) -> None:
+        if not allowed:
+            raise PermissionDenied(_("You may not do this with this roadmap."))
+
+    def detail_response(self, roadmap: Roadmap, code=status.HTTP_200_OK) -> Response:
+        items = list(selectors.roadmap_items(roadmap))
+        progress = selectors.roadmap_progress([roadmap.pk]).get(roadmap.pk) or selectors.Progress()
+        data = RoadmapDetailSerializer(roadmap, context={"items": items, "progress": progress}).data
+        return Response(data, status=code)
+
+
+class RoadmapListCreateApi(RoadmapApi):
+    serializer_class = RoadmapSerializer
+
+    def get_queryset(self):
+        params = self.request.query_params
+        year = params.get("year", "")
+        return selectors.roadmaps_for(self.request.user, year=int(year) if year.isdigit() else None,
+                                      status=params.get("status", "") if params.get("status") in
+                                      RoadmapStatus.values else "",
+                                      level=params.get("level", ""), text=params.get("q", "")[:100])
+
+    def get(self, request):
+        page = self.paginate_queryset(self.get_queryset())
+        return self.get_paginated_response(RoadmapSerializer(page, many=True).data)
+
+    @extend_schema(request=RoadmapCreateSerializer, responses=RoadmapDetailSerializer)
+    def post(self, request):
+        data = self.valid(RoadmapCreateSerializer)
+        models = {"region": Region, "district": District, "mahalla": Mahalla}
+        field = next(k for k in models if data.get(k))
+        territory = models[field].objects.visible_to(request.user).filter(pk=data[field]).first()
+        if territory is None:
+            raise ValidationError({field: [_("No such territory among those you may see.")]})
+        self.require(permissions.can_write_territory(request.user, territory))
+        roadmap = services.roadmap_create(by=request.user, territory=territory, year=data["year"],
+                                          title=data.get("title", ""))
+        return self.detail_response(self.roadmap(roadmap.pk), status.HTTP_201_CREATED)
+
+
+class RoadmapDetailApi(RoadmapApi):
+    serializer_class = RoadmapDetailSerializer
+
+    def get(self, request, pk: int):
+        return self.detail_response(self.roadmap(pk))
+
+
+class RoadmapActionApi(RoadmapApi):
+    """POST /roadmaps/<id>/<action>/ with action one of submit, approve, return, revise."""
+
+    serializer_class = RoadmapDetailSerializer
+
+    @extend_schema(request=ReturnSerializer, responses=RoadmapDetailSerializer)
+    def post(self, request, pk: int, action: str):
+        roadmap = self.roadmap(pk)
+        user = request.user
+        if action == "submit":
+            self.require(permissions.can_submit_roadmap(user, roadmap))
+            result = services.roadmap_submit(by=user, roadmap=roadmap)
+        elif action == "approve":
+            self.require(permissions.can_approve_roadmap(user, roadmap))
+            data = self.valid(ApproveSerializer)
+            result = services.roadmap_approve(by=user, roadmap=roadmap, comment=data.get("comment", ""))
+        elif action == "return":
+            self.require(permissions.can_approve_roadmap(user, roadmap))
+            data = self.valid(ReturnSerializer)
+            result = services.roadmap_return(by=user, roadmap=roadmap, comment=data["comment"])
+        elif action == "revise":
+            self.require(permissions.can_revise_roadmap(user, roadmap))
+            result = services.roadmap_revise(by=user, roadmap=roadmap)
+            return self.detail_response(self.roadmap(result.pk), status.HTTP_201_CREATED)
+        else:
+            raise NotFound()
+        return self.detail_response(self.roadmap(result.pk))
+
+
+class RoadmapItemListCreateApi(RoadmapApi):
+    serializer_class = RoadmapItemSerializer
+
+    def get(self, request, pk: int):
+        roadmap = self.roadmap(pk)
+        page = self.paginate_queryset(selectors.roadmap_items(roadmap))
+        return self.get_paginated_response(RoadmapItemSerializer(page, many=True).data)
+
+    @extend_schema(request=ItemWriteSerializer, responses=RoadmapItemSerializer)
+    def post(self, request, pk: int):
+        roadmap = self.roadmap(pk)
+        self.require(permissions.can_edit_roadmap(request.user, roadmap))
+        item = services.item_create(by=request.user, roadmap=roadmap, **self.valid(ItemWriteSerializer))
+        item = selectors.roadmap_items(roadmap).get(pk=item.pk)
+        return Response(RoadmapItemSerializer(item).data, status=status.HTTP_201_CREATED)
+
+
+class RoadmapItemDetailApi(RoadmapApi):
+    serializer_class = RoadmapItemSerializer
+
+    def get(self, request, pk: int):
+        item = self.item(pk)
+        return Response(RoadmapItemSerializer(selectors.roadmap_items(item.roadmap).get(pk=pk)).data)
+
+    @extend_schema(request=ItemWriteSerializer, responses=RoadmapItemSerializer)
+    def patch(self, request, pk: int):
+        item = self.item(pk)
+        roadmap = item.roadmap
+        self.require(permissions.can_edit_roadmap(request.user, roadmap)
+                     or permissions.can_report_progress(request.user, roadmap))
+        services.item_update(by=request.user, item=item, **self.valid(ItemWriteSerializer, partial=True))
+        return Response(RoadmapItemSerializer(selectors.roadmap_items(roadmap).get(pk=pk)).data)
+
+    def delete(self, request, pk: int):
+        item = self.item(pk)
+        self.require(permissions.can_edit_roadmap(request.user, item.roadmap))
+        services.item_delete(by=request.user, item=item)
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class KpiCreateApi(RoadmapApi):
+    serializer_class = KpiSerializer
+
+    @extend_schema(request=KpiWriteSerializer, responses=KpiSerializer)
+    def post(self, request, pk: int):
+        item = self.item(pk)
+        self.require(permissions.can_edit_roadmap(request.user, item.roadmap))
+        kpi = services.kpi_create(by=request.user, item=item, **self.valid(KpiWriteSerializer))
+        return Response(KpiSerializer(kpi).data, status=status.HTTP_201_CREATED)
+
+
+class KpiUpdateCreateApi(RoadmapApi):
+    serializer_class = KpiUpdateSerializer
+
+    def post(self, request, pk: int):
+        kpi = get_object_or_404(Kpi.objects.visible_to(request.user).select_related(
+            "item__roadmap", "item__roadmap__mahalla", "item__roadmap__district"), pk=pk)
+        self.require(permissions.can_report_progress(request.user, kpi.item.roadmap))
+        data = self.valid(KpiUpdateSerializer)
+        update = services.kpi_record(by=request.user, kpi=kpi, **data)
+        return Response(KpiUpdateSerializer(update).data, status=status.HTTP_201_CREATED)
+
+
+class RoadmapExportApi(RoadmapApi):
+    @extend_schema(responses={(200, excel.XLSX_TYPE): OpenApiTypes.BINARY})
+    def get(self, request, pk: int):
+        roadmap = self.roadmap(pk)
+        items = list(selectors.roadmap_items(roadmap))
+        progress = selectors.roadmap_progress([roadmap.pk]).get(roadmap.pk) or selectors.Progress()
+        audit_record(action=AuditEvent.Action.EXPORT, request=request, obj=roadmap, details={"format": "xlsx"})
+        response = HttpResponse(excel.roadmap_xlsx(roadmap, items, progress), content_type=excel.XLSX_TYPE)
+        response["Content-Disposition"] = (f'attachment; filename="roadmap-{roadmap.year}-'
+                                           f'{roadmap.territory.code}-r{roadmap.revision}.xlsx"')
+        return response
+
+
+class RollupApi(RoadmapApi):
+    @extend_schema(responses=OpenApiTypes.OBJECT)
+    def get(self, request):
+        level = request.query_params.get("level", "")
+        pk = request.query_params.get("id", "")
+        models = {"region": Region, "district": District, "mahalla": Mahalla}
+        territory = None
+        if level in models:
+            if not pk.isdigit():
+                raise ValidationError({"id": [_("Enter the territory's id.")]})
+            territory = get_object_or_404(models[level].objects.visible_to(request.user).defer("boundary"),
+                                          pk=int(pk))
+        year = request.query_params.get("year", "")
+        from django.utils import timezone
+
+        year = int(year) if year.isdigit() else timezone.localdate().year
+        data = selectors.territory_rollup(request.user, territory, year=year)
+
+        def out(p):
+            return {"items": p.items, "done": p.done, "cancelled": p.cancelled, "completion": p.completion_pct,
+                    "overdue": p.overdue, "kpis": p.kpis, "kpis_behind": p.kpis_behind,
+                    "kpis_unreported": p.kpis_unreported}
+
+        return Response({
+            "year": year, "level": level or "national", "id": territory.pk if territory else None,
+            "total": out(data.total), "own": out(data.own) if data.own else None,
+            "children": [{"id": row.territory.pk, "name": str(row.territory), **out(row.progress)}
+                         for row in data.rows],
+        })
