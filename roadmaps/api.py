@@ -89,11 +89,12 @@ class RoadmapListCreateApi(RoadmapApi):
                                       RoadmapStatus.values else "",
                                       level=params.get("level", ""), text=params.get("q", "")[:100])
 
+    @extend_schema(operation_id="roadmaps_list")
     def get(self, request):
         page = self.paginate_queryset(self.get_queryset())
         return self.get_paginated_response(RoadmapSerializer(page, many=True).data)
 
-    @extend_schema(request=RoadmapCreateSerializer, responses=RoadmapDetailSerializer)
+    @extend_schema(request=RoadmapCreateSerializer, responses=RoadmapDetailSerializer, operation_id="roadmaps_create")
     def post(self, request):
         data = self.valid(RoadmapCreateSerializer)
         models = {"region": Region, "district": District, "mahalla": Mahalla}
@@ -110,6 +111,7 @@ class RoadmapListCreateApi(RoadmapApi):
 class RoadmapDetailApi(RoadmapApi):
     serializer_class = RoadmapDetailSerializer
 
+    @extend_schema(operation_id="roadmaps_detail")
     def get(self, request, pk: int):
         return self.detail_response(self.roadmap(pk))
 
@@ -119,7 +121,7 @@ class RoadmapActionApi(RoadmapApi):
 
     serializer_class = RoadmapDetailSerializer
 
-    @extend_schema(request=ReturnSerializer, responses=RoadmapDetailSerializer)
+    @extend_schema(request=ReturnSerializer, responses=RoadmapDetailSerializer, operation_id="roadmaps_action")
     def post(self, request, pk: int, action: str):
         roadmap = self.roadmap(pk)
         user = request.user
@@ -146,6 +148,7 @@ class RoadmapActionApi(RoadmapApi):
 class RoadmapItemListCreateApi(RoadmapApi):
     serializer_class = RoadmapItemSerializer
 
+    @extend_schema(operation_id="roadmaps_items_list")
     def get(self, request, pk: int):
         roadmap = self.roadmap(pk)
         page = self.paginate_queryset(selectors.roadmap_items(roadmap))
@@ -163,6 +166,7 @@ class RoadmapItemListCreateApi(RoadmapApi):
 class RoadmapItemDetailApi(RoadmapApi):
     serializer_class = RoadmapItemSerializer
 
+    @extend_schema(operation_id="roadmaps_item_detail")
     def get(self, request, pk: int):
         item = self.item(pk)
         return Response(RoadmapItemSerializer(selectors.roadmap_items(item.roadmap).get(pk=pk)).data)
