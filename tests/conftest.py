@@ -136,3 +136,35 @@ def personas(territory) -> Personas:
         outsider=UserFactory(username="outsider", role=Role.DISTRICT, district=territory.district_b1),
         nobody=UserFactory(username="nobody", role=""),
     )
+
+
+@pytest.fixture(scope="session")
+def chromium():
+    from playwright.sync_api import sync_playwright
+
+    from .browser_support import CHROMIUM, CHROMIUM_ARGS
+
+    if not os.path.exists(CHROMIUM):
+        pytest.fail(f"Chromium not found at {CHROMIUM}: `make test` installs it (apt package chromium)")
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page_factory(chromium):
+    """New isolated browser contexts; each page collects its console messages (see csp_violations)."""
+    contexts = []
+
+    def make(*, width=1366, height=850, locale="en-US"):
+        context = chromium.new_context(viewport={"width": width, "height": height}, locale=locale)
+        contexts.append(context)
+        page = context.new_page()
+        page.console_messages = []
+        page.on("console", lambda msg: page.console_messages.append(msg.text))
+        return page
+
+    yield make
+    for context in contexts:
+        context.close()

@@ -8,27 +8,19 @@ from roadmaps import services
 from roadmaps.models import Roadmap
 from tests.conftest import PASSWORD
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-                 "--disable-sync"]
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
 
 @pytest.fixture
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        chromium = p.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
-        yield chromium
-        chromium.close()
+def browser(chromium):
+    return chromium  # the one Playwright session of the test run (tests/conftest.py)
 
 
 def new_page(browser, console):
     context = browser.new_context(viewport={"width": 1366, "height": 850}, locale="en-US")
     page = context.new_page()
     page.on("console", lambda message: console.append(message.text))
-    return page
+    return page  # the context closes with the shared browser at the end of the run
 
 
 def sign_in(page, base_url, username):

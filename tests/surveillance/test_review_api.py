@@ -171,11 +171,13 @@ def test_operator_links_an_existing_incident(api, alerts, personas):
     assert response.status_code == 200 and response.json()["incident"] == incident.pk
 
 
-def test_operator_cannot_create_an_incident_under_incident_rules(api, alerts):
-    # incidents.permissions lets only assigned field workers and district/regional staff record incidents.
+def test_operator_confirming_creates_a_reported_camera_incident(api, alerts):
+    # Operators may report incidents from camera alerts in their district (incidents.permissions).
     response = api("operator").post(f"{ALERTS}{alerts['a1a'].pk}/confirm/", {}, format="json")
-    assert response.status_code == 400 and "incident" in response.json()["errors"]
-    assert Alert.objects.get(pk=alerts["a1a"].pk).status == S.ROUTED
+    assert response.status_code == 200, response.json()
+    alert = Alert.objects.select_related("incident").get(pk=alerts["a1a"].pk)
+    assert alert.status == S.CONFIRMED
+    assert alert.incident.source == "camera_alert" and alert.incident.status == "reported"
 
 
 def test_confirm_linking_an_invisible_incident_is_refused(api, alerts, personas, territory):
