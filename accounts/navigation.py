@@ -5,6 +5,8 @@ from django.utils.translation import gettext_lazy as _
 MENU = [
     (_("My mahallas"), "mahallas:mine", ("inspector", "social_worker")),
     (_("Territories"), "mahallas:home", None),
+    (_("Crime-free"), "zones:crime-free", ("national", "regional", "district", "admin")),
+    (_("Roadmaps"), "roadmaps:list", ("national", "regional", "district", "inspector", "social_worker")),
 ]
 
 

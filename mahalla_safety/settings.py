@@ -6,6 +6,7 @@ See `.env.example` for the variables; `docs/SECURITY.md` for what production mus
 from pathlib import Path
 
 import environ
+from celery.schedules import crontab
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -43,7 +44,9 @@ INSTALLED_APPS = [
     "audit",
     "accounts",
     "incidents",
+    "roadmaps",
     "surveillance",
+    "zones",
 ]
 
 MIDDLEWARE = [
@@ -174,6 +177,9 @@ SPECTACULAR_SETTINGS = {
         "SupportCaseStatusEnum": "incidents.models.CaseStatus",
         "AlertStatusEnum": "surveillance.models.AlertStatus",
         "CameraStatusEnum": "surveillance.models.CameraStatus",
+        "RoadmapStatusEnum": "roadmaps.models.RoadmapStatus",
+        "RoadmapItemStatusEnum": "roadmaps.models.ItemStatus",
+        "ZoneColourEnum": "zones.models.Colour",
     },
 }
 
@@ -193,6 +199,10 @@ CELERY_BEAT_SCHEDULE: dict = {
                                           "options": {"expires": 60}},
     "surveillance-alert-media-purge": {"task": "surveillance.tasks.alert_media_purge", "schedule": 3600.0,
                                        "options": {"expires": 3600}},
+    # Zone status: re-ring for dirty mahallas whose message was lost; every mahalla recomputed nightly.
+    "zones-status-sweep": {"task": "zones.tasks.zone_status_sweep", "schedule": 60.0, "options": {"expires": 60}},
+    "zones-status-nightly": {"task": "zones.tasks.zone_status_recompute_nightly",
+                             "schedule": crontab(hour=0, minute=10), "options": {"expires": 3600}},
 }
 
 # Map: no outside tile server is reachable from government intranets, so by default the map draws

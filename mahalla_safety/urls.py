@@ -11,7 +11,9 @@ api_v1 = [
     path("", include("accounts.api_urls")),
     path("", include("mahallas.api_urls")),
     path("", include("incidents.api_urls")),
+    path("", include("roadmaps.api_urls")),
     path("", include("surveillance.api_urls")),
+    path("", include("zones.api_urls")),
 ]
 
 urlpatterns = [
@@ -21,7 +23,9 @@ urlpatterns = [
     path("api/v1/", include((api_v1, "api"))),
     path("accounts/", include("accounts.urls")),
     path("audit/", include("audit.urls")),
+    path("zones/", include("zones.urls")),
     # The start page sends each user to the page that fits their role and territory.
     path("", home, name="home"),
+    path("", include("roadmaps.urls")),
     path("", include("accounts.territory_urls")),
 ]
