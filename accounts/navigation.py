@@ -4,6 +4,7 @@ from django.utils.translation import gettext_lazy as _
 # (label, url name, roles that see it; None = every signed-in user). Later apps add their entries here.
 MENU = [
     (_("My mahallas"), "mahallas:mine", ("inspector", "social_worker")),
+    (_("Dashboards"), "dashboards:home", ("national", "regional", "district", "admin")),
     (_("Territories"), "mahallas:home", None),
     (_("Crime-free"), "zones:crime-free", ("national", "regional", "district", "admin")),
     (_("Roadmaps"), "roadmaps:list", ("national", "regional", "district", "inspector", "social_worker")),

@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "roadmaps",
     "surveillance",
     "zones",
+    "dashboards",
 ]
 
 MIDDLEWARE = [
@@ -203,6 +204,11 @@ CELERY_BEAT_SCHEDULE: dict = {
     "zones-status-sweep": {"task": "zones.tasks.zone_status_sweep", "schedule": 60.0, "options": {"expires": 60}},
     "zones-status-nightly": {"task": "zones.tasks.zone_status_recompute_nightly",
                              "schedule": crontab(hour=0, minute=10), "options": {"expires": 3600}},
+    # Dashboards: what changed since the watermark (visits send no signal); every pre-aggregate nightly.
+    "dashboards-stats-sweep": {"task": "dashboards.tasks.dashboards_stats_sweep", "schedule": 300.0,
+                               "options": {"expires": 300}},
+    "dashboards-stats-rebuild": {"task": "dashboards.tasks.dashboards_stats_rebuild",
+                                 "schedule": crontab(hour=1, minute=30), "options": {"expires": 3600}},
 }
 
 # Map: no outside tile server is reachable from government intranets, so by default the map draws

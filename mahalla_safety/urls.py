@@ -14,6 +14,7 @@ api_v1 = [
     path("", include("roadmaps.api_urls")),
     path("", include("surveillance.api_urls")),
     path("", include("zones.api_urls")),
+    path("", include("dashboards.api_urls")),
 ]
 
 urlpatterns = [
@@ -27,5 +28,6 @@ urlpatterns = [
     # The start page sends each user to the page that fits their role and territory.
     path("", home, name="home"),
     path("", include("roadmaps.urls")),
+    path("", include("dashboards.urls")),
     path("", include("accounts.territory_urls")),
 ]

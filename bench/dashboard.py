@@ -1,0 +1,289 @@
+"""Dashboards at national scale: pre-aggregate rebuild time and p95 latency of the dashboard and its API.
+
+Seeds its own database (refuses a DATABASE_URL whose name lacks "bench"): `load_demo --mahallas 9000`, then
+1,000,000 incidents, 5,000,000 camera alerts and 500,000 field visits by set-based INSERT ... SELECT
+generate_series, zone statuses for the periods shown (zones' own national recompute), and the dashboards'
+pre-aggregates (`dashboards_rebuild`, timed). Then it asks, in-process through Django's test Client (every
+middleware, session, two-factor check, serialization; no network), for the national dashboard page and each
+data endpoint as the national user: warm-up requests, then N measured requests each. Results are cached in
+Redis, as in production; the "cold" column clears this benchmark's cache keys before every request.
+
+    DATABASE_URL=postgis://postgres@127.0.0.1:5432/ms_bench_dashboard CACHE_KEY_PREFIX=ms_bench_dashboard \\
+        .venv/bin/python bench/dashboard.py
+
+Options: --reseed, --requests N (default 200), --warmup N (default 20), --cold N (default 20).
+Target: p95 < 200 ms (warm).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import sys
+import time
+from pathlib import Path
+from urllib.parse import urlparse
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "mahalla_safety.settings")
+os.environ.setdefault("API_RATE_USER", "1000000/min")
+
+MAHALLAS = 9000
+INCIDENTS = 1_000_000
+ALERTS = 5_000_000
+VISITS = 500_000
+TARGET_P95_MS = 200
+# Relative frequencies of the seeded categories (cybercrime ~44%, nearly all bank-card related).
+CATEGORY_WEIGHTS = {"cyber-bank-card": 30, "cyber-phishing": 8, "cyber-sms-code": 4, "cyber-marketplace": 2,
+                    "drug-trafficking": 3, "drug-possession": 4, "theft": 20, "robbery": 4, "fraud": 8,
+                    "assault": 5, "domestic-violence": 5, "hooliganism": 5, "other": 2}
+
+
+def ensure_database(url: str) -> None:
+    import psycopg
+
+    parsed = urlparse(url)
+    name = parsed.path.lstrip("/")
+    if "bench" not in name:
+        sys.exit(f"refusing to seed database {name!r}: its name must contain 'bench'")
+    connect = {"host": parsed.hostname, "port": parsed.port or 5432, "user": parsed.username,
+               "password": parsed.password, "autocommit": True}
+    admin = psycopg.connect(dbname="postgres", **connect)
+    if not admin.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone():
+        admin.execute(f'CREATE DATABASE "{name}"')
+    admin.close()
+    db = psycopg.connect(dbname=name, **connect)
+    db.execute("CREATE EXTENSION IF NOT EXISTS postgis")
+    db.close()
+
+
+def seed(*, incidents: int, alerts: int, visits: int, since: str = "2024-07-01") -> dict[str, float]:
+    """Set-based seeding of the base tables (also used by the dashboards' smoke runs on a small scale)."""
+    from django.db import connection
+
+    timings = {}
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT code, id FROM incidents_incidentcategory")
+        ids = dict(cursor.fetchall())
+        weighted = [ids[code] for code, w in CATEGORY_WEIGHTS.items() for _ in range(w)]
+        cursor.execute("SELECT count(*) FROM mahallas_mahalla")
+        n = cursor.fetchone()[0]
+        start = f"timestamptz '{since} 00:00+05'"
+        window = f"{start} + random() * (now() - interval '2 hours' - {start})"
+        started = time.monotonic()
+        # Crimes concentrate: the mahalla index is drawn as n * u^2.2, so many mahallas have none in a quarter.
+        cursor.execute(f"""
+            WITH m AS (SELECT array_agg(id ORDER BY population DESC, id) AS ids FROM mahallas_mahalla),
+                 u AS (SELECT min(id) AS id FROM accounts_user),
+                 g AS (SELECT g, 1 + floor({n} * power(random(), 2.2))::int AS mi, {window} AS at, random() AS r,
+                              random() AS f
+                       FROM generate_series(1, {incidents}) g)
+            INSERT INTO incidents_incident (mahalla_id, occurred_at, reported_at, category_id, legal_kind, source,
+                                            minor_involved, youth_involved, woman_victim, description, status,
+                                            created_by_id, created_at, updated_at)
+            SELECT m.ids[g.mi], g.at, g.at + interval '1 hour', (%s::bigint[])[1 + g.g %% {len(weighted)}],
+                   CASE WHEN g.g %% 10 = 0 THEN 'administrative' ELSE 'crime' END, 'inspector',
+                   g.f < 0.06, g.f < 0.2, g.f > 0.85, '',
+                   CASE WHEN g.r < 0.6 THEN 'registered' WHEN g.r < 0.75 THEN 'closed'
+                        WHEN g.r < 0.85 THEN 'unfounded' WHEN g.r < 0.95 THEN 'reported' ELSE 'referred' END,
+                   u.id, g.at + interval '1 hour', g.at + interval '1 hour'
+            FROM g, m, u ORDER BY g.at""", [weighted])  # noqa: S608 - constants of this module only
+        timings["incidents"] = time.monotonic() - started
+        started = time.monotonic()
+        cursor.execute(f"""
+            WITH m AS (SELECT array_agg(id ORDER BY id) AS ids, array_agg(district_id ORDER BY id) AS ds
+                       FROM mahallas_mahalla),
+                 g AS (SELECT g, 1 + floor({n} * random())::int AS mi, {window} AS at, random() AS r
+                       FROM generate_series(1, {alerts}) g)
+            INSERT INTO surveillance_alert (vendor, natural_key, device_id, channel, device_ip, device_name,
+                event_type, label, confidence, started_at, zones, mahalla_id, district_id, is_urgent, status,
+                route_reason, dismiss_reason, review_note, created_at, updated_at)
+            SELECT 'generic', 'bench-' || g.g, 'cam-' || g.mi, 1, '', '', 'linedetection', 'person', 0.8, g.at,
+                   '{{}}', m.ids[g.mi], m.ds[g.mi], g.r < 0.02,
+                   CASE WHEN g.r < 0.10 THEN 'confirmed' WHEN g.r < 0.55 THEN 'dismissed'
+                        WHEN g.r < 0.65 THEN 'filtered' WHEN g.r < 0.70 THEN 'escalated' ELSE 'routed' END,
+                   'matched', CASE WHEN g.r >= 0.10 AND g.r < 0.55 THEN 'false positive' ELSE '' END, '',
+                   g.at, g.at
+            FROM g, m ORDER BY g.at""")  # noqa: S608
+        timings["alerts"] = time.monotonic() - started
+        started = time.monotonic()
+        cursor.execute(f"""
+            WITH m AS (SELECT array_agg(id ORDER BY id) AS ids FROM mahallas_mahalla),
+                 u AS (SELECT min(id) AS id FROM accounts_user),
+                 g AS (SELECT g, 1 + floor({n} * random())::int AS mi, {window} AS at
+                       FROM generate_series(1, {visits}) g)
+            INSERT INTO incidents_fieldvisit (mahalla_id, by_id, kind, visited_at, address_or_household,
+                people_reached, topics, notes, outcome, client_uuid, created_at)
+            SELECT m.ids[g.mi], u.id, 'household', g.at, '', 3, '{{}}', '', '', gen_random_uuid(), g.at
+            FROM g, m, u ORDER BY g.at""")  # noqa: S608
+        timings["visits"] = time.monotonic() - started
+        cursor.execute("ANALYZE incidents_incident; ANALYZE surveillance_alert; ANALYZE incidents_fieldvisit")
+    return timings
+
+
+def prepare(reseed: bool) -> None:
+    from django.core.management import call_command
+    from django.db import connection
+
+    from mahallas.models import Mahalla
+
+    call_command("migrate", verbosity=0)
+    if Mahalla.objects.count() < MAHALLAS:
+        started = time.monotonic()
+        call_command("load_demo", mahallas=MAHALLAS, verbosity=0)
+        print(f"load_demo --mahallas {MAHALLAS}: {time.monotonic() - started:.1f} s")
+    with connection.cursor() as cursor:
+        if reseed:
+            cursor.execute("TRUNCATE zones_mahallastatus, zones_colourchange, zones_periodthreshold, "
+                           "zones_dirtymahalla, zones_recomputerun")
+            cursor.execute("DELETE FROM incidents_incidenttransition")
+            cursor.execute("DELETE FROM surveillance_alert")
+            cursor.execute("DELETE FROM incidents_incident")
+            cursor.execute("DELETE FROM incidents_fieldvisit")
+        cursor.execute("SELECT count(*) FROM incidents_incident")
+        seeded = cursor.fetchone()[0] >= INCIDENTS
+    if not seeded:
+        timings = seed(incidents=INCIDENTS, alerts=ALERTS, visits=VISITS)
+        print("seeded " + ", ".join(f"{k} {v:.1f} s" for k, v in timings.items()))
+        from zones.periods import Period, today
+        from zones.services import status_recompute_national
+
+        day = today()
+        periods = {Period.current(on=day), *Period.containing(day)}
+        for p in list(periods):
+            periods.add(p.previous()) if not p.is_current else None
+        started = time.monotonic()
+        status_recompute_national(periods=periods)
+        print(f"zone statuses for {len(periods)} periods: {time.monotonic() - started:.1f} s")
+
+
+def rebuild() -> float:
+    from dashboards.stats import stats_rebuild
+
+    return stats_rebuild().seconds
+
+
+def percentile(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(round(q * (len(ordered) - 1))))]
+
+
+def measure(requests: int, warmup: int, cold: int) -> list[tuple]:
+    from django.conf import settings
+    from django.test import Client
+    from django_otp import DEVICE_ID_SESSION_KEY
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    from accounts.models import Role, User
+
+    # The manifest storage needs collectstatic; the page's static URLs are not what is measured.
+    settings.STORAGES = {**settings.STORAGES,
+                         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}}
+    user, _ = User.objects.get_or_create(username="bench-dashboard", defaults={"role": Role.NATIONAL})
+    device = TOTPDevice.objects.filter(user=user, confirmed=True).first() or \
+        TOTPDevice.objects.create(user=user, name="bench", confirmed=True)
+    client = Client()
+    client.force_login(user)
+    session = client.session
+    session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+    session.save()
+    period = "Q" + str((time.localtime().tm_mon - 1) // 3 + 1) + "-" + str(time.localtime().tm_year)
+    year = str(time.localtime().tm_year)
+    urls = [
+        ("page /dashboards/ (quarter)", f"/dashboards/?period={period}"),
+        ("page /dashboards/ (year)", f"/dashboards/?period={year}"),
+        ("api tiles", f"/api/v1/dashboards/tiles/?period={year}"),
+        ("api table", f"/api/v1/dashboards/table/?period={year}"),
+        ("api trend", f"/api/v1/dashboards/trend/?period={year}"),
+        ("api categories", f"/api/v1/dashboards/categories/?period={year}"),
+        ("api ranking", f"/api/v1/dashboards/ranking/?period={year}"),
+        ("api map (zoom 6)", f"/api/v1/dashboards/map/?period={year}&zoom=6"),
+    ]
+    results = []
+    for label, url in urls:
+        cold_times = []
+        for _ in range(cold):
+            _clear_dash_keys()
+            started = time.perf_counter()
+            response = client.get(url, HTTP_ACCEPT_ENCODING="gzip")
+            cold_times.append(time.perf_counter() - started)
+            assert response.status_code == 200, (url, response.status_code)
+        for _ in range(warmup):
+            client.get(url, HTTP_ACCEPT_ENCODING="gzip")
+        times = []
+        for _ in range(requests):
+            started = time.perf_counter()
+            response = client.get(url, HTTP_ACCEPT_ENCODING="gzip")
+            times.append(time.perf_counter() - started)
+            assert response.status_code == 200, (url, response.status_code)
+        results.append((label, len(response.content), statistics.median(times) * 1000,
+                        percentile(times, 0.95) * 1000, percentile(cold_times, 0.95) * 1000 if cold_times else None))
+    return results
+
+
+def _clear_dash_keys() -> None:
+    """Delete this benchmark's cached dashboard results (only keys under its own prefix)."""
+    from django.core.cache import cache
+
+    prefix = os.environ.get("CACHE_KEY_PREFIX", "ms")
+    client = cache._cache.get_client()  # noqa: SLF001 - bench-only
+    keys = list(client.scan_iter(match=f"{prefix}:*:dash:*"))
+    if keys:
+        client.delete(*keys)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--reseed", action="store_true")
+    parser.add_argument("--requests", type=int, default=200)
+    parser.add_argument("--warmup", type=int, default=20)
+    parser.add_argument("--cold", type=int, default=20)
+    args = parser.parse_args()
+    url = os.environ.get("DATABASE_URL", "")
+    ensure_database(url)
+    if "bench" not in os.environ.get("CACHE_KEY_PREFIX", ""):
+        sys.exit("set CACHE_KEY_PREFIX to a name containing 'bench': the cold runs delete that prefix's keys")
+
+    import django
+
+    django.setup()
+    prepare(args.reseed)
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT (SELECT count(*) FROM mahallas_mahalla), (SELECT count(*) FROM incidents_incident), "
+                       "(SELECT count(*) FROM surveillance_alert), (SELECT count(*) FROM incidents_fieldvisit)")
+        counts = cursor.fetchone()
+    print(f"data: {counts[0]:,} mahallas, {counts[1]:,} incidents, {counts[2]:,} alerts, {counts[3]:,} visits")
+    seconds = rebuild()
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT (SELECT count(*) FROM dashboards_dailymahallastats), "
+                       "(SELECT count(*) FROM dashboards_dailydistrictstats), "
+                       "(SELECT count(*) FROM dashboards_dailydistrictcategory)")
+        rows = cursor.fetchone()
+        cursor.execute("ANALYZE dashboards_dailymahallastats; ANALYZE dashboards_dailydistrictstats; "
+                       "ANALYZE dashboards_dailydistrictcategory")
+    print(f"dashboards_rebuild: {seconds:.1f} s -> {rows[0]:,} mahalla-days, {rows[1]:,} district-days, "
+          f"{rows[2]:,} district-day-categories")
+    started = time.monotonic()
+    from dashboards.stats import mahallas_mark_dirty, stats_refresh_dirty
+    from mahallas.models import Mahalla
+
+    mahallas_mark_dirty(Mahalla.objects.values_list("id", flat=True)[:50])
+    stats_refresh_dirty()
+    print(f"incremental refresh of 50 dirty mahallas: {(time.monotonic() - started) * 1000:.0f} ms")
+
+    results = measure(args.requests, args.warmup, args.cold)
+    print()
+    print(f"{'endpoint (national user)':32} {'bytes':>10} {'p50 ms':>8} {'p95 ms':>8} {'cold p95 ms':>12}  "
+          f"target p95 < {TARGET_P95_MS} ms")
+    for label, size, p50, p95, cold in results:
+        flag = "ok" if p95 < TARGET_P95_MS else "SLOW"
+        cold_text = f"{cold:12.1f}" if cold is not None else f"{'-':>12}"
+        print(f"{label:32} {size:>10,} {p50:8.1f} {p95:8.1f} {cold_text}  {flag}")
+
+
+if __name__ == "__main__":
+    main()

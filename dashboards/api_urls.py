@@ -1,0 +1,14 @@
+"""Dashboard API routes, included under /api/v1/ in the "api" namespace."""
+
+from django.urls import path
+
+from . import api
+
+urlpatterns = [
+    path("dashboards/tiles/", api.DashboardTilesApi.as_view(), name="dashboards-tiles"),
+    path("dashboards/table/", api.DashboardTableApi.as_view(), name="dashboards-table"),
+    path("dashboards/trend/", api.DashboardTrendApi.as_view(), name="dashboards-trend"),
+    path("dashboards/categories/", api.DashboardCategoriesApi.as_view(), name="dashboards-categories"),
+    path("dashboards/ranking/", api.DashboardRankingApi.as_view(), name="dashboards-ranking"),
+    path("dashboards/map/", api.DashboardMapApi.as_view(), name="dashboards-map"),
+]

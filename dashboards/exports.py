@@ -1,0 +1,79 @@
+"""CSV and XLSX files of the dashboard tables. Each file is scoped like the page it comes from, and every
+download is recorded in the audit trail (action "export") by the view."""
+
+from __future__ import annotations
+
+import csv
+import io
+
+from django.http import HttpResponse
+from django.utils.translation import gettext as _
+from openpyxl import Workbook
+
+from .selectors import DashboardData, Scope
+
+TABLES = ("units", "categories", "trend", "ranking")
+FORMATS = ("csv", "xlsx")
+
+
+def _safe(value):
+    """A cell starting with = + - @ would run as a formula in a spreadsheet (CSV injection)."""
+    if value is None:
+        return ""
+    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
+        return "'" + value
+    return value
+
+
+def _round(value, digits=2):
+    return "" if value is None else round(value, digits)
+
+
+def table_rows(table: str, scope: Scope, data: DashboardData) -> tuple[list[str], list[list]]:
+    if table == "units":
+        level = {"region": _("region"), "district": _("district"), "mahalla": _("mahalla")}[scope.child_level]
+        header = [_("code"), level, _("mahallas"), _("population"), _("registered crimes"),
+                  _("registered crimes, previous period"), _("per 1,000 residents"), _("cybercrimes"),
+                  _("drug crimes"), _("camera alerts"), _("confirmed alerts"), _("dismissed alerts"),
+                  _("field visits")]
+        header += [_("zone colour")] if scope.child_level == "mahalla" else [_("green"), _("yellow"), _("red")]
+        rows = []
+        for r in [*data.rows, data.total]:
+            row = [r.code, r.name, r.mahallas, r.population, r.crimes, r.previous_crimes, _round(r.rate, 3),
+                   r.cyber, r.drug, r.alerts, r.alerts_confirmed, r.alerts_dismissed, r.visits]
+            row += [r.colour] if scope.child_level == "mahalla" else [r.green, r.yellow, r.red]
+            rows.append(row)
+        return header, rows
+    if table == "categories":
+        return [_("category"), _("registered crimes")], [[c["name"], c["count"]] for c in data.categories]
+    if table == "trend":
+        header = [_("month"), *[s["name"] for s in data.trend.series], _("total")]
+        rows = [[m.strftime("%Y-%m"), *[s["values"][i] for s in data.trend.series], data.trend.totals[i]]
+                for i, m in enumerate(data.trend.months)]
+        return header, rows
+    header = [_("rank"), _("code"), _("name"), _("population"), _("registered crimes"), _("per 1,000 residents")]
+    return header, [[i + 1, r.code, r.name, r.population, r.crimes, _round(r.rate, 3)]
+                    for i, r in enumerate(data.ranking)]
+
+
+def export_response(*, table: str, fmt: str, filename: str, header: list, rows: list[list]) -> HttpResponse:
+    if fmt == "csv":
+        buffer = io.StringIO()
+        # A byte-order mark: Excel opens UTF-8 CSV (Cyrillic names) correctly only with it.
+        buffer.write("\ufeff")
+        writer = csv.writer(buffer)
+        writer.writerow([_safe(str(h)) for h in header])
+        writer.writerows([[_safe(v) for v in row] for row in rows])
+        response = HttpResponse(buffer.getvalue(), content_type="text/csv; charset=utf-8")
+    else:
+        workbook = Workbook(write_only=True)
+        sheet = workbook.create_sheet(title=table[:31])
+        sheet.append([_safe(str(h)) for h in header])
+        for row in rows:
+            sheet.append([_safe(v) for v in row])
+        out = io.BytesIO()
+        workbook.save(out)
+        response = HttpResponse(
+            out.getvalue(), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    response["Content-Disposition"] = f'attachment; filename="{filename}.{fmt}"'
+    return response

@@ -1,0 +1,115 @@
+"""Pre-aggregated counts that the dashboards read instead of the base tables.
+
+Two grains, both keyed by the Tashkent calendar day (a crime at 23:30 Tashkent time on 30 June is a 30 June
+crime, whatever the server's time zone):
+
+- `DailyMahallaStats`: one row per mahalla and day that had anything (registered crime, camera alert, field
+  visit). District dashboards, the mahalla table and the per-mahalla map layers read it.
+- `DailyDistrictStats`: the same counters summed per district and day (~180 x 365 rows a year), and
+  `DailyDistrictCategory`: registered crimes per district, day and top-level category. The national and
+  regional dashboards read these: a year of the whole country is ~65,000 small rows instead of millions.
+
+Only `dashboards.stats` writes them (set-based SQL); they are derived state, rebuildable at any time with
+`manage.py dashboards_rebuild`. Counters follow zones: a crime counts when it is registered and its legal
+kind is "crime".
+"""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class _Counters(models.Model):
+    crimes = models.PositiveIntegerField(_("registered crimes"), default=0)
+    cyber = models.PositiveIntegerField(_("cybercrimes"), default=0)
+    bank_card = models.PositiveIntegerField(_("bank-card cybercrimes"), default=0)
+    drug = models.PositiveIntegerField(_("drug crimes"), default=0)
+    minor = models.PositiveIntegerField(_("crimes involving minors"), default=0)
+    youth = models.PositiveIntegerField(_("crimes involving youth"), default=0)
+    woman = models.PositiveIntegerField(_("crimes against women"), default=0)
+    alerts = models.PositiveIntegerField(_("camera alerts"), default=0)
+    alerts_confirmed = models.PositiveIntegerField(_("confirmed camera alerts"), default=0)
+    alerts_dismissed = models.PositiveIntegerField(_("dismissed camera alerts"), default=0)
+    visits = models.PositiveIntegerField(_("field visits"), default=0)
+
+    class Meta:
+        abstract = True
+
+
+class DailyMahallaStats(_Counters):
+    # No foreign keys: derived rows must never block deleting or merging a mahalla; a rebuild drops orphans.
+    mahalla_id = models.BigIntegerField()
+    district_id = models.BigIntegerField()
+    region_id = models.BigIntegerField()
+    day = models.DateField()
+
+    class Meta:
+        verbose_name = _("daily mahalla statistics")
+        verbose_name_plural = _("daily mahalla statistics")
+        constraints = [models.UniqueConstraint(fields=["mahalla_id", "day"], name="dash_mahalla_day_unique")]
+        indexes = [
+            models.Index(fields=["district_id", "day"], name="dash_mahalla_district_day"),
+            models.Index(fields=["day"], name="dash_mahalla_day"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.mahalla_id} {self.day}"
+
+
+class DailyDistrictStats(_Counters):
+    district_id = models.BigIntegerField()
+    region_id = models.BigIntegerField()
+    day = models.DateField()
+
+    class Meta:
+        verbose_name = _("daily district statistics")
+        verbose_name_plural = _("daily district statistics")
+        constraints = [models.UniqueConstraint(fields=["district_id", "day"], name="dash_district_day_unique")]
+        indexes = [
+            models.Index(fields=["day"], name="dash_district_day"),
+            models.Index(fields=["region_id", "day"], name="dash_district_region_day"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.district_id} {self.day}"
+
+
+class DailyDistrictCategory(models.Model):
+    district_id = models.BigIntegerField()
+    region_id = models.BigIntegerField()
+    day = models.DateField()
+    # The top-level category (a bank-card fraud counts under "cybercrime").
+    category_id = models.BigIntegerField()
+    crimes = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["district_id", "day", "category_id"],
+                                               name="dash_district_category_unique")]
+        indexes = [models.Index(fields=["day"], name="dash_category_day"),
+                   models.Index(fields=["region_id", "day"], name="dash_category_region_day")]
+
+    def __str__(self) -> str:
+        return f"{self.district_id} {self.day} {self.category_id}"
+
+
+class DirtyMahalla(models.Model):
+    """A mahalla whose rows must be recomputed. The table holds the work, the broker only rings the bell."""
+
+    mahalla_id = models.BigIntegerField(primary_key=True)
+    marked_at = models.DateTimeField(db_default=models.functions.Now())
+
+    def __str__(self) -> str:
+        return str(self.mahalla_id)
+
+
+class RefreshState(models.Model):
+    """One row: how far the sweep has read the base tables, and a version that changes on every refresh
+    (cache keys carry it, so a refresh is seen by the next request)."""
+
+    id = models.PositiveSmallIntegerField(primary_key=True, default=1)
+    watermark = models.DateTimeField(null=True)
+    version = models.PositiveBigIntegerField(default=0)
+    rebuilt_at = models.DateTimeField(null=True)
+    refreshed_at = models.DateTimeField(null=True)
+
+    def __str__(self) -> str:
+        return f"v{self.version}"

@@ -1,0 +1,56 @@
+"""Dashboards listen to the layers below; nothing imports dashboards."""
+
+from django.core.cache import cache
+from django.db import transaction
+from django.db.models.signals import post_delete
+
+from incidents.models import FieldVisit, Incident
+from incidents.signals import incident_changed
+
+from .stats import mahallas_mark_dirty
+
+# Bursts (a batch of 1,000 alerts) ring once: the task drains every dirty mahalla it finds.
+DOORBELL_KEY = "dashboards:doorbell"
+DOORBELL_SECONDS = 2
+
+
+def _ring() -> None:
+    if cache.add(DOORBELL_KEY, 1, DOORBELL_SECONDS):
+        from .tasks import dashboards_stats_refresh
+
+        try:
+            dashboards_stats_refresh.apply_async(countdown=DOORBELL_SECONDS)
+        except Exception:  # noqa: BLE001 - the broker is only a doorbell: the beat sweep drains the table
+            cache.delete(DOORBELL_KEY)
+
+
+def _mark(mahalla_ids) -> None:
+    if mahalla_ids and mahallas_mark_dirty(mahalla_ids):
+        _ring()
+
+
+def incident_changed_mark(sender, mahalla_ids=frozenset(), **kwargs):
+    _mark(mahalla_ids)
+
+
+def row_deleted_mark(sender, instance, **kwargs):
+    mahalla_id = instance.mahalla_id
+    transaction.on_commit(lambda: _mark([mahalla_id]), robust=True)
+
+
+def alert_routed_mark(sender, mahalla_ids=frozenset(), **kwargs):
+    _mark(mahalla_ids)
+
+
+def alert_reviewed_mark(sender, mahalla_id=None, **kwargs):
+    _mark([mahalla_id] if mahalla_id else [])
+
+
+def connect() -> None:
+    incident_changed.connect(incident_changed_mark, dispatch_uid="dashboards.incident_changed")
+    post_delete.connect(row_deleted_mark, sender=Incident, dispatch_uid="dashboards.incident_deleted")
+    post_delete.connect(row_deleted_mark, sender=FieldVisit, dispatch_uid="dashboards.visit_deleted")
+    from surveillance.signals import alert_reviewed, alert_routed
+
+    alert_routed.connect(alert_routed_mark, dispatch_uid="dashboards.alert_routed")
+    alert_reviewed.connect(alert_reviewed_mark, dispatch_uid="dashboards.alert_reviewed")

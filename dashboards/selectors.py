@@ -1,0 +1,686 @@
+"""Reads of the dashboards. Every one starts from the territory the user may see (`visible_to(user)`), then
+reads the pre-aggregated tables (dashboards.models) for that territory.
+
+`dashboard_scope()` turns "who you are" and the requested unit into a `Scope`: the region or district is looked
+up through `Region/District.objects.visible_to(user)` and the user's scope level, so a unit outside it
+answers exactly like one that does not exist. The pre-aggregated rows are then filtered by that unit's id.
+
+Results are cached in Redis for a short time under a key that carries the pre-aggregates' version and the
+time of the last zone-status recompute, so a refresh is seen by the next request.
+"""
+
+from __future__ import annotations
+
+import datetime
+import gzip
+import hashlib
+from dataclasses import dataclass, field
+
+from django.core.cache import cache
+from django.db import connection
+from django.db.models import Count, Exists, OuterRef, Q, Sum
+from django.db.models.functions import TruncMonth
+from django.urls import reverse
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+
+from accounts.models import Assignment, Role
+from incidents.models import IncidentCategory
+from mahallas.models import District, Mahalla, Region
+from mahallas.scope import ScopeLevel, scope_of
+from mahallas.selectors import simplify_tolerance
+from roadmaps.selectors import territory_progress
+from zones.models import Colour, MahallaStatus, RecomputeRun
+from zones.selectors import colour_counts
+from zones.selectors import counts_by_territory as zone_counts_by_territory
+
+from .models import DailyDistrictCategory, DailyDistrictStats, DailyMahallaStats
+from .periods import DashPeriod, _add_months
+from .stats import COUNTERS
+
+CACHE_SECONDS = 120
+MAP_CACHE_SECONDS = 600
+DASHBOARD_ROLES = (Role.NATIONAL, Role.ADMIN, Role.REGIONAL, Role.DISTRICT)
+TREND_MONTHS = 12
+TREND_SERIES = 5
+RANKING_ROWS = 15
+PUBLIC_MIN_COUNT = 5
+
+
+class DashboardNotFound(Exception):
+    """The unit does not exist or lies outside the user's territory (both answer 404)."""
+
+
+# --- Scope -------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Scope:
+    level: str  # "national" | "region" | "district"
+    region: Region | None = None
+    district: District | None = None
+
+    @property
+    def territory(self):
+        return self.district or self.region
+
+    @property
+    def key(self) -> str:
+        return {"national": "n", "region": f"r{self.region and self.region.pk}",
+                "district": f"d{self.district and self.district.pk}"}[self.level]
+
+    @property
+    def stats_filter(self) -> dict:
+        if self.level == "district":
+            return {"district_id": self.district.pk}
+        if self.level == "region":
+            return {"region_id": self.region.pk}
+        return {}
+
+    @property
+    def mahalla_filter(self) -> dict:
+        if self.level == "district":
+            return {"district_id": self.district.pk}
+        if self.level == "region":
+            return {"district__region_id": self.region.pk}
+        return {}
+
+    @property
+    def child_level(self) -> str:
+        return {"national": "region", "region": "district", "district": "mahalla"}[self.level]
+
+    @property
+    def name(self) -> str:
+        return self.territory.name if self.territory else _("Uzbekistan")
+
+
+def can_view_dashboards(user) -> bool:
+    return (getattr(user, "is_authenticated", False) and getattr(user, "role", "") in DASHBOARD_ROLES
+            and scope_of(user).level in (ScopeLevel.NATIONAL, ScopeLevel.REGION, ScopeLevel.DISTRICT))
+
+
+def home_scope(user) -> Scope:
+    """The dashboard a user lands on: their own territory."""
+    level = scope_of(user).level if can_view_dashboards(user) else ScopeLevel.NONE
+    if level == ScopeLevel.NATIONAL:
+        return Scope("national")
+    if level == ScopeLevel.REGION:
+        return dashboard_scope(user, region_id=scope_of(user).region_id)
+    if level == ScopeLevel.DISTRICT:
+        return dashboard_scope(user, district_id=scope_of(user).district_id)
+    raise DashboardNotFound
+
+
+def dashboard_scope(user, *, region_id: int | None = None, district_id: int | None = None) -> Scope:
+    if not can_view_dashboards(user):
+        raise DashboardNotFound
+    level = scope_of(user).level
+    if district_id is not None:
+        district = (District.objects.visible_to(user).select_related("region")
+                    .defer("boundary", "region__boundary").filter(pk=district_id).first())
+        if district is None:
+            raise DashboardNotFound
+        return Scope("district", region=district.region, district=district)
+    if region_id is not None:
+        # A district official "sees" their region in the territory tree, but not the region's figures.
+        region = Region.objects.visible_to(user).defer("boundary").filter(pk=region_id).first()
+        if region is None or level not in (ScopeLevel.NATIONAL, ScopeLevel.REGION):
+            raise DashboardNotFound
+        return Scope("region", region=region)
+    if level != ScopeLevel.NATIONAL:
+        raise DashboardNotFound
+    return Scope("national")
+
+
+def visible_mahallas(user, scope: Scope):
+    return Mahalla.objects.visible_to(user).filter(**scope.mahalla_filter)
+
+
+# --- Caching -----------------------------------------------------------------------------------------
+
+
+def cache_token() -> str:
+    """Changes when the pre-aggregates are refreshed or zone statuses recomputed."""
+    with connection.cursor() as cursor:
+        cursor.execute(f"""SELECT (SELECT version FROM dashboards_refreshstate WHERE id = 1),
+                                  (SELECT max(started_at) FROM {RecomputeRun._meta.db_table})""")  # noqa: S608
+        version, zones_run = cursor.fetchone()
+    return f"{version or 0}:{zones_run.timestamp() if zones_run else 0}"
+
+
+def _cached(parts: list, build, seconds: int = CACHE_SECONDS):
+    lang = (get_language() or "uz")[:2]
+    raw = ":".join(str(p) for p in [lang, *parts])
+    key = "dash:" + hashlib.sha256(raw.encode()).hexdigest()[:32]
+    value = cache.get(key)
+    if value is None:
+        value = build()
+        cache.set(key, value, seconds)
+    return value
+
+
+# --- Tiles -------------------------------------------------------------------------------------------
+
+
+@dataclass
+class Tile:
+    key: str
+    label: str
+    value: float | None
+    previous: float | None = None
+    kind: str = "count"  # count | percent | ratio
+    note: str = ""
+    available: bool = True
+    unavailable_text: str = ""
+    # Whether a rise is bad news (crimes) or good news (coverage): colours the change.
+    rise_is_bad: bool | None = True
+
+    @property
+    def change(self) -> float | None:
+        if self.value is None or self.previous is None:
+            return None
+        return self.value - self.previous
+
+    @property
+    def change_pct(self) -> float | None:
+        if self.kind != "count" or self.change is None or not self.previous:
+            return None
+        return self.change / self.previous * 100
+
+    @property
+    def trend(self) -> str:
+        change = self.change
+        if change is None or abs(change) < 1e-9:
+            return "same"
+        if self.rise_is_bad is None:
+            return "neutral"
+        return "worse" if (change > 0) == self.rise_is_bad else "better"
+
+    @staticmethod
+    def _fmt(value, kind) -> str:
+        if value is None:
+            return "—"
+        if kind == "percent":
+            return f"{value:.1f}%"
+        if kind == "ratio":
+            return f"{value:.1f}"
+        return f"{int(value):,}".replace(",", "\u202f")
+
+    @property
+    def display(self) -> str:
+        return self._fmt(self.value, self.kind)
+
+    @property
+    def previous_display(self) -> str:
+        return self._fmt(self.previous, self.kind)
+
+    @property
+    def change_display(self) -> str:
+        change = self.change
+        if change is None:
+            return ""
+        sign = "+" if change > 0 else ("−" if change < 0 else "±")
+        if self.kind == "percent":
+            return _("%(sign)s%(n).1f pp") % {"sign": sign, "n": abs(change)}
+        if self.kind == "ratio":
+            return f"{sign}{abs(change):.1f}"
+        text = f"{sign}{int(abs(change)):,}".replace(",", "\u202f")
+        if self.change_pct is not None:
+            text += f" ({sign}{abs(self.change_pct):.0f}%)"
+        return text
+
+    def as_dict(self) -> dict:
+        return {"key": self.key, "label": str(self.label), "value": self.value, "previous": self.previous,
+                "change": self.change, "kind": self.kind, "available": self.available, "note": str(self.note),
+                "display": self.display if self.available else str(self.unavailable_text)}
+
+
+def _pct(part, whole) -> float | None:
+    return part * 100.0 / whole if whole else None
+
+
+def _sums(scope: Scope, period: DashPeriod, previous: DashPeriod, today) -> tuple[dict, dict]:
+    """Both periods' counters in one query over the per-district daily rows."""
+    cur = Q(day__gte=period.start, day__lt=period.effective_end(today))
+    prev = Q(day__gte=previous.start, day__lt=previous.end)
+    aggregates = {}
+    for name in COUNTERS:
+        aggregates[f"c_{name}"] = Sum(name, filter=cur, default=0)
+        aggregates[f"p_{name}"] = Sum(name, filter=prev, default=0)
+    row = (DailyDistrictStats.objects.filter(**scope.stats_filter)
+           .filter(day__gte=min(previous.start, period.start), day__lt=period.end).aggregate(**aggregates))
+    return ({n: row[f"c_{n}"] for n in COUNTERS}, {n: row[f"p_{n}"] for n in COUNTERS})
+
+
+def _coverage(user, scope: Scope, days: list[datetime.date]) -> dict:
+    """Mahallas of the scope and, for each day, how many had an active inspector / social worker."""
+    aggregates = {"mahallas": Count("id"), "population": Sum("population", default=0)}
+    for i, day in enumerate(days):
+        active = Assignment.objects.active(day).filter(mahalla=OuterRef("pk"))
+        aggregates[f"insp{i}"] = Count("id", filter=Q(Exists(active.filter(role=Role.INSPECTOR))))
+        aggregates[f"soc{i}"] = Count("id", filter=Q(Exists(active.filter(role=Role.SOCIAL_WORKER))))
+    return visible_mahallas(user, scope).aggregate(**aggregates)
+
+
+def _roadmap_tiles(user, scope: Scope, period: DashPeriod, today) -> list[Tile]:
+    year = (period.effective_end(today) - datetime.timedelta(days=1)).year
+    progress = territory_progress(user, scope.territory, year=year, today=today)
+    note = _("roadmaps of %(year)s in force") % {"year": year}
+    return [
+        Tile("roadmap_completion", _("Roadmap completion"), progress.completion, kind="percent", note=note,
+             rise_is_bad=False),
+        Tile("roadmap_overdue", _("Overdue roadmap measures"), progress.overdue,
+             note=_("of %(n)s measures, as of today") % {"n": progress.items}),
+    ]
+
+
+def _zone_tiles(user, scope: Scope, period: DashPeriod, today) -> list[Tile]:
+    zp = period.zones_period(today)
+    current = colour_counts(user, zp, territory=scope.territory)
+    try:
+        before = colour_counts(user, zp.previous(), territory=scope.territory)
+    except ValueError:
+        before = None
+    computed = current.green + current.yellow + current.red
+    note = _("zone status %(period)s") % {"period": zp.label}
+    missing = _("not computed for %(period)s") % {"period": zp.label}
+    prev_ok = before is not None and (before.green + before.yellow + before.red) > 0
+    green_share = current.share("green") * 100 if current.mahallas else None
+    return [
+        Tile("green", _("Green mahallas"), current.green, before.green if prev_ok else None, rise_is_bad=False,
+             note=(_("%(share).1f%% of %(n)s mahallas · %(when)s")
+                   % {"share": green_share or 0, "n": current.mahallas, "when": zp.label}),
+             available=computed > 0, unavailable_text=missing),
+        Tile("green_share", _("Green share"), green_share,
+             before.share("green") * 100 if prev_ok else None, kind="percent", rise_is_bad=False, note=note,
+             available=computed > 0, unavailable_text=missing),
+        Tile("yellow", _("Yellow mahallas"), current.yellow, before.yellow if prev_ok else None, note=note,
+             available=computed > 0, unavailable_text=missing),
+        Tile("red", _("Red mahallas"), current.red, before.red if prev_ok else None, note=note,
+             available=computed > 0, unavailable_text=missing),
+    ]
+
+
+def tiles(user, scope: Scope, period: DashPeriod, *, today: datetime.date | None = None) -> list[Tile]:
+    from zones.periods import today as tashkent_today
+
+    today = today or tashkent_today()
+    previous = period.previous(today)
+    cur, prev = _sums(scope, period, previous, today)
+    last_day = period.effective_end(today) - datetime.timedelta(days=1)
+    cover = _coverage(user, scope, [max(last_day, period.start), max(previous.end - datetime.timedelta(days=1),
+                                                                     previous.start)])
+    mahallas = cover["mahallas"]
+    result = [
+        Tile("crimes", _("Registered crimes"), cur["crimes"], prev["crimes"],
+             note=_("%(rate)s per 1,000 residents") % {
+                 "rate": f"{cur['crimes'] * 1000 / cover['population']:.2f}" if cover["population"] else "—"}),
+        *_zone_tiles(user, scope, period, today),
+        Tile("cyber_share", _("Cybercrime share"), _pct(cur["cyber"], cur["crimes"]),
+             _pct(prev["cyber"], prev["crimes"]), kind="percent",
+             note=_("%(n)s cybercrimes") % {"n": cur["cyber"]}),
+        Tile("bank_card_share", _("Bank-card share of cybercrime"), _pct(cur["bank_card"], cur["cyber"]),
+             _pct(prev["bank_card"], prev["cyber"]), kind="percent",
+             note=_("%(n)s bank-card cybercrimes") % {"n": cur["bank_card"]}),
+        Tile("drug", _("Drug crimes"), cur["drug"], prev["drug"]),
+        Tile("minor", _("Crimes involving minors"), cur["minor"], prev["minor"]),
+        Tile("youth", _("Crimes involving youth"), cur["youth"], prev["youth"]),
+        Tile("woman", _("Crimes against women"), cur["woman"], prev["woman"]),
+        Tile("alerts", _("Camera alerts"), cur["alerts"], prev["alerts"], rise_is_bad=None,
+             note=_("%(n)s confirmed, %(d)s dismissed") % {"n": cur["alerts_confirmed"],
+                                                           "d": cur["alerts_dismissed"]}),
+        Tile("alert_confirmation", _("Alert confirmation rate"),
+             _pct(cur["alerts_confirmed"], cur["alerts_confirmed"] + cur["alerts_dismissed"]),
+             _pct(prev["alerts_confirmed"], prev["alerts_confirmed"] + prev["alerts_dismissed"]),
+             kind="percent", rise_is_bad=None, note=_("confirmed of reviewed (confirmed + dismissed)")),
+        Tile("inspector_coverage", _("Inspector coverage"), _pct(cover["insp0"], mahallas),
+             _pct(cover["insp1"], mahallas), kind="percent", rise_is_bad=False,
+             note=_("%(n)s of %(total)s mahallas on %(day)s") % {"n": cover["insp0"], "total": mahallas,
+                                                                  "day": last_day.isoformat()}),
+        Tile("social_worker_coverage", _("Social-worker coverage"), _pct(cover["soc0"], mahallas),
+             _pct(cover["soc1"], mahallas), kind="percent", rise_is_bad=False,
+             note=_("%(n)s of %(total)s mahallas on %(day)s") % {"n": cover["soc0"], "total": mahallas,
+                                                                  "day": last_day.isoformat()}),
+        Tile("visits_per_mahalla", _("Field visits per mahalla"),
+             cur["visits"] / mahallas if mahallas else None, prev["visits"] / mahallas if mahallas else None,
+             kind="ratio", rise_is_bad=False, note=_("%(n)s visits") % {"n": cur["visits"]}),
+        *_roadmap_tiles(user, scope, period, today),
+    ]
+    return result
+
+
+# --- Tables ------------------------------------------------------------------------------------------
+
+
+@dataclass
+class UnitRow:
+    id: int
+    code: str
+    name: str
+    url: str
+    mahallas: int = 0
+    population: int = 0
+    crimes: int = 0
+    previous_crimes: int = 0
+    cyber: int = 0
+    drug: int = 0
+    alerts: int = 0
+    alerts_confirmed: int = 0
+    alerts_dismissed: int = 0
+    visits: int = 0
+    green: int | None = None
+    yellow: int | None = None
+    red: int | None = None
+    colour: str = ""
+
+    @property
+    def rate(self) -> float | None:
+        return self.crimes * 1000 / self.population if self.population else None
+
+    @property
+    def confirmation(self) -> float | None:
+        return _pct(self.alerts_confirmed, self.alerts_confirmed + self.alerts_dismissed)
+
+    @property
+    def change(self) -> int:
+        return self.crimes - self.previous_crimes
+
+    def as_dict(self) -> dict:
+        return {"id": self.id, "code": self.code, "name": self.name, "url": self.url, "mahallas": self.mahallas,
+                "population": self.population, "crimes": self.crimes, "previous_crimes": self.previous_crimes,
+                "rate": None if self.rate is None else round(self.rate, 3), "cyber": self.cyber,
+                "drug": self.drug, "alerts": self.alerts, "alerts_confirmed": self.alerts_confirmed,
+                "alerts_dismissed": self.alerts_dismissed, "visits": self.visits, "green": self.green,
+                "yellow": self.yellow, "red": self.red, "colour": self.colour}
+
+
+_ROW_COUNTERS = ("crimes", "cyber", "drug", "alerts", "alerts_confirmed", "alerts_dismissed", "visits")
+
+
+def _grouped(model, key: str, filters: dict, period: DashPeriod, previous: DashPeriod, today) -> dict:
+    cur = Q(day__gte=period.start, day__lt=period.effective_end(today))
+    # Aggregates may not share a name with a column: "s_" + counter.
+    aggregates = {f"s_{name}": Sum(name, filter=cur, default=0) for name in _ROW_COUNTERS}
+    aggregates["s_previous_crimes"] = Sum("crimes", filter=Q(day__gte=previous.start, day__lt=previous.end),
+                                        default=0)
+    rows = (model.objects.filter(**filters).filter(day__gte=min(period.start, previous.start), day__lt=period.end)
+            .values(key).annotate(**aggregates).order_by())
+    return {row[key]: row for row in rows}
+
+
+def unit_rows(user, scope: Scope, period: DashPeriod, *, today=None, child_level: str | None = None,
+              ) -> list[UnitRow]:
+    """One row per child unit of the scope (regions, districts or mahallas), with drill-down links."""
+    from zones.periods import today as tashkent_today
+
+    today = today or tashkent_today()
+    previous = period.previous(today)
+    level = child_level or scope.child_level
+    zp = period.zones_period(today)
+    query = f"?period={period.key}"
+    mahallas = visible_mahallas(user, scope)
+    if level == "mahalla":
+        stats = _grouped(DailyMahallaStats, "mahalla_id", scope.stats_filter, period, previous, today)
+        colours = dict(MahallaStatus.objects.visible_to(user).filter(period=zp.key, mahalla__in=mahallas)
+                       .values_list("mahalla_id", "colour"))
+        units = mahallas.defer("boundary").order_by("name_uz", "id")
+        rows = []
+        for m in units:
+            row = UnitRow(m.pk, m.code, m.name, reverse("mahallas:mahalla", args=[m.pk]), 1, m.population,
+                          colour=colours.get(m.pk, ""))
+            rows.append(_fill(row, stats.get(m.pk)))
+        return rows
+    key = "region_id" if level == "region" else "district_id"
+    stats = _grouped(DailyDistrictStats, key, scope.stats_filter, period, previous, today)
+    group = "district__region_id" if level == "region" else "district_id"
+    sizes = {r[group]: r for r in mahallas.values(group).annotate(n=Count("id"), people=Sum("population"))
+             .order_by()}
+    region_filter = scope.region.pk if scope.level == "region" else None
+    colours = {r.id: r for r in zone_counts_by_territory(user, zp, by=level, region=region_filter)}
+    if level == "region":
+        units = Region.objects.visible_to(user).defer("boundary").order_by("name_uz", "id")
+        url_name = "dashboards:region"
+    else:
+        units = District.objects.visible_to(user).filter(**({"region_id": region_filter} if region_filter else {}))
+        units = units.defer("boundary").order_by("name_uz", "id")
+        url_name = "dashboards:district"
+    rows = []
+    for unit in units:
+        size = sizes.get(unit.pk, {})
+        zone = colours.get(unit.pk)
+        row = UnitRow(unit.pk, unit.code, unit.name, reverse(url_name, args=[unit.pk]) + query,
+                      size.get("n", 0), size.get("people") or 0,
+                      green=zone.green if zone else None, yellow=zone.yellow if zone else None,
+                      red=zone.red if zone else None)
+        rows.append(_fill(row, stats.get(unit.pk)))
+    return rows
+
+
+def _fill(row: UnitRow, stats: dict | None) -> UnitRow:
+    if stats:
+        for name in (*_ROW_COUNTERS, "previous_crimes"):
+            setattr(row, name, stats[f"s_{name}"])
+    return row
+
+
+def totals_row(rows: list[UnitRow]) -> UnitRow:
+    total = UnitRow(0, "", _("Total"), "")
+    for name in ("mahallas", "population", *_ROW_COUNTERS, "previous_crimes"):
+        setattr(total, name, sum(getattr(r, name) for r in rows))
+    for colour in ("green", "yellow", "red"):
+        values = [getattr(r, colour) for r in rows if getattr(r, colour) is not None]
+        setattr(total, colour, sum(values) if values else None)
+    return total
+
+
+def ranking(user, scope: Scope, period: DashPeriod, *, today=None, limit: int = RANKING_ROWS) -> list[UnitRow]:
+    """Districts (mahallas, on a district dashboard) ranked by registered crimes per 1,000 residents."""
+    level = "mahalla" if scope.level == "district" else "district"
+    rows = [r for r in unit_rows(user, scope, period, today=today, child_level=level) if r.population]
+    rows.sort(key=lambda r: (-(r.rate or 0), r.name))
+    return rows[:limit]
+
+
+# --- Categories and trend ----------------------------------------------------------------------------
+
+
+def _category_names() -> dict[int, str]:
+    return {c.pk: c.name for c in IncidentCategory.objects.filter(parent__isnull=True).order_by("sort_order")}
+
+
+def category_breakdown(scope: Scope, period: DashPeriod, *, today=None) -> list[dict]:
+    rows = (DailyDistrictCategory.objects.filter(**scope.stats_filter)
+            .filter(day__gte=period.start, day__lt=period.effective_end(today))
+            .values("category_id").annotate(n=Sum("crimes")).order_by("-n", "category_id"))
+    names = _category_names()
+    return [{"id": r["category_id"], "name": names.get(r["category_id"], "?"), "count": r["n"]} for r in rows]
+
+
+@dataclass
+class Trend:
+    months: list[datetime.date]
+    series: list[dict] = field(default_factory=list)  # {"id", "name", "values": [...]}
+    totals: list[int] = field(default_factory=list)
+
+
+def monthly_trend(scope: Scope, period: DashPeriod, *, today=None, months: int = TREND_MONTHS) -> Trend:
+    """Registered crimes per month by top-level category: the 12 months up to the period's last one."""
+    last = (period.effective_end(today) - datetime.timedelta(days=1)).replace(day=1)
+    first = _add_months(last, -(months - 1))
+    end = min(_add_months(last, 1), period.effective_end(today))
+    rows = (DailyDistrictCategory.objects.filter(**scope.stats_filter).filter(day__gte=first, day__lt=end)
+            .annotate(month=TruncMonth("day")).values("month", "category_id").annotate(n=Sum("crimes"))
+            .order_by())
+    month_list = [_add_months(first, i) for i in range(months)]
+    index = {m: i for i, m in enumerate(month_list)}
+    by_category: dict[int, list[int]] = {}
+    totals = [0] * months
+    for row in rows:
+        month = row["month"]
+        month = month.date() if isinstance(month, datetime.datetime) else month
+        values = by_category.setdefault(row["category_id"], [0] * months)
+        values[index[month]] += row["n"]
+        totals[index[month]] += row["n"]
+    names = _category_names()
+    ordered = sorted(by_category.items(), key=lambda kv: (-sum(kv[1]), kv[0]))
+    series = [{"id": cid, "name": names.get(cid, "?"), "values": values}
+              for cid, values in ordered[:TREND_SERIES]]
+    rest = ordered[TREND_SERIES:]
+    if rest:
+        series.append({"id": None, "name": _("Other categories"),
+                       "values": [sum(values[i] for _cid, values in rest) for i in range(months)]})
+    return Trend(month_list, series, totals)
+
+
+# --- Whole dashboard ---------------------------------------------------------------------------------
+
+
+@dataclass
+class DashboardData:
+    tiles: list[Tile]
+    rows: list[UnitRow]
+    total: UnitRow
+    categories: list[dict]
+    trend: Trend
+    ranking: list[UnitRow]
+
+
+def dashboard_data(user, scope: Scope, period: DashPeriod, *, today=None) -> DashboardData:
+    from zones.periods import today as tashkent_today
+
+    today = today or tashkent_today()
+
+    def build():
+        rows = unit_rows(user, scope, period, today=today)
+        return DashboardData(
+            tiles=tiles(user, scope, period, today=today), rows=rows, total=totals_row(rows),
+            categories=category_breakdown(scope, period, today=today),
+            trend=monthly_trend(scope, period, today=today), ranking=ranking(user, scope, period, today=today))
+
+    return _cached(["data", scope.key, period.key, today, cache_token()], build)
+
+
+# --- Map ---------------------------------------------------------------------------------------------
+
+
+def _url_sql(url_name: str | None) -> tuple[str, list]:
+    if url_name is None:
+        return "NULL", []
+    sentinel = 987654321
+    prefix, _found, suffix = reverse(url_name, args=[sentinel]).partition(str(sentinel))
+    return "(%s || m.id::text || %s)", [prefix, suffix]
+
+
+def _map_sql(*, public: bool, lang: str) -> str:
+    name = {"ru": "name_ru", "en": "name_en"}.get(lang, "name_uz")
+    counts = "" if public else """, 'crimes', coalesce(s.crimes, 0), 'alerts', coalesce(s.alerts, 0),
+                    'rate', CASE WHEN m.population > 0 THEN round(coalesce(s.crimes, 0) * 1000.0 / m.population, 2)
+                            END"""
+    return f"""
+        WITH s AS (
+            SELECT mahalla_id, sum(crimes) AS crimes, sum(alerts) AS alerts
+            FROM dashboards_dailymahallastats
+            WHERE day >= %s AND day < %s AND mahalla_id IN (SELECT id FROM visible)
+            GROUP BY mahalla_id
+        )
+        SELECT json_build_object('type', 'FeatureCollection', 'features', coalesce(json_agg(json_build_object(
+            'type', 'Feature', 'id', m.id,
+            'geometry', ST_AsGeoJSON(ST_Multi(ST_SimplifyPreserveTopology(m.boundary, %s)), 5)::json,
+            'properties', json_build_object(
+                'id', m.id, 'name', coalesce(nullif(m.{name}, ''), m.name_uz), 'colour', st.colour,
+                'url', {{url}}, 'lon', round(ST_X(c.pt)::numeric, 5), 'lat', round(ST_Y(c.pt)::numeric, 5){counts})
+        ) ORDER BY m.id), '[]'::json))::text
+        FROM mahallas_mahalla m
+        CROSS JOIN LATERAL (SELECT ST_PointOnSurface(m.boundary) AS pt) c
+        LEFT JOIN s ON s.mahalla_id = m.id
+        LEFT JOIN {MahallaStatus._meta.db_table} st ON st.mahalla_id = m.id AND st.period = %s
+        WHERE m.boundary IS NOT NULL AND m.id IN (SELECT id FROM visible)
+    """  # noqa: S608 - identifiers from constants; values in params
+
+
+def _map_build(visible_qs, period: DashPeriod, zones_key: str, zoom: int, *, public: bool, today) -> str:
+    lang = (get_language() or "uz")[:2]
+    inner, inner_params = visible_qs.values("id").query.sql_with_params()
+    url_sql, url_params = _url_sql(None if public else "mahallas:mahalla")
+    sql = f"WITH visible AS ({inner}) " + _map_sql(public=public, lang=lang).replace("{url}", url_sql).replace(
+        "WITH s AS", ", s AS", 1)
+    params = [*inner_params, period.start, period.effective_end(today), simplify_tolerance(zoom), *url_params,
+              zones_key]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchone()[0]
+
+
+def _fingerprint() -> str:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT count(*)::text || '-' || coalesce(max(updated_at)::text, '') FROM mahallas_mahalla")
+        return cursor.fetchone()[0]
+
+
+def map_geojson_gzip(user, scope: Scope, period: DashPeriod, *, zoom: int, today=None) -> bytes:
+    """Mahallas of the scope with their zone colour, registered crimes, rate and camera alerts in the period;
+    geometry simplified to the zoom. One SQL statement (json_agg), gzipped and cached."""
+    from zones.periods import today as tashkent_today
+
+    today = today or tashkent_today()
+    zp = period.zones_period(today)
+
+    def build():
+        text = _map_build(visible_mahallas(user, scope), period, zp.key, zoom, public=False, today=today)
+        return gzip.compress(text.encode(), compresslevel=6, mtime=0)
+
+    return _cached(["map", scope.key, period.key, zoom, today, cache_token(), _fingerprint()], build,
+                   MAP_CACHE_SECONDS)
+
+
+# --- Public transparency page ------------------------------------------------------------------------
+
+
+def suppress(value: int | None) -> str:
+    """Counts under the threshold are shown as "<5": small numbers can point at people."""
+    if value is None:
+        return "—"
+    return f"<{PUBLIC_MIN_COUNT}" if value < PUBLIC_MIN_COUNT else f"{value:,}".replace(",", "\u202f")
+
+
+@dataclass
+class PublicRow:
+    district: str
+    region: str
+    mahallas: str
+    green: str
+    yellow: str
+    red: str
+    crimes: str
+
+
+def public_rows(period: DashPeriod, zones_key: str, *, today=None) -> list[PublicRow]:
+    """Per district, for everyone: mahallas by colour and registered crimes, each count under 5 as "<5".
+    Published figures, deliberately not scoped to a user."""
+
+    def build():
+        crimes = dict(DailyDistrictStats.objects.filter(day__gte=period.start,
+                                                        day__lt=period.effective_end(today))
+                      .values("district_id").annotate(n=Sum("crimes")).values_list("district_id", "n").order_by())
+        colour = {c: Count("id", filter=Q(zone_statuses__period=zones_key, zone_statuses__colour=c))
+                  for c in Colour.values}
+        counts = {r["district_id"]: r for r in Mahalla.objects.values("district_id")
+                  .annotate(n=Count("id", distinct=True), **colour).order_by()}
+        rows = []
+        for d in District.objects.select_related("region").defer("boundary", "region__boundary").order_by(
+                "region__name_uz", "name_uz"):
+            c = counts.get(d.pk, {})
+            rows.append(PublicRow(d.name, d.region.name, suppress(c.get("n", 0)), suppress(c.get("green", 0)),
+                                  suppress(c.get("yellow", 0)), suppress(c.get("red", 0)),
+                                  suppress(crimes.get(d.pk, 0))))
+        return rows
+
+    return _cached(["public", period.key, zones_key, today, cache_token()], build, 600)
+
+
+def public_map_gzip(period: DashPeriod, zones_key: str, *, zoom: int, today=None) -> bytes:
+    def build():
+        text = _map_build(Mahalla.objects.all(), period, zones_key, zoom, public=True, today=today)
+        return gzip.compress(text.encode(), compresslevel=6, mtime=0)
+
+    return _cached(["public-map", zones_key, zoom, today, cache_token(), _fingerprint()], build, MAP_CACHE_SECONDS)

@@ -1,0 +1,213 @@
+"""Dashboard pages (national, region, district), exports, the printable report and the public page.
+
+Views parse the request, ask `selectors` for one scope and period, and render. A unit outside the user's
+territory is a 404, exactly like a unit that does not exist.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
+from django.http import Http404, HttpResponse, HttpResponseBadRequest
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET
+
+from audit.net import client_ip
+from audit.services import audit_record
+from zones import periods as zone_periods
+
+from . import charts, exports, selectors
+from .forms import parse_int, parse_period
+from .periods import DashPeriod, choices
+
+PUBLIC_RATE_PER_MINUTE = 60
+
+
+def _scope_or_404(request, *, region_id=None, district_id=None) -> selectors.Scope:
+    try:
+        return selectors.dashboard_scope(request.user, region_id=region_id, district_id=district_id)
+    except selectors.DashboardNotFound as exc:
+        raise Http404 from exc
+
+
+def _scope_from_query(request) -> selectors.Scope:
+    district_id, region_id = parse_int(request.GET.get("district")), parse_int(request.GET.get("region"))
+    if district_id:
+        return _scope_or_404(request, district_id=district_id)
+    if region_id:
+        return _scope_or_404(request, region_id=region_id)
+    try:
+        return selectors.home_scope(request.user)
+    except selectors.DashboardNotFound as exc:
+        raise Http404 from exc
+
+
+def _charts(data: selectors.DashboardData) -> dict:
+    return {
+        "trend_chart": charts.line_chart(data.trend.months, data.trend.series),
+        "category_chart": charts.bar_chart([(c["name"], c["count"], "") for c in data.categories]),
+        "ranking_chart": charts.bar_chart([(r.name, round(r.rate or 0, 2), r.url) for r in data.ranking]),
+    }
+
+
+def _unit_query(scope: selectors.Scope) -> str:
+    if scope.level == "district":
+        return f"district={scope.district.pk}"
+    if scope.level == "region":
+        return f"region={scope.region.pk}"
+    return ""
+
+
+def _context(request, scope: selectors.Scope, period: DashPeriod, error: str = "") -> dict:
+    data = selectors.dashboard_data(request.user, scope, period)
+    previous = period.previous()
+    unit = _unit_query(scope)
+    query = f"period={period.key}" + (f"&{unit}" if unit else "")
+    return {
+        "scope": scope, "period": period, "previous": previous, "period_error": error, "data": data,
+        "period_choices": choices(), "query": query, "today": zone_periods.today(),
+        "zones_period": period.zones_period(), "map_url": reverse("api:dashboards-map") + "?" + query,
+        "region": scope.region, "district": scope.district,
+        "map_tiles_url": settings.MAP_TILES_URL,
+        **_charts(data),
+    }
+
+
+def _render_dashboard(request, scope):
+    period, error = parse_period(request.GET)
+    return render(request, "dashboards/dashboard.html", _context(request, scope, period, error))
+
+
+@login_required
+def dashboard_home(request):
+    """The national dashboard, or the user's own region or district dashboard."""
+    scope = _scope_from_query(request)
+    if scope.level == "region":
+        return redirect(reverse("dashboards:region", args=[scope.region.pk]) + _keep_period(request))
+    if scope.level == "district":
+        return redirect(reverse("dashboards:district", args=[scope.district.pk]) + _keep_period(request))
+    return _render_dashboard(request, scope)
+
+
+def _keep_period(request) -> str:
+    return f"?{request.GET.urlencode()}" if request.GET else ""
+
+
+@login_required
+def dashboard_region(request, pk: int):
+    return _render_dashboard(request, _scope_or_404(request, region_id=pk))
+
+
+@login_required
+def dashboard_district(request, pk: int):
+    return _render_dashboard(request, _scope_or_404(request, district_id=pk))
+
+
+@login_required
+@require_GET
+def dashboard_export(request):
+    table, fmt = request.GET.get("table", "units"), request.GET.get("format", "csv")
+    if table not in exports.TABLES or fmt not in exports.FORMATS:
+        return HttpResponseBadRequest(_("Unknown table or format."))
+    scope = _scope_from_query(request)
+    period, error = parse_period(request.GET)
+    if error:
+        return HttpResponseBadRequest(error)
+    data = selectors.dashboard_data(request.user, scope, period)
+    header, rows = exports.table_rows(table, scope, data)
+    code = scope.territory.code if scope.territory else "uz"
+    response = exports.export_response(table=table, fmt=fmt, filename=f"dashboard-{code}-{table}-{period.key}",
+                                       header=header, rows=rows)
+    audit_record(action="export", request=request, object_type="dashboards.table", object_id=table,
+                 object_repr=f"{scope.name}: {table} ({period.key})", territory=scope.territory,
+                 details={"table": table, "format": fmt, "period": period.key, "level": scope.level,
+                          "rows": len(rows)})
+    return response
+
+
+@login_required
+def dashboard_report(request):
+    """The printable monthly report (the paper report's replacement): print it, or save it as PDF."""
+    scope = _scope_from_query(request)
+    period, error = parse_period(request.GET)
+    context = _context(request, scope, period, error)
+    context["generated_at"] = timezone.localtime()
+    audit_record(action="export", request=request, object_type="dashboards.report", object_id=scope.key,
+                 object_repr=f"{scope.name} ({period.key})", territory=scope.territory,
+                 details={"format": "report", "period": period.key, "level": scope.level})
+    return render(request, "dashboards/report.html", context)
+
+
+# --- Public transparency page ------------------------------------------------------------------------
+
+
+def _rate_limited(request) -> bool:
+    """At most PUBLIC_RATE_PER_MINUTE requests a minute from one IP (a fixed window in Redis)."""
+    key = f"dash:public-rate:{client_ip(request)}:{int(timezone.now().timestamp() // 60)}"
+    if cache.add(key, 1, 70):
+        return False
+    try:
+        return cache.incr(key) > PUBLIC_RATE_PER_MINUTE
+    except ValueError:
+        return False
+
+
+def _too_many() -> HttpResponse:
+    response = HttpResponse(_("Too many requests. Try again in a minute."), status=429,
+                            content_type="text/plain; charset=utf-8")
+    response["Retry-After"] = "60"
+    return response
+
+
+def _public_period(request) -> zone_periods.Period:
+    try:
+        return zone_periods.Period.parse(request.GET.get("period") or zone_periods.CURRENT)
+    except zone_periods.PeriodError:
+        return zone_periods.Period.current()
+
+
+def _as_dash_period(period: zone_periods.Period) -> DashPeriod:
+    return DashPeriod("custom", period.starts.date(), period.ends.date(), period.key)
+
+
+@require_GET
+def public_page(request):
+    if _rate_limited(request):
+        return _too_many()
+    period = _public_period(request)
+    rows = selectors.public_rows(_as_dash_period(period), period.key, today=zone_periods.today())
+    response = render(request, "dashboards/public.html", {
+        "period": period, "rows": rows, "period_choices": zone_periods.choices(),
+        "threshold": selectors.PUBLIC_MIN_COUNT,
+        "map_url": reverse("dashboards:public-map") + f"?period={period.key}",
+        "map_tiles_url": settings.MAP_TILES_URL,
+    })
+    response["Cache-Control"] = "public, max-age=300"
+    return response
+
+
+@require_GET
+def public_map(request):
+    if _rate_limited(request):
+        return _too_many()
+    period = _public_period(request)
+    zoom = max(4, min(18, parse_int(request.GET.get("zoom")) or 6))
+    data = selectors.public_map_gzip(_as_dash_period(period), period.key, zoom=zoom, today=zone_periods.today())
+    return _gzip_json(request, data, public=True)
+
+
+def _gzip_json(request, data: bytes, *, public: bool) -> HttpResponse:
+    import gzip
+
+    if "gzip" in request.headers.get("Accept-Encoding", ""):
+        response = HttpResponse(data, content_type="application/geo+json")
+        response["Content-Encoding"] = "gzip"
+    else:
+        response = HttpResponse(gzip.decompress(data), content_type="application/geo+json")
+    response["Vary"] = "Accept-Encoding, Accept-Language"
+    response["Cache-Control"] = "public, max-age=300" if public else "private, max-age=60"
+    return response

@@ -1,0 +1,168 @@
+// The dashboards' colour map. Any element with data-dashboard-map-url becomes a Leaflet map of mahallas:
+//
+//   data-dashboard-map-url  the GeoJSON layer; `zoom` is added and the layer refetched when the zoom changes,
+//                           because the server simplifies geometry to the zoom. Feature properties:
+//                           name, colour (green/yellow/red/null), url, lon/lat (a point inside the mahalla),
+//                           and on staff dashboards crimes, rate (per 1,000 residents) and alerts.
+//   data-tiles-url          an internal tile server; without it the polygons are drawn on a plain background
+//   data-label-*, data-name-*, data-error-text, data-empty-text   texts in the page's language
+//
+// Base layers: zone colours, or crime density (a choropleth of the rate); overlay: camera alerts (a circle per
+// mahalla, its area proportional to the count). A click on a mahalla opens its page.
+(function () {
+  "use strict";
+
+  var FILL = { green: "#2e9d5b", yellow: "#f2c230", red: "#d64535" };
+  var NONE = "#c4ccd4";
+  // Sequential, colour-blind safe (light to dark red-purple) for the density classes.
+  var DENSITY = ["#f1eef6", "#d7b5d8", "#df65b0", "#dd1c77", "#980043"];
+  var MANY = 3000; // above this many polygons the canvas renderer keeps panning smooth
+
+  function message(el, text) {
+    var box = el.querySelector(".map__message");
+    if (!box) {
+      box = document.createElement("p");
+      box.className = "map__message";
+      el.appendChild(box);
+    }
+    box.textContent = text || "";
+    box.hidden = !text;
+  }
+
+  function withZoom(url, zoom) {
+    var u = new URL(url, window.location.origin);
+    u.searchParams.set("zoom", String(zoom));
+    return u.pathname + u.search;
+  }
+
+  function breaks(features) {
+    var rates = features.map(function (f) { return f.properties.rate; })
+      .filter(function (r) { return typeof r === "number" && r > 0; })
+      .sort(function (a, b) { return a - b; });
+    if (!rates.length) return [];
+    return [0.25, 0.5, 0.75].map(function (q) { return rates[Math.min(rates.length - 1, Math.floor(q * rates.length))]; });
+  }
+
+  function densityClass(rate, cuts) {
+    if (typeof rate !== "number" || rate <= 0) return 0;
+    var i = 1;
+    cuts.forEach(function (cut) { if (rate > cut) i += 1; });
+    return Math.min(i, DENSITY.length - 1);
+  }
+
+  function initMap(el) {
+    var d = el.dataset;
+    var map = L.map(el, { zoomSnap: 0.25, minZoom: 4, maxZoom: 18, attributionControl: Boolean(d.tilesUrl),
+                          scrollWheelZoom: false });
+    map.setView([41.3, 64.5], 5);
+    if (d.tilesUrl) L.tileLayer(d.tilesUrl, { maxZoom: 18 }).addTo(map);
+    map.on("focus click", function () { map.scrollWheelZoom.enable(); });
+    map.on("blur mouseout", function () { map.scrollWheelZoom.disable(); });
+
+    var colours = L.layerGroup().addTo(map);
+    var density = L.layerGroup();
+    var alerts = L.layerGroup();
+    var control = null;
+    var fitted = false;
+    var loadedZoom = null;
+    var controller = null;
+
+    function colourName(c) { return c ? (d["name" + c.charAt(0).toUpperCase() + c.slice(1)] || c) : d.labelNone; }
+
+    function tooltip(p) {
+      var lines = [p.name, colourName(p.colour)];
+      if (typeof p.crimes === "number") lines.push(p.crimes + " " + d.labelCrimes);
+      if (typeof p.rate === "number") lines.push(p.rate + " " + d.labelRate);
+      if (typeof p.alerts === "number") lines.push(p.alerts + " " + d.labelAlertCount);
+      return lines.join(" · ");
+    }
+
+    function polygons(data, styleFor, renderer) {
+      return L.geoJSON(data, {
+        renderer: renderer,
+        style: styleFor,
+        onEachFeature: function (feature, layer) {
+          var p = feature.properties || {};
+          layer.bindTooltip(tooltip(p), { sticky: true, className: "map-tooltip" });
+          layer.on("mouseover", function () { layer.setStyle({ weight: 2.5, color: "#0b2e4a" }); });
+          layer.on("mouseout", function () { layer.setStyle(styleFor(feature)); });
+          if (p.url) layer.on("click", function () { window.location.assign(p.url); });
+        }
+      });
+    }
+
+    function draw(data) {
+      var features = data.features || [];
+      var renderer = features.length > MANY ? L.canvas({ padding: 0.2 }) : L.svg();
+      colours.clearLayers();
+      density.clearLayers();
+      alerts.clearLayers();
+      var colourLayer = polygons(data, function (f) {
+        var c = f.properties.colour;
+        return { color: "#ffffff", weight: 0.8, opacity: 1, fillColor: FILL[c] || NONE, fillOpacity: 0.85,
+                 className: "dash-map__area dash-map__area--" + (c || "none") };
+      }, renderer);
+      colours.addLayer(colourLayer);
+      var hasCounts = features.some(function (f) { return typeof f.properties.crimes === "number"; });
+      if (hasCounts) {
+        var cuts = breaks(features);
+        density.addLayer(polygons(data, function (f) {
+          return { color: "#ffffff", weight: 0.6, opacity: 1, fillOpacity: 0.9,
+                   fillColor: DENSITY[densityClass(f.properties.rate, cuts)] };
+        }, renderer));
+        var most = Math.max.apply(null, features.map(function (f) { return f.properties.alerts || 0; }).concat([1]));
+        features.forEach(function (f) {
+          var p = f.properties;
+          if (!p.alerts || typeof p.lat !== "number") return;
+          L.circleMarker([p.lat, p.lon], {
+            renderer: renderer, radius: 3 + 14 * Math.sqrt(p.alerts / most), color: "#0c2d44", weight: 1,
+            fillColor: "#3b82c4", fillOpacity: 0.6
+          }).bindTooltip(p.name + " · " + p.alerts + " " + d.labelAlertCount, { className: "map-tooltip" })
+            .addTo(alerts);
+        });
+        if (!control) {
+          var base = {};
+          base[d.labelColours] = colours;
+          base[d.labelDensity] = density;
+          var overlays = {};
+          overlays[d.labelAlerts] = alerts;
+          // A narrow map keeps the switcher folded: open, it would cover the polygons.
+          control = L.control.layers(base, overlays, { collapsed: el.clientWidth < 600 }).addTo(map);
+        }
+      }
+      message(el, features.length ? "" : d.emptyText);
+      if (!fitted && features.length) {
+        fitted = true;
+        var bounds = colourLayer.getBounds();
+        if (bounds.isValid()) map.fitBounds(bounds, { padding: [12, 12], maxZoom: 14 });
+      }
+    }
+
+    function load() {
+      var zoom = Math.round(map.getZoom());
+      if (zoom === loadedZoom) return;
+      if (controller) controller.abort();
+      controller = new AbortController();
+      el.setAttribute("aria-busy", "true");
+      fetch(withZoom(d.dashboardMapUrl, zoom), {
+        credentials: "same-origin", headers: { Accept: "application/geo+json, application/json" },
+        signal: controller.signal
+      })
+        .then(function (response) {
+          if (!response.ok) throw new Error("HTTP " + response.status);
+          return response.json();
+        })
+        .then(function (data) { loadedZoom = zoom; draw(data); el.dataset.loaded = "true"; })
+        .catch(function (error) { if (error.name !== "AbortError") message(el, d.errorText); })
+        .finally(function () { el.removeAttribute("aria-busy"); });
+    }
+
+    map.on("zoomend", load);
+    load();
+  }
+
+  document.addEventListener("DOMContentLoaded", function () {
+    if (typeof L === "undefined") return;
+    document.querySelectorAll("[data-dashboard-map-url]").forEach(initMap);
+  });
+})();
