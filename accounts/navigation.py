@@ -6,6 +6,7 @@ MENU = [
     (_("My mahallas"), "mahallas:mine", ("inspector", "social_worker")),
     (_("Dashboards"), "dashboards:home", ("national", "regional", "district", "admin")),
     (_("Territories"), "mahallas:home", None),
+    (_("Alerts"), "surveillance:alerts", ("operator", "inspector", "district", "regional", "national")),
     (_("Crime-free"), "zones:crime-free", ("national", "regional", "district", "admin")),
     (_("Roadmaps"), "roadmaps:list", ("national", "regional", "district", "inspector", "social_worker")),
 ]

@@ -29,5 +29,6 @@ urlpatterns = [
     path("", home, name="home"),
     path("", include("roadmaps.urls")),
     path("", include("dashboards.urls")),
+    path("", include("surveillance.urls")),
     path("", include("accounts.territory_urls")),
 ]

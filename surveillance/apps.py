@@ -5,3 +5,11 @@ from django.utils.translation import gettext_lazy as _
 class SurveillanceConfig(AppConfig):
     name = "surveillance"
     verbose_name = _("Surveillance")
+
+    def ready(self):
+        from accounts.panels import register_panel
+
+        from . import panels
+
+        register_panel("district", panels.territory_panel, order=30)
+        register_panel("mahalla", panels.territory_panel, order=30)

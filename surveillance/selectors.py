@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from django.core.exceptions import EmptyResultSet
 from django.db import connection
-from django.db.models import Count, Max, Prefetch
+from django.db.models import Count, Max, Prefetch, Q
 
 from .models import Alert, AlertPicture, Camera
 
@@ -45,7 +46,10 @@ def false_positive_rates(*, user, alerts=None) -> dict[str, list[dict]]:
     query (GROUPING SETS) over the alerts the user may see (`alerts`, already filtered, if given)."""
     base = (alerts if alerts is not None else Alert.objects.visible_to(user)).filter(
         status__in=(Alert.Status.CONFIRMED, Alert.Status.DISMISSED)).order_by()
-    inner, params = base.values("camera_id", "event_type", "status").query.sql_with_params()
+    try:
+        inner, params = base.values("camera_id", "event_type", "status").query.sql_with_params()
+    except EmptyResultSet:  # a user without scope: `none()` compiles to no SQL at all
+        return {"by_camera": [], "by_event_type": []}
     sql = (
         "SELECT GROUPING(q.camera_id), q.camera_id, c.name, q.event_type, "  # noqa: S608
         "count(*) FILTER (WHERE q.status = 'dismissed'), count(*) "
@@ -62,3 +66,27 @@ def false_positive_rates(*, user, alerts=None) -> dict[str, list[dict]]:
         else:
             by_camera.append({"camera": camera_id, "camera_name": name or "", **entry})
     return {"by_camera": by_camera, "by_event_type": by_event_type}
+
+
+def alert_history(*, alert: Alert) -> list:
+    """The review decisions taken on an alert the caller may already see, oldest first (from the audit trail,
+    which records each of them with who took it)."""
+    from audit.models import AuditEvent
+
+    return list(AuditEvent.objects.filter(object_type="surveillance.alert", object_id=str(alert.pk),
+                                          action=AuditEvent.Action.CHANGE)
+                .only("occurred_at", "actor_username", "actor_role", "details").order_by("occurred_at", "id")[:50])
+
+
+def camera_counts(*, user, district=None, mahalla=None) -> dict:
+    """Cameras and alerts waiting for review in one territory, for the territory pages' panel."""
+    cameras = Camera.objects.visible_to(user)
+    alerts = Alert.objects.visible_to(user).filter(status__in=(Alert.Status.NEW, Alert.Status.ROUTED),
+                                                   camera__isnull=False)
+    if mahalla is not None:
+        cameras, alerts = cameras.filter(mahalla=mahalla), alerts.filter(mahalla=mahalla)
+    elif district is not None:
+        cameras, alerts = cameras.filter(district=district), alerts.filter(district=district)
+    counts = cameras.aggregate(total=Count("id"), online=Count("id", filter=Q(status=Camera.Status.ONLINE)))
+    counts.update(alerts.aggregate(review=Count("id"), urgent=Count("id", filter=Q(is_urgent=True))))
+    return counts

@@ -1,0 +1,188 @@
+"""HTML forms of the review queue and the camera registry. They parse and type-check input; the rules live in
+services (a SurveillanceError names the field it is about, and `add_service_error` puts it next to that field)."""
+
+from django import forms
+from django.utils.text import capfirst
+from django.utils.translation import gettext_lazy as _
+
+from incidents.models import Incident, IncidentCategory
+from mahallas.models import Mahalla
+
+from .filters import AlertFilter
+from .models import Alert, Camera, InstallationKind, Vendor
+
+NEEDS_REVIEW = "review"
+ALL_STATUSES = "all"
+# What "needs review" means in the queue: not yet decided (escalated ones have their own filter).
+REVIEW_STATUSES = (Alert.Status.NEW, Alert.Status.ROUTED)
+
+
+def add_service_error(form: forms.Form, error, *, aliases: dict | None = None) -> None:
+    """Show a service's SurveillanceError next to the field it names, or above the form."""
+    name = (aliases or {}).get(error.field, error.field)
+    form.add_error(name if name in form.fields else None, str(error.message))
+
+
+class AlertFilterForm(forms.Form):
+    status = forms.ChoiceField(label=_("Status"), required=False)
+    urgent = forms.BooleanField(label=_("Urgent only"), required=False)
+    camera = forms.TypedChoiceField(label=_("Camera"), required=False, coerce=int, empty_value=None)
+    event_type = forms.ChoiceField(label=_("Event type"), required=False)
+    mahalla = forms.TypedChoiceField(label=_("Mahalla"), required=False, coerce=int, empty_value=None)
+    date_from = forms.DateField(label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    date_to = forms.DateField(label=_("To"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+
+    def __init__(self, *args, cameras=(), event_types=(), mahallas=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["status"].choices = [(NEEDS_REVIEW, _("Needs review")), (ALL_STATUSES, _("Any status")),
+                                         *[(value, label) for value, label in Alert.Status.choices
+                                           if value not in REVIEW_STATUSES]]
+        self.fields["camera"].choices = [("", _("All cameras")), *cameras]
+        self.fields["event_type"].choices = [("", _("All event types")), *[(t, t) for t in event_types]]
+        self.fields["mahalla"].choices = [("", _("All mahallas")), *mahallas]
+        for field in self.fields.values():
+            css = "checkbox" if isinstance(field.widget, forms.CheckboxInput) else "input select" if isinstance(
+                field.widget, forms.Select) else "input"
+            field.widget.attrs.setdefault("class", css)
+
+    def cleaned_or_default(self) -> dict:
+        data = self.cleaned_data if self.is_valid() else {}
+        return {"status": data.get("status") or NEEDS_REVIEW, **{k: v for k, v in data.items() if k != "status"}}
+
+    def apply(self, qs):
+        """Filter a queryset of visible alerts with the API's filter set, so both read the same way."""
+        data = self.cleaned_or_default()
+        wanted: dict = {}
+        if data["status"] == NEEDS_REVIEW:
+            wanted["status"] = list(REVIEW_STATUSES)
+        elif data["status"] != ALL_STATUSES:
+            wanted["status"] = [data["status"]]
+        if data.get("urgent"):
+            wanted["urgent"] = "true"
+        for name in ("camera", "event_type", "mahalla"):
+            if data.get(name):
+                wanted[name] = data[name]
+        for name in ("date_from", "date_to"):
+            if data.get(name):
+                wanted[name] = data[name].isoformat()
+        qs = AlertFilter(data=wanted, queryset=qs).qs
+        if data["status"] == NEEDS_REVIEW:
+            return qs.order_by("-is_urgent", "-started_at", "-id")
+        return qs.order_by("-started_at", "-id")
+
+    @property
+    def needs_review(self) -> bool:
+        return self.cleaned_or_default()["status"] == NEEDS_REVIEW
+
+
+class ConfirmForm(forms.Form):
+    NEW, LINK = "new", "link"
+
+    mode = forms.ChoiceField(label=_("Incident"), choices=[(NEW, _("Create a new incident")),
+                                                             (LINK, _("Link an existing incident"))],
+                             widget=forms.RadioSelect, initial=NEW)
+    category = forms.ModelChoiceField(label=_("Category"), queryset=IncidentCategory.objects.none(),
+                                      required=False, to_field_name="code")
+    legal_kind = forms.ChoiceField(label=_("Legal kind"), choices=Incident.LegalKind.choices,
+                                   initial=Incident.LegalKind.CRIME)
+    note = forms.CharField(label=_("Description"), required=False, max_length=2000,
+                           widget=forms.Textarea(attrs={"rows": 3}),
+                           help_text=_("Added to the incident after the alert's own summary."))
+    incident = forms.IntegerField(label=_("Incident number"), required=False, min_value=1,
+                                  widget=forms.NumberInput(attrs={"inputmode": "numeric"}))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["legal_kind"].choices = [(v, capfirst(label)) for v, label in Incident.LegalKind.choices]
+        self.fields["category"].queryset = IncidentCategory.objects.active().select_related("parent")
+        self.fields["category"].label_from_instance = (
+            lambda c: f"{c.parent.name} — {c.name}" if c.parent_id else c.name)
+        for name in ("category", "legal_kind", "note", "incident"):
+            self.fields[name].widget.attrs.setdefault("class", "input select" if name in (
+                "category", "legal_kind") else "input")
+
+    def clean(self):
+        data = super().clean()
+        if data.get("mode") == self.LINK and not data.get("incident"):
+            self.add_error("incident", _("Give the number of the incident to link."))
+        if data.get("mode") == self.NEW and not data.get("category"):
+            self.add_error("category", _("Choose a category."))
+        return data
+
+
+class DismissForm(forms.Form):
+    reason = forms.CharField(label=_("Why is this a false positive?"), max_length=1000,
+                             error_messages={"required": _("Say why this is a false positive.")},
+                             widget=forms.TextInput(attrs={"class": "input", "autocomplete": "off"}))
+
+
+class EscalateForm(forms.Form):
+    note = forms.CharField(label=_("Note for whoever takes it over"), required=False, max_length=2000,
+                           widget=forms.Textarea(attrs={"rows": 2, "class": "input"}))
+
+
+class CameraForm(forms.Form):
+    name = forms.CharField(label=_("Name"), max_length=200)
+    vendor = forms.ChoiceField(label=_("Vendor"), choices=Vendor.choices)
+    device_id = forms.CharField(label=_("Device id"), max_length=64,
+                                help_text=_("Hikvision: the MAC address; Frigate: the camera's name in its "
+                                            "configuration; JSON: the id your system sends."))
+    channel = forms.IntegerField(label=_("Channel"), min_value=0, initial=1)
+    installation_kind = forms.ChoiceField(label=_("Installation"), choices=InstallationKind.choices,
+                                          initial=InstallationKind.STREET)
+    longitude = forms.FloatField(label=_("Longitude"), min_value=-180, max_value=180,
+                                 widget=forms.NumberInput(attrs={"step": "any", "data-point-lon": ""}))
+    latitude = forms.FloatField(label=_("Latitude"), min_value=-90, max_value=90,
+                                widget=forms.NumberInput(attrs={"step": "any", "data-point-lat": ""}))
+    mahalla = forms.ModelChoiceField(label=_("Mahalla"), queryset=Mahalla.objects.none(), required=False,
+                                     empty_label=_("Find from the location"),
+                                     help_text=_("Leave as is to find the mahalla that contains the point; "
+                                                 "choose one only to override it."))
+
+    SERVICE_FIELDS = ("name", "vendor", "device_id", "channel", "installation_kind")
+
+    def __init__(self, *args, district_id: int, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["installation_kind"].choices = [(v, capfirst(label)) for v, label in InstallationKind.choices]
+        self.fields["mahalla"].queryset = (Mahalla.objects.filter(district_id=district_id)
+                                           .defer("boundary").order_by("name_uz"))
+        for field in self.fields.values():
+            field.widget.attrs.setdefault("class", "input select" if isinstance(field.widget, forms.Select)
+                                          else "input")
+
+    @classmethod
+    def initial_for(cls, camera: Camera) -> dict:
+        return {"name": camera.name, "vendor": camera.vendor, "device_id": camera.device_id,
+                "channel": camera.channel, "installation_kind": camera.installation_kind,
+                "longitude": round(camera.location.x, 6), "latitude": round(camera.location.y, 6),
+                "mahalla": camera.mahalla_id if camera.mahalla_overridden else None}
+
+    def service_kwargs(self) -> dict:
+        data = self.cleaned_data
+        return {**{name: data[name] for name in self.SERVICE_FIELDS},
+                "location": (data["longitude"], data["latitude"]), "mahalla": data.get("mahalla")}
+
+
+class CameraImportForm(forms.Form):
+    MAX_BYTES = 2 * 1024 * 1024
+
+    file = forms.FileField(label=_("CSV file"), widget=forms.ClearableFileInput(attrs={"accept": ".csv,text/csv",
+                                                                                        "class": "input"}))
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if upload.size > self.MAX_BYTES:
+            raise forms.ValidationError(_("The file is larger than 2 MB."))
+        return upload
+
+
+class RateFilterForm(forms.Form):
+    date_from = forms.DateField(label=_("From"), required=False,
+                                widget=forms.DateInput(attrs={"type": "date", "class": "input"}))
+    date_to = forms.DateField(label=_("To"), required=False,
+                              widget=forms.DateInput(attrs={"type": "date", "class": "input"}))
+
+    def apply(self, qs):
+        wanted = {name: self.cleaned_data[name].isoformat() for name in ("date_from", "date_to")
+                  if self.cleaned_data.get(name)}
+        return AlertFilter(data=wanted, queryset=qs).qs if wanted else qs
