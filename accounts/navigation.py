@@ -4,6 +4,10 @@ from django.utils.translation import gettext_lazy as _
 # (label, url name, roles that see it; None = every signed-in user). Later apps add their entries here.
 MENU = [
     (_("My mahallas"), "mahallas:mine", ("inspector", "social_worker")),
+    (_("Log a visit"), "incidents:visit-create", ("inspector", "social_worker")),
+    # One entry for field work; its pages (incidents, visits, cases, coverage) share a section menu.
+    (_("Field work"), "incidents:visit-list", ("inspector", "social_worker")),
+    (_("Field work"), "incidents:list", ("national", "regional", "district", "operator")),
     (_("Dashboards"), "dashboards:home", ("national", "regional", "district", "admin")),
     (_("Territories"), "mahallas:home", None),
     (_("Alerts"), "surveillance:alerts", ("operator", "inspector", "district", "regional", "national")),

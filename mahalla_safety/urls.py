@@ -30,5 +30,6 @@ urlpatterns = [
     path("", include("roadmaps.urls")),
     path("", include("dashboards.urls")),
     path("", include("surveillance.urls")),
+    path("", include("incidents.urls")),
     path("", include("accounts.territory_urls")),
 ]
