@@ -1,6 +1,7 @@
 """Surveillance fixtures: an integration of district A1, cameras on the shared territory (tests/conftest.py),
 payload fixtures, and helpers to post as an integration and to process what was stored."""
 
+import os
 import uuid
 from dataclasses import dataclass
 from pathlib import Path
@@ -13,7 +14,8 @@ from surveillance.services import camera_create, integration_create, raw_events_
 
 PAYLOADS = Path(__file__).parent / "payloads"
 # A Redis database of its own: tests FLUSHDB it, which must never touch anything else.
-TEST_REDIS_URL = "redis://127.0.0.1:6379/15"
+# TEST_REDIS_BASE lets two checkouts run their suites side by side on one Redis.
+TEST_REDIS_URL = f"{os.environ.get('TEST_REDIS_BASE', 'redis://127.0.0.1:6379')}/15"
 MULTIPART_TYPE = "multipart/form-data; boundary=MIME_boundary"
 
 ALERTS = "/api/v1/surveillance/alerts/"

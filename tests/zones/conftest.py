@@ -1,5 +1,6 @@
 import datetime
 import importlib
+import os
 import uuid
 from dataclasses import dataclass, field
 
@@ -13,7 +14,8 @@ from zones.models import Policy
 from zones.periods import Period
 from zones.services import status_recompute_national
 
-TEST_REDIS_URL = "redis://127.0.0.1:6379/14"
+# TEST_REDIS_BASE lets two checkouts run their suites side by side on one Redis.
+TEST_REDIS_URL = f"{os.environ.get('TEST_REDIS_BASE', 'redis://127.0.0.1:6379')}/14"
 
 
 @pytest.fixture(autouse=True)
