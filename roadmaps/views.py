@@ -229,6 +229,20 @@ def roadmap_detail(request, pk: int):
     return _render(request, "roadmaps/detail.html", context)
 
 
+def _form_post(request, form, act, *, ok: str, invalid: str, to: str):
+    """The small forms of the roadmap pages: validate, call one service, flash the outcome, go back to `to`."""
+    if not form.is_valid():
+        messages.error(request, invalid)
+        return redirect(to)
+    try:
+        act(form.cleaned_data)
+    except RoadmapError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, ok)
+    return redirect(to)
+
+
 def _workflow(request, pk: int, check, action):
     roadmap = _roadmap(request, pk)
     if not check(request.user, roadmap):
@@ -292,17 +306,10 @@ def roadmap_settings(request, pk: int):
     roadmap = _roadmap(request, pk)
     if not permissions.can_report_progress(request.user, roadmap):
         raise PermissionDenied
-    form = RoadmapSettingsForm(request.POST)
-    if form.is_valid():
-        try:
-            services.roadmap_update(by=request.user, roadmap=roadmap, **form.cleaned_data)
-        except RoadmapError as exc:
-            messages.error(request, exc.message)
-        else:
-            messages.success(request, _("Saved."))
-    else:
-        messages.error(request, _("Check the roadmap details."))
-    return redirect("roadmaps:detail", roadmap.pk)
+    return _form_post(request, RoadmapSettingsForm(request.POST),
+                      lambda data: services.roadmap_update(by=request.user, roadmap=roadmap, **data),
+                      ok=_("Saved."), invalid=_("Check the roadmap details."),
+                      to=reverse("roadmaps:detail", args=[roadmap.pk]))
 
 
 @login_required
@@ -311,17 +318,10 @@ def review_add(request, pk: int):
     roadmap = _roadmap(request, pk)
     if not permissions.can_report_progress(request.user, roadmap):
         raise PermissionDenied
-    form = ReviewForm(request.POST)
-    if form.is_valid():
-        try:
-            services.review_add(by=request.user, roadmap=roadmap, **form.cleaned_data)
-        except RoadmapError as exc:
-            messages.error(request, exc.message)
-        else:
-            messages.success(request, _("Review recorded."))
-    else:
-        messages.error(request, _("Enter the date the review was held."))
-    return redirect(reverse("roadmaps:detail", args=[roadmap.pk]) + "#reviews")
+    return _form_post(request, ReviewForm(request.POST),
+                      lambda data: services.review_add(by=request.user, roadmap=roadmap, **data),
+                      ok=_("Review recorded."), invalid=_("Enter the date the review was held."),
+                      to=reverse("roadmaps:detail", args=[roadmap.pk]) + "#reviews")
 
 
 @login_required
@@ -485,17 +485,10 @@ def kpi_add(request, pk: int):
     item = _item(request, pk)
     if not permissions.can_edit_roadmap(request.user, item.roadmap):
         raise PermissionDenied
-    form = KpiForm(request.POST)
-    if form.is_valid():
-        try:
-            services.kpi_create(by=request.user, item=item, **form.cleaned_data)
-        except RoadmapError as exc:
-            messages.error(request, exc.message)
-        else:
-            messages.success(request, _("KPI added."))
-    else:
-        messages.error(request, _("Check the KPI: indicator and target are required."))
-    return redirect("roadmaps:item", item.pk)
+    return _form_post(request, KpiForm(request.POST),
+                      lambda data: services.kpi_create(by=request.user, item=item, **data),
+                      ok=_("KPI added."), invalid=_("Check the KPI: indicator and target are required."),
+                      to=reverse("roadmaps:item", args=[item.pk]))
 
 
 @login_required
@@ -504,17 +497,10 @@ def kpi_record(request, pk: int):
     kpi = get_object_or_404(Kpi.objects.visible_to(request.user).select_related("item__roadmap"), pk=pk)
     if not permissions.can_report_progress(request.user, kpi.item.roadmap):
         raise PermissionDenied
-    form = KpiRecordForm(request.POST)
-    if form.is_valid():
-        try:
-            services.kpi_record(by=request.user, kpi=kpi, **form.cleaned_data)
-        except RoadmapError as exc:
-            messages.error(request, exc.message)
-        else:
-            messages.success(request, _("Value recorded."))
-    else:
-        messages.error(request, _("Enter a date and a value."))
-    return redirect("roadmaps:item", kpi.item_id)
+    return _form_post(request, KpiRecordForm(request.POST),
+                      lambda data: services.kpi_record(by=request.user, kpi=kpi, **data),
+                      ok=_("Value recorded."), invalid=_("Enter a date and a value."),
+                      to=reverse("roadmaps:item", args=[kpi.item_id]))
 
 
 @login_required
@@ -523,22 +509,17 @@ def evidence_add(request, pk: int):
     item = _item(request, pk)
     if not permissions.can_report_progress(request.user, item.roadmap):
         raise PermissionDenied
-    form = EvidenceForm(request.POST, request.FILES)
-    if form.is_valid():
-        data = form.cleaned_data
-        try:
-            if data["kind"] == "file":
-                services.evidence_add_file(by=request.user, item=item, upload=data["file"], note=data["note"])
-            else:
-                services.evidence_add_link(by=request.user, item=item, kind=data["kind"],
-                                           linked_id=data["linked_id"], note=data["note"])
-        except RoadmapError as exc:
-            messages.error(request, exc.message)
+
+    def add(data):
+        if data["kind"] == "file":
+            services.evidence_add_file(by=request.user, item=item, upload=data["file"], note=data["note"])
         else:
-            messages.success(request, _("Evidence added."))
-    else:
-        messages.error(request, _("Check the evidence form."))
-    return redirect(reverse("roadmaps:item", args=[item.pk]) + "#evidence")
+            services.evidence_add_link(by=request.user, item=item, kind=data["kind"],
+                                       linked_id=data["linked_id"], note=data["note"])
+
+    return _form_post(request, EvidenceForm(request.POST, request.FILES), add,
+                      ok=_("Evidence added."), invalid=_("Check the evidence form."),
+                      to=reverse("roadmaps:item", args=[item.pk]) + "#evidence")
 
 
 @login_required

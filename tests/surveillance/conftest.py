@@ -11,6 +11,7 @@ from rest_framework.test import APIClient
 
 from surveillance.models import Camera, RawEvent
 from surveillance.services import camera_create, integration_create, raw_events_process
+from tests.celery_support import broker
 
 PAYLOADS = Path(__file__).parent / "payloads"
 # A Redis database of its own: tests FLUSHDB it, which must never touch anything else.
@@ -27,12 +28,10 @@ def payload(name: str) -> bytes:
     return (PAYLOADS / name).read_bytes()
 
 
-@pytest.fixture(scope="session", autouse=True)
+@pytest.fixture(autouse=True)
 def _celery_on_test_redis():
-    from mahalla_safety.celery import app
-
-    app.conf.broker_url = TEST_REDIS_URL
-    yield
+    with broker(TEST_REDIS_URL):
+        yield
 
 
 @pytest.fixture(autouse=True)

@@ -3,26 +3,19 @@ end to end, the sweep after Redis lost everything, and a worker SIGKILLed mid-ba
 
 import base64
 import json
-import os
-import signal
-import subprocess
 import time
-import uuid
-from pathlib import Path
 
 import pytest
 import redis
-from django.db import connection
 from rest_framework.test import APIClient
 
 from surveillance import services, tasks
 from surveillance.models import Alert, AlertPicture, RawEvent
+from tests.celery_support import Worker, wait_for
 
 from .conftest import ALERTS, TEST_REDIS_URL, payload
 
 pytestmark = [pytest.mark.worker, pytest.mark.django_db(transaction=True)]
-ROOT = Path(__file__).resolve().parents[2]
-CELERY = ROOT / ".venv" / "bin" / "celery"
 
 
 @pytest.fixture
@@ -33,47 +26,13 @@ def broker():
     client.flushdb()
 
 
-class Worker:
-    def __init__(self, log: Path, **env):
-        db = connection.settings_dict
-        self.log = log
-        self.env = {
-            **os.environ,
-            "DATABASE_URL": f"postgis://{db['USER']}:{db['PASSWORD'] or ''}@{db['HOST']}:{db['PORT'] or 5432}/"
-                            f"{db['NAME']}",
-            "CELERY_BROKER_URL": TEST_REDIS_URL, "REDIS_URL": TEST_REDIS_URL,
-            **{k: str(v) for k, v in env.items()},
-        }
-        self.process = None
-
-    def start(self):
-        self.process = subprocess.Popen(
-            [str(CELERY), "-A", "mahalla_safety", "worker", "--pool", "solo", "--loglevel", "INFO",
-             "--hostname", f"test-{uuid.uuid4().hex[:8]}@%h", "--without-gossip", "--without-mingle",
-             "--without-heartbeat"],
-            env=self.env, cwd=ROOT, stdout=self.log.open("ab"), stderr=subprocess.STDOUT)
-        return self
-
-    def kill(self):
-        self.process.send_signal(signal.SIGKILL)
-        self.process.wait(10)
-
-    def stop(self):
-        if self.process and self.process.poll() is None:
-            self.process.send_signal(signal.SIGTERM)
-            try:
-                self.process.wait(20)
-            except subprocess.TimeoutExpired:
-                self.kill()
-
-
 @pytest.fixture
 def worker(tmp_path, settings, broker):
     started = []
 
     def make(**env) -> Worker:
         # The same cache key prefix as this test: web and worker share the doorbell flag (services.doorbell_ring).
-        w = Worker(tmp_path / "worker.log", MEDIA_ROOT=settings.MEDIA_ROOT,
+        w = Worker(tmp_path / "worker.log", TEST_REDIS_URL, MEDIA_ROOT=settings.MEDIA_ROOT,
                    CACHE_KEY_PREFIX=settings.CACHES["default"]["KEY_PREFIX"], **env)
         started.append(w)
         return w.start()
@@ -81,16 +40,6 @@ def worker(tmp_path, settings, broker):
     yield make
     for w in started:
         w.stop()
-
-
-def wait_for(condition, timeout: float, log: Path | None = None):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if condition():
-            return
-        time.sleep(0.1)
-    tail = log.read_text()[-3000:] if log and log.exists() else ""
-    raise AssertionError(f"timed out after {timeout} s\n{tail}")
 
 
 def unprocessed() -> int:
