@@ -16,10 +16,9 @@ CELERY = ROOT / ".venv" / "bin" / "celery"
 
 
 def _reset_producer(app) -> None:
-    # Celery caches its broker connection pool on first use; an earlier test (any enqueue on commit) may have
-    # opened it against another broker, and changing conf.broker_url alone would keep sending there.
-    if app._pool is not None:
-        app._pool.force_close_all()
+    # Celery caches its producer pool on first use; an earlier test (any enqueue on commit) may have opened it
+    # against another broker, and changing conf.broker_url alone would keep sending there. The pools themselves
+    # live in kombu's registry, keyed by broker URL, and are shared: forget them, never close them.
     app._pool = None
     app.amqp._producer_pool = None
 
