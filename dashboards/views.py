@@ -11,6 +11,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
 from django.http import Http404, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -130,16 +131,32 @@ def dashboard_export(request):
 
 
 @login_required
+@require_GET
 def dashboard_report(request):
-    """The printable monthly report (the paper report's replacement): print it, or save it as PDF."""
+    """The monthly report (the paper report's replacement): a printable page, or the same page as a PDF file."""
+    fmt = request.GET.get("format", "html")
+    if fmt not in ("html", "pdf"):
+        return HttpResponseBadRequest(_("Unknown format: choose html or pdf."))
     scope = _scope_from_query(request)
     period, error = parse_period(request.GET)
     context = _context(request, scope, period, error)
     context["generated_at"] = timezone.localtime()
+    context["pdf_url"] = f"{reverse('dashboards:report')}?{context['query']}&format=pdf"
+    if fmt == "pdf" and error:
+        return render(request, "dashboards/report.html", context, status=400)
     audit_record(action="export", request=request, object_type="dashboards.report", object_id=scope.key,
                  object_repr=f"{scope.name} ({period.key})", territory=scope.territory,
-                 details={"format": "report", "period": period.key, "level": scope.level})
-    return render(request, "dashboards/report.html", context)
+                 details={"format": "pdf" if fmt == "pdf" else "report", "period": period.key,
+                          "level": scope.level})
+    if fmt == "html":
+        return render(request, "dashboards/report.html", context)
+    from . import pdf  # WeasyPrint parses its own stylesheets on import: only a PDF download pays for it
+
+    code = scope.territory.code if scope.territory else "uz"
+    response = HttpResponse(pdf.html_to_pdf(render_to_string("dashboards/report.html", context, request=request)),
+                            content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="report-{code}-{period.key}.pdf"'
+    return response
 
 
 # --- Public transparency page ------------------------------------------------------------------------

@@ -232,7 +232,9 @@ LOGGING = {
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
+    # WeasyPrint logs every step of every PDF at INFO, and at WARNING each browser-only rule of the stylesheet.
+    "loggers": {"django.db.backends": {"level": "WARNING"}, "weasyprint": {"level": "ERROR"},
+                "fontTools": {"level": "WARNING"}},
 }
 
 # Debian 12 ships GDAL 3.6, which cannot sandbox spatial-reference lookups (gis.W001). Boundary files

@@ -17,6 +17,9 @@ command -v redis-server >/dev/null 2>&1 || need+=(redis-server)
 command -v ogrinfo >/dev/null 2>&1 || need+=(gdal-bin)
 command -v msgfmt >/dev/null 2>&1 || need+=(gettext)
 command -v mosquitto >/dev/null 2>&1 || need+=(mosquitto)
+# WeasyPrint (the PDF report) draws text with Pango; DejaVu covers Uzbek Latin and Cyrillic.
+ldconfig -p 2>/dev/null | grep -q libpangoft2-1.0 || need+=(libpango-1.0-0 libpangoft2-1.0-0)
+[ -d /usr/share/fonts/truetype/dejavu ] || need+=(fonts-dejavu-core)
 if [ "${SKIP_BROWSER:-0}" != "1" ]; then
   [ -x /usr/bin/chromium ] || need+=(chromium fonts-dejavu-core)
 fi
