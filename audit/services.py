@@ -18,6 +18,7 @@ from django.db.models import Model
 
 from mahallas.models import District, Mahalla, Region
 
+from .context import current_request
 from .models import AuditEvent
 from .net import client_ip
 
@@ -101,11 +102,12 @@ def audit_record(*, action: str, actor=None, request=None, obj: Model | None = N
     """Append one event to the audit trail and return it.
 
     `actor` defaults to the request's signed-in user; `request` supplies IP (see `audit.net.client_ip`)
-    and user agent; `actor_username` names an actor that is no user (the username typed in a failed
-    sign-in). `obj` supplies type, id, text and territory; `object_type`/`object_id`/`object_repr`
-    describe something that is not a model instance (or override), and `territory` (a Region, District
-    or Mahalla) overrides the territory derived from `obj`. `details` is small JSON: field names,
-    filters, reasons; keys that look like secrets are dropped. Never pass field values of personal data.
+    and user agent (without it, the request being served, if any: see `audit.context`); `actor_username`
+    names an actor that is no user (the username typed in a failed sign-in). `obj` supplies type, id, text
+    and territory; `object_type`/`object_id`/`object_repr` describe something that is not a model instance
+    (or override), and `territory` (a Region, District or Mahalla) overrides the territory derived from
+    `obj`. `details` is small JSON: field names, filters, reasons; keys that look like secrets are dropped.
+    Never pass field values of personal data.
     Read the module docstring about transactions before recording a failure or a refusal.
     """
     actor = _actor_of(actor, request, action)
@@ -114,12 +116,15 @@ def audit_record(*, action: str, actor=None, request=None, obj: Model | None = N
         object_id = object_id if object_id is not None else obj.pk
         object_repr = object_repr if object_repr is not None else str(obj)
     region_id, district_id, mahalla_id = _territory_ids(territory if territory is not None else obj)
-    meta = request.META if request is not None else {}
+    # A service called while a request is served gives no request; the address and browser are still that
+    # request's. The actor is never taken from it: services name theirs.
+    origin = request if request is not None else current_request()
+    meta = origin.META if origin is not None else {}
     return AuditEvent.objects.create(
         actor=actor,
         actor_username=(actor.get_username() if actor is not None else actor_username or "")[:150],
         actor_role=str(getattr(actor, "role", "") or "")[:32],
-        ip=client_ip(request),
+        ip=client_ip(origin),
         user_agent=(meta.get("HTTP_USER_AGENT") or "")[:255],
         action=action,
         outcome=outcome,

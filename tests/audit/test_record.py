@@ -174,3 +174,21 @@ def test_anonymous_request_records_no_actor(territory):
     event = audit_record(action=Action.VIEW, request=request, obj=territory.region_a)
 
     assert (event.actor, event.actor_username, event.actor_role) == (None, "", "")
+
+
+@pytest.mark.urls("tests.audit.urls")
+def test_service_write_during_a_request_records_that_requests_address_and_browser(client, personas):
+    client.force_login(personas.district_official)
+
+    client.get("/service-write/", REMOTE_ADDR="198.51.100.9", HTTP_USER_AGENT="Chromium")
+
+    event = only(Action.CHANGE)
+    assert (event.actor, event.ip, event.user_agent) == (personas.district_official, "198.51.100.9", "Chromium")
+
+
+def test_service_write_outside_any_request_has_no_address(personas):
+    # a Celery task or a management command: the previous request's address must not leak into it
+    audit_record(action=Action.CHANGE, actor=personas.national, object_type="tests.thing", object_id=2)
+
+    event = only(Action.CHANGE)
+    assert (event.actor, event.ip, event.user_agent) == (personas.national, None, "")

@@ -23,9 +23,18 @@ def accepts_post(request):
     return HttpResponse("ok")
 
 
+def service_write(request):
+    """What a service does: it records with the acting user it was given, and no request."""
+    from audit.services import audit_record
+
+    audit_record(action="change", actor=request.user, object_type="tests.thing", object_id=1)
+    return HttpResponse("ok")
+
+
 urlpatterns = [
     path("denied/", raises_permission_denied),
     path("forbidden/", returns_403),
     path("missing/", returns_404),
     path("post/", accepts_post),
+    path("service-write/", service_write),
 ]
