@@ -12,6 +12,7 @@ setup:
 
 run: setup
 	$(PY) manage.py load_demo
+	$(PY) manage.py load_demo_activity
 	$(PY) manage.py collectstatic --noinput -v 0
 	@HOST=$(HOST) PORT=$(PORT) bash scripts/run.sh
 

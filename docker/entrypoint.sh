@@ -11,6 +11,7 @@ if [ "${ROLE:-}" = "web" ]; then
   python scripts/ensure_db.py
   python manage.py migrate --noinput
   python manage.py load_demo
+  python manage.py load_demo_activity
   python manage.py demo_logins || true
 fi
 exec "$@"

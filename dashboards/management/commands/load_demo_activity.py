@@ -1,0 +1,42 @@
+"""manage.py load_demo_activity: after `load_demo`, the activity that makes the demo worth opening."""
+
+import time
+
+from django.conf import settings
+from django.core.management import call_command
+from django.core.management.base import BaseCommand, CommandError
+
+from accounts.models import Role, User
+from incidents.demo import demo_activity_load
+from surveillance.demo import demo_cameras_load
+
+
+class Command(BaseCommand):
+    help = ("Load demo activity on top of `load_demo`: 18 months of incidents across the country, field visits and "
+            "support cases in the demo district, its cameras and a month of their alerts (partly reviewed); then "
+            "compute every zone status and the dashboards' statistics. Runs once: a database that already holds "
+            "incidents or cameras keeps them and gets none of these.")
+
+    def add_arguments(self, parser):
+        parser.add_argument("--seed", type=int, default=2026)
+
+    def handle(self, *args, seed, **options):
+        if settings.HTTPS and not settings.DEBUG:
+            raise CommandError("Refusing to load demo data into a production deployment (DJANGO_HTTPS=true).")
+        national = User.objects.filter(username="demo_national", role=Role.NATIONAL).first()
+        operator = User.objects.filter(username="demo_operator", role=Role.OPERATOR).first()
+        if national is None or operator is None or not operator.district_id:
+            raise CommandError("Run `manage.py load_demo` first: the demo users are missing.")
+        started = time.monotonic()
+        field = demo_activity_load(by=national, district_id=operator.district_id, seed=seed)
+        cameras = demo_cameras_load(operator=operator, seed=seed)
+        for skipped in [*field.skipped, cameras.skipped]:
+            if skipped:
+                self.stdout.write(f"Skipped {skipped}.")
+        if field.incidents or cameras.alerts:
+            call_command("recompute_status", all_periods=True, stdout=self.stdout)
+            call_command("dashboards_rebuild", stdout=self.stdout)
+        self.stdout.write(self.style.SUCCESS(
+            f"Demo activity in {time.monotonic() - started:.1f} s: {field.incidents} incidents, {field.visits} visits, "
+            f"{field.cases} support cases, {cameras.cameras} cameras, {cameras.alerts} alerts "
+            f"({cameras.reviewed} reviewed)."))

@@ -1,0 +1,73 @@
+"""`load_demo_activity`: the demo's incidents, field work, cameras and alerts, loaded once, with every zone status
+and the dashboards' statistics computed from them."""
+
+from io import StringIO
+
+import pytest
+from django.core.management import call_command
+from django.test import override_settings
+
+from accounts.models import User
+from dashboards.models import DailyMahallaStats
+from incidents.models import FieldVisit, Incident, IncidentCategory, SupportCase
+from mahallas.models import Mahalla
+from surveillance.models import Alert, Camera
+from zones.models import MahallaStatus
+
+pytestmark = pytest.mark.django_db
+
+
+def _ensure_incident_categories() -> None:
+    """The categories come from a data migration; a transactional test elsewhere may have flushed them."""
+    import importlib
+
+    from django.apps import apps
+
+    if not IncidentCategory.objects.exists():
+        importlib.import_module("incidents.migrations.0002_seed_categories").seed(apps, None)
+
+
+@pytest.fixture
+def demo():
+    _ensure_incident_categories()
+    with override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"]):
+        call_command("load_demo", "--mahallas", "60", stdout=StringIO())
+
+
+def test_load_demo_activity_fills_every_section_and_computes_the_statuses(demo):
+    out = StringIO()
+    call_command("load_demo_activity", stdout=out)
+
+    operator = User.objects.get(username="demo_operator")
+    district_mahallas = Mahalla.objects.filter(district_id=operator.district_id)
+    assert Incident.objects.count() > 100
+    assert Incident.objects.filter(category__is_cyber=True).count() > Incident.objects.count() * 0.3
+    assert Incident.objects.filter(category__is_cyber=True, location__isnull=False).count() == 0
+    assert FieldVisit.objects.filter(mahalla__in=district_mahallas).exists()
+    assert SupportCase.objects.filter(mahalla__in=district_mahallas).exists()
+    assert Camera.objects.count() == district_mahallas.count()
+    statuses = {s.status for s in Alert.objects.only("status")}
+    assert {"routed", "dismissed", "confirmed"} <= statuses
+    assert Incident.objects.filter(source="camera_alert").count() == Alert.objects.filter(status="confirmed").count()
+    # every mahalla has a current status, and the demo is not all one colour
+    current = MahallaStatus.objects.filter(period="current")
+    assert current.count() == Mahalla.objects.count()
+    assert current.values("colour").distinct().count() == 3
+    assert DailyMahallaStats.objects.exists()
+    assert "incidents" in out.getvalue()
+
+
+def test_load_demo_activity_twice_adds_nothing(demo):
+    call_command("load_demo_activity", stdout=StringIO())
+    counts = (Incident.objects.count(), Alert.objects.count(), FieldVisit.objects.count())
+
+    out = StringIO()
+    call_command("load_demo_activity", stdout=out)
+
+    assert (Incident.objects.count(), Alert.objects.count(), FieldVisit.objects.count()) == counts
+    assert "Skipped" in out.getvalue()
+
+
+def test_load_demo_activity_without_the_demo_users_says_so(db):
+    with pytest.raises(Exception, match="load_demo"):
+        call_command("load_demo_activity", stdout=StringIO())
