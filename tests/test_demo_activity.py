@@ -11,6 +11,7 @@ from accounts.models import User
 from dashboards.models import DailyMahallaStats
 from incidents.models import FieldVisit, Incident, IncidentCategory, SupportCase
 from mahallas.models import Mahalla
+from roadmaps.models import Roadmap
 from surveillance.models import Alert, Camera
 from zones.models import MahallaStatus
 
@@ -54,6 +55,8 @@ def test_load_demo_activity_fills_every_section_and_computes_the_statuses(demo):
     assert current.count() == Mahalla.objects.count()
     assert current.values("colour").distinct().count() == 3
     assert DailyMahallaStats.objects.exists()
+    roadmap = Roadmap.objects.get(district_id=operator.district_id)
+    assert roadmap.status == "approved" and roadmap.items.filter(status="done").exists()
     assert "incidents" in out.getvalue()
 
 
