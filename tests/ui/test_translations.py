@@ -10,6 +10,8 @@ from django.conf import settings
 from django.urls import reverse
 from django.utils import translation
 
+from tests.dashboards.conftest import _local_cache, _no_doorbell, seeded  # noqa: F401 - shared fixtures
+
 LOCALE = Path(settings.BASE_DIR) / "locale"
 TRANSLATED = ["uz", "ru"]
 # %(name)s, %(n).1f, %s, %d, %% and {name}: what the code substitutes must survive translation unchanged.
@@ -188,3 +190,18 @@ def test_mahalla_page_in_language_shows_translated_zone_status(client, personas,
     text = _page_text(client, language, reverse("mahallas:mahalla", args=[territory.mahalla_a1a.pk]))
 
     _assert_translated(text, language, "Crime-free zone status", "Assigned staff")
+
+
+@pytest.mark.xfail(strict=True, reason="the dashboard charts print SVG coordinates with the locale's decimal comma "
+                                       "(width=\"122,1\"): the bars and axes break in uz and ru; the chart "
+                                       "templates need {% localize off %}")
+@pytest.mark.parametrize("language", TRANSLATED)
+def test_dashboard_charts_in_language_keep_svg_numbers_machine_readable(client, personas, seeded,  # noqa: F811
+                                                                       language):
+    client.force_login(personas.national)
+
+    page = _page_text(client, language, reverse("dashboards:home") + "?period=Q2-2025")
+
+    svg = "".join(re.findall(r"<svg.*?</svg>", page, flags=re.S))
+    assert "chart__bar" in svg
+    assert not re.findall(r'\s(?:x|y|x1|x2|y1|y2|width|height|cx|cy|r)="-?\d+,\d', svg)
