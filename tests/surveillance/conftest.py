@@ -27,6 +27,11 @@ def payload(name: str) -> bytes:
     return (PAYLOADS / name).read_bytes()
 
 
+@pytest.fixture(autouse=True)
+def _in_english(in_english):
+    """The assertions here read API and form messages in English."""
+
+
 @pytest.fixture(scope="session", autouse=True)
 def _celery_on_test_redis():
     from mahalla_safety.celery import app
