@@ -65,6 +65,17 @@ def _plain_static_storage(settings):
                          "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}}
 
 
+@pytest.fixture
+def in_english(settings):
+    """For tests that read messages as English text: the platform's default language is Uzbek, and with
+    complete catalogues an untranslated English fallback no longer shows through."""
+    from django.utils import translation
+
+    settings.LANGUAGE_CODE = "en"
+    with translation.override("en"):
+        yield
+
+
 @pytest.fixture(autouse=True)
 def _fast_password_hashing(settings):
     # PBKDF2's deliberate slowness would cost ~0.5 s per persona; production keeps the default hashers.

@@ -5,7 +5,7 @@ import pytest
 
 from surveillance.models import Alert
 from tests.conftest import PASSWORD
-from tests.surveillance.conftest import _celery_on_test_redis, _isolated, site  # noqa: F401 - fixtures
+from tests.surveillance.conftest import _celery_on_test_redis, _in_english, _isolated, site  # noqa: F401 - fixtures
 from tests.surveillance_ui.conftest import queue  # noqa: F401 - fixture
 
 from .conftest import csp_violations

@@ -29,6 +29,11 @@ def payload(name: str) -> bytes:
 
 
 @pytest.fixture(autouse=True)
+def _in_english(in_english):
+    """The assertions here read API and form messages in English."""
+
+
+@pytest.fixture(autouse=True)
 def _celery_on_test_redis():
     with broker(TEST_REDIS_URL):
         yield

@@ -13,6 +13,7 @@ from surveillance import services
 from surveillance.models import Alert
 from tests.surveillance.conftest import (  # noqa: F401 - fixtures shared with the API tests
     _celery_on_test_redis,
+    _in_english,
     _isolated,
     payload,
     process_all,

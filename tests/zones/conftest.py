@@ -19,6 +19,11 @@ TEST_REDIS_URL = f"{os.environ.get('TEST_REDIS_BASE', 'redis://127.0.0.1:6379')}
 
 
 @pytest.fixture(autouse=True)
+def _in_english(in_english):
+    """The assertions here read reasons and page text in English."""
+
+
+@pytest.fixture(autouse=True)
 def _categories(db):
     """The categories come from a data migration; a transactional test elsewhere may have truncated them."""
     if not IncidentCategory.objects.exists():
