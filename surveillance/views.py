@@ -111,6 +111,7 @@ def _map_context() -> dict:
 def _decorate(alerts) -> list:
     for alert in alerts:
         alert.event_label = event_label(alert.event_type)
+        alert.object_label = event_label(alert.label) if alert.label != alert.event_type else ""
         pictures = list(alert.pictures.all())
         alert.thumbnail = pictures[0] if pictures else None
         alert.picture_count = len(pictures)

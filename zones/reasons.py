@@ -35,7 +35,10 @@ def crimes_phrase(total: int, counts: dict, names: dict[str, str]) -> str:
         return _("no registered crimes")
     head = ngettext("%(n)s registered crime", "%(n)s registered crimes", total) % {"n": total}
     parts = sorted(counts.items(), key=lambda kv: (-kv[1], names.get(kv[0], kv[0])))
-    detail = ", ".join(f"{n} {names.get(code, code).lower()}" for code, n in parts)
+    # Translators: one category's count inside the reason, e.g. "1 theft"; a language whose nouns must agree
+    # with the number may write "%(category)s: %(n)s" instead.
+    detail = ", ".join(_("%(n)s %(category)s") % {"n": n, "category": names.get(code, code).lower()}
+                       for code, n in parts)
     return f"{head} ({detail})"
 
 
