@@ -9,7 +9,10 @@ a minority of mahallas, as in the ministry's figures). Then, in one run:
    H1-2025, median of 5, in three states: cold (empty status table: 9,000 inserts), all rows changed, and
    nothing changed (the nightly steady state);
 2. the floor: a bare INSERT ... SELECT count(*) ... GROUP BY ... ON CONFLICT DO UPDATE of the same registered
-   crimes into a scratch table, cold and warm, median of 5, in the same run;
+   crimes into a scratch table, cold and warm, median of 5, in the same run (same database, same indexes);
+
+Each timed run of either starts from a vacuumed table, as autovacuum leaves it between two nightly runs (the
+bench server may run with autovacuum off; then every run would measure the dead rows of the previous ones).
 3. latency from one incident registered through the service (committed) to the mahalla's status showing it,
    with a real Celery worker (subprocess, solo pool) on Redis database 13: p50/p95 over 20 changes.
 

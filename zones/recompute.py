@@ -3,19 +3,21 @@
 A national recompute is ONE SQL statement, whatever the number of mahallas or periods:
 
     periods (unnest of the period bounds)
-    -> registered crimes per (mahalla, period, category)         GROUP BY over incidents, one pass
-    -> per (mahalla, period): total and {category: n}             jsonb_object_agg
+    -> per (mahalla, period): total and {category: n}             one GROUP BY pass over the partial index of
+                                                                  counted crimes; the categories are FILTERed
+                                                                  counts of the same pass, pivoted in SQL
     -> every mahalla x period with its rate per 1,000 residents   LEFT JOIN, zero-crime mahallas included
-    -> the national rate threshold per period                     row_number() window, exact arithmetic
+    -> the national rate threshold per period                     top-k of the aggregated rows, exact arithmetic
        (stored in zones_periodthreshold by a data-modifying CTE)
     -> watch flags                                                subqueries compiled from other apps' querysets
     -> colour                                                     CASE over the policy's thresholds
-    -> INSERT ... ON CONFLICT (mahalla_id, period) DO UPDATE ... WHERE something changed   RETURNING
-    -> colour changes: INSERT INTO zones_colourchange SELECT ... FROM the upsert's RETURNING
+    -> UPDATE the rows whose inputs changed; INSERT ... ON CONFLICT the missing ones   RETURNING
+    -> colour changes: INSERT INTO zones_colourchange SELECT ... FROM what was written
 
-The "from" colour of a change is taken from the row as it was under the upsert's row lock (`previous_colour`
-is set in the DO UPDATE from the old row), not from an earlier read, so two concurrent recomputes cannot record
-a change twice or with a stale "from".
+The "from" colour of a change is taken from the row as it was under the write's row lock (`previous_colour`
+is set from the old row in the UPDATE, or in the DO UPDATE of a concurrent insert), not from an earlier read,
+so two concurrent recomputes cannot record a change twice or with a stale "from". A row whose inputs did not
+change is neither locked nor written: the nightly run writes only what moved.
 
 A partial recompute (a few mahallas that changed) runs the same statement with a filter on mahalla ids and
 reads each period's national threshold from zones_periodthreshold instead of ranking every mahalla again.
@@ -203,8 +205,8 @@ computed AS (
 
 _COMPARED = ("total", "counts", "population", "rate", "rate_threshold", "policy_id", "colour", "flag_urgent_alerts",
              "flag_overdue_roadmap", "flag_no_inspector", "flag_no_social_worker")
-_RETURNED = ("s.mahalla_id, s.period, s.total, s.counts, s.population, s.rate, s.rate_threshold, s.policy_id, "
-             "s.colour, s.previous_colour, s.colour_since")
+# What the writes return is only what tells a colour change; the inputs of the few changes are joined back.
+_RETURNED = "s.mahalla_id, s.period, s.colour, s.previous_colour, s.colour_since"
 
 
 def _add_writes(q: _Sql, *, periods: list[Period], ids: list[int] | None, policy: Policy,
@@ -265,15 +267,16 @@ written AS (SELECT * FROM updated UNION ALL SELECT * FROM inserted),
 events AS (
     INSERT INTO zones_colourchange (mahalla_id, period, total, counts, population, rate, rate_threshold, policy_id,
                                     from_colour, to_colour, at)
-    SELECT mahalla_id, period, total, counts, population, rate, rate_threshold, policy_id, previous_colour, colour,
-           colour_since
-    FROM written WHERE colour_since = %s AND previous_colour <> ''
+    SELECT w.mahalla_id, w.period, c.total, c.counts, c.population, c.rate, c.rate_threshold, %s, w.previous_colour,
+           w.colour, w.colour_since
+    FROM written w JOIN computed c ON c.mahalla_id = w.mahalla_id AND c.period = w.period
+    WHERE w.colour_since = %s AND w.previous_colour <> ''
     RETURNING id, mahalla_id, period, from_colour, to_colour
 )
 SELECT (SELECT count(*) FROM written), (SELECT coalesce(sum(uncounted), 0) FROM computed),
        e.id, e.mahalla_id, e.period, e.from_colour, e.to_colour
 FROM (SELECT 1) AS one LEFT JOIN events e ON true
-ORDER BY e.id""", keys, at)  # noqa: S608 - the column lists are this module's constants
+ORDER BY e.id""", keys, policy.pk, at)  # noqa: S608 - the column lists are this module's constants
 
 
 def policy_current() -> Policy:
