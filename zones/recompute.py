@@ -121,7 +121,7 @@ m AS (
     # category, or a GROUP BY category followed by jsonb_object_agg, each cost about twice as much.
     # The keys are JSON-quoted here and travel as parameters, like the ids.
     pivot = ", ".join("CASE WHEN count(*) FILTER (WHERE i.category_id = %s) > 0 "
-                      "THEN %s::text || count(*) FILTER (WHERE i.category_id = %s) END" for _ in categories)
+                      "THEN %s::text || count(*) FILTER (WHERE i.category_id = %s) END" for _ in categories) or "NULL"
     # Crimes of a category missing from the list (created meanwhile): see _execute.
     uncounted = " + ".join("count(*) FILTER (WHERE i.category_id = %s)" for _ in categories) or "0"
     pivot_params = [v for category_id, code in categories for v in (category_id, f"{json.dumps(code)}:", category_id)]
@@ -308,18 +308,22 @@ def _categories() -> list[tuple[int, str]]:
 def _execute(periods, *, ids, thresholds, policy, at) -> tuple[int, list[ColourEvent]]:
     today_start = timezone.now()
     live = [p.starts <= today_start < p.ends for p in periods]
-    while True:
-        q = _statement(periods=periods, live=live, thresholds=thresholds, ids=ids, policy=policy, at=at,
-                       categories=_categories())
+    changed, events = 0, []
+    for attempt in range(3):
+        # A rerun writes under its own time: the colour changes of the first run keep theirs, so they are not
+        # found again as "changed at this time".
+        q = _statement(periods=periods, live=live, thresholds=thresholds, ids=ids, policy=policy,
+                       at=at if attempt == 0 else timezone.now(), categories=_categories())
         with connection.cursor() as cursor:
             cursor.execute(q.sql, q.params)
             rows = cursor.fetchall()
+        changed += rows[0][0] if rows else 0
+        events += [ColourEvent(*row[2:]) for row in rows if row[2] is not None]
         # A category created between reading the list and the statement: its crimes are in the totals but not
-        # in the counts. Run again with the new list (the rows it fixes are only the counts; colours stand).
+        # in the counts. Run again with the new list: it rewrites only the counts (the colours, and so the
+        # events, stand from the first run).
         if not rows or not rows[0][1]:
             break
-    changed = rows[0][0] if rows else 0
-    events = [ColourEvent(*row[2:]) for row in rows if row[2] is not None]
     return changed, events
 
 

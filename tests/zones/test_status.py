@@ -219,6 +219,7 @@ def test_category_created_while_recomputing_is_counted_by_category(territory, pe
     # statement)
     from zones import recompute as module
 
+    recompute()
     crime(territory.mahalla_a1a, by=personas.national, category="theft")
     crime(territory.mahalla_a1a, by=personas.national, category="fraud")
     real, calls = module._categories, []
@@ -231,9 +232,11 @@ def test_category_created_while_recomputing_is_counted_by_category(territory, pe
     monkeypatch.setattr(module, "_categories", stale)
     # when
     recompute()
-    # then: the statement noticed and ran again with the full list
+    # then: the statement noticed and ran again with the full list, and the colour change is recorded once
     assert len(calls) == 2
     assert status(territory.mahalla_a1a).counts == {"theft": 1, "fraud": 1}
+    assert ColourChange.objects.filter(mahalla=territory.mahalla_a1a, from_colour="green",
+                                       to_colour="yellow").count() == 1
 
 
 def test_nothing_changed_writes_nothing(territory, personas, policy):
