@@ -9,7 +9,10 @@ a minority of mahallas, as in the ministry's figures). Then, in one run:
    H1-2025, median of 5, in three states: cold (empty status table: 9,000 inserts), all rows changed, and
    nothing changed (the nightly steady state);
 2. the floor: a bare INSERT ... SELECT count(*) ... GROUP BY ... ON CONFLICT DO UPDATE of the same registered
-   crimes into a scratch table, cold and warm, median of 5, in the same run;
+   crimes into a scratch table, cold and warm, median of 5, in the same run (same database, same indexes);
+
+Each timed run of either starts from a vacuumed table, as autovacuum leaves it between two nightly runs (the
+bench server may run with autovacuum off; then every run would measure the dead rows of the previous ones).
 3. latency from one incident registered through the service (committed) to the mahalla's status showing it,
    with a real Celery worker (subprocess, solo pool) on Redis database 13: p50/p95 over 20 changes.
 
@@ -34,8 +37,9 @@ from urllib.parse import urlparse
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "mahalla_safety.settings")
-BENCH_REDIS_URL = "redis://127.0.0.1:6379/13"
-# The benchmark process and its worker share Redis database 13 (broker and doorbell key), nothing else.
+# The benchmark process and its worker share Redis database 13 (broker and doorbell key) of the server that
+# REDIS_URL names (default: the local one on 6379), nothing else.
+BENCH_REDIS_URL = urlparse(os.environ.get("REDIS_URL") or "redis://127.0.0.1:6379/0")._replace(path="/13").geturl()
 os.environ["REDIS_URL"] = BENCH_REDIS_URL
 os.environ["CELERY_BROKER_URL"] = BENCH_REDIS_URL
 os.environ["CACHE_KEY_PREFIX"] = f"bench-status-{uuid.uuid4().hex[:8]}"
@@ -118,8 +122,17 @@ def seed(reseed: bool) -> None:
                         WHEN g.r < 0.95 THEN 'reported' ELSE 'under_verification' END,
                    u.id, g.at + interval '1 hour', g.at + interval '1 hour'
             FROM g, m, u ORDER BY g.at""", [weighted])  # noqa: S608 - constants of this module only
-        cursor.execute("ANALYZE incidents_incident")
         print(f"seeded {INCIDENTS:,} incidents in {time.monotonic() - started:.1f} s")
+
+
+def vacuum(*tables: str) -> None:
+    """What autovacuum does between two nightly recomputes in production. The bench server may run with
+    autovacuum off; without this, every run leaves dead rows behind and the next one measures the bloat."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        for table in tables:
+            cursor.execute(f"VACUUM (ANALYZE) {table}")
 
 
 def timed(fn, runs: int, before=None) -> list[float]:
@@ -152,10 +165,12 @@ def measure_recompute(period, runs: int) -> dict[str, float]:
     def clear():
         execute("DELETE FROM zones_colourchange WHERE period = %s", [period.key])
         execute("DELETE FROM zones_mahallastatus WHERE period = %s", [period.key])
+        vacuum("zones_mahallastatus")
 
     def disturb():
         # Every row differs from what the recompute will find (and the colour stays: no events to write).
         execute("UPDATE zones_mahallastatus SET counts = '{\"x\": 1}'::jsonb WHERE period = %s", [period.key])
+        vacuum("zones_mahallastatus")
 
     floor_sql = """
         INSERT INTO bench_status_floor (mahalla_id, period, n)
@@ -171,6 +186,10 @@ def measure_recompute(period, runs: int) -> dict[str, float]:
 
     def floor_clear():
         execute("DELETE FROM bench_status_floor WHERE period = %s", [period.key])
+        vacuum("bench_status_floor")
+
+    def floor_vacuum():
+        vacuum("bench_status_floor")
 
     ours()  # warm the caches and the plan once
     floor()
@@ -179,7 +198,7 @@ def measure_recompute(period, runs: int) -> dict[str, float]:
         "changed": statistics.median(timed(ours, runs, before=disturb)),
         "unchanged": statistics.median(timed(ours, runs)),
         "floor_cold": statistics.median(timed(floor, runs, before=floor_clear)),
-        "floor_warm": statistics.median(timed(floor, runs)),
+        "floor_warm": statistics.median(timed(floor, runs, before=floor_vacuum)),
     }
 
 
@@ -267,6 +286,7 @@ def main() -> None:
     from zones.periods import Period
 
     seed(args.reseed)
+    vacuum("incidents_incident", "mahallas_mahalla", "zones_mahallastatus")
     with connection.cursor() as cursor:
         cursor.execute("SELECT count(*), count(*) FILTER (WHERE status = 'registered' AND legal_kind = 'crime') "
                        "FROM incidents_incident")

@@ -75,8 +75,13 @@ class _StatusInputs(models.Model):
 
 
 class MahallaStatus(_StatusInputs):
+    # No single-column indexes on the foreign keys: every index costs the national recompute an entry per
+    # written row, (mahalla, period) is unique and leads with the mahalla, and statuses are never looked up by
+    # policy (only deleting a policy version would, which PROTECT refuses while a status names it).
     mahalla = models.ForeignKey(Mahalla, on_delete=models.CASCADE, related_name="zone_statuses",
-                                verbose_name=_("mahalla"))
+                                verbose_name=_("mahalla"), db_index=False)
+    policy = models.ForeignKey(Policy, on_delete=models.PROTECT, related_name="+", verbose_name=_("policy"),
+                               db_index=False)
     colour = models.CharField(_("colour"), max_length=8, choices=Colour.choices)
     previous_colour = models.CharField(_("previous colour"), max_length=8, blank=True)
     colour_since = models.DateTimeField(_("colour since"))
