@@ -3,9 +3,9 @@
 A national recompute is ONE SQL statement, whatever the number of mahallas or periods:
 
     periods (unnest of the period bounds)
-    -> per (mahalla, period): total and {category: n}             one GROUP BY pass over the partial index of
-                                                                  counted crimes; the categories are FILTERed
-                                                                  counts of the same pass, pivoted in SQL
+    -> per (mahalla, period): total and {category: n}             one GROUP BY pass over the counted crimes;
+                                                                  the categories are FILTERed counts of the
+                                                                  same pass, pivoted in SQL
     -> every mahalla x period with its rate per 1,000 residents   LEFT JOIN, zero-crime mahallas included
     -> the national rate threshold per period                     top-k of the aggregated rows, exact arithmetic
        (stored in zones_periodthreshold by a data-modifying CTE)
