@@ -1,7 +1,8 @@
 """Camera-alert ingest and processing: gunicorn + a real Celery worker + PostgreSQL + Redis, loopback only.
 
 Uses its own database (refuses a DATABASE_URL whose name lacks "bench"; default ms_bench_ingest, created and
-migrated if missing) and its own Redis database (REDIS_URL, default redis://127.0.0.1:6379/14, flushed).
+migrated if missing) and its own Redis database (BENCH_REDIS_URL, else REDIS_URL, else
+redis://127.0.0.1:6379/14; flushed, so database 0 is refused).
 Every loop is bounded. Measures, in one run:
 
   1. the floor: raw PostgreSQL INSERT rates into a table shaped like the raw-event table (one row per
@@ -11,10 +12,12 @@ Every loop is bounded. Measures, in one run:
   4. alerts processed per second by one worker (`celery worker --pool solo`) draining 2 and 3;
   5. POST -> processed latency (p50/p95/max) at a steady 200 alerts/s with the worker running.
 
-    DATABASE_URL=postgis://postgres@127.0.0.1:5432/ms_bench_ingest .venv/bin/python bench/ingest.py
+    DATABASE_URL=postgis://postgres@127.0.0.1:5432/ms_bench_ingest REDIS_URL=redis://127.0.0.1:6379/14 \
+        .venv/bin/python bench/ingest.py
 
 Options: --singles N (default 3000), --batches N (default 30), --latency-seconds S (default 15),
---rate R (default 200), --gunicorn-workers N (default 3), --port P (default 8765).
+--rate R (default 200), --gunicorn-workers N (default 3), --gunicorn-threads N (default 1: sync workers),
+--port P (default 8765).
 Goals: singles >= 300/s, batched >= 5,000/s, processed >= 2,000/s, p95 < 1 s.
 """
 
@@ -39,7 +42,7 @@ sys.path.insert(0, str(ROOT))
 DEFAULT_DB = "postgis://postgres@127.0.0.1:5432/ms_bench_ingest"
 os.environ.setdefault("DATABASE_URL", DEFAULT_DB)
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "mahalla_safety.settings")
-BENCH_REDIS = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/14")
+BENCH_REDIS = os.environ.get("BENCH_REDIS_URL") or os.environ.get("REDIS_URL") or "redis://127.0.0.1:6379/14"
 os.environ["REDIS_URL"] = os.environ["CELERY_BROKER_URL"] = BENCH_REDIS
 # One integration firing thousands of requests: not what the per-token rate limit is for.
 os.environ["SURVEILLANCE_INGEST_RATE"] = "100000000/min"
@@ -191,10 +194,11 @@ def count_unprocessed(url: str) -> int:
         return db.execute("SELECT count(*) FROM surveillance_rawevent WHERE processed_at IS NULL").fetchone()[0]
 
 
-def start_gunicorn(port: int, workers: int) -> subprocess.Popen:
+def start_gunicorn(port: int, workers: int, threads: int) -> subprocess.Popen:
     process = subprocess.Popen(
         [str(ROOT / ".venv" / "bin" / "gunicorn"), "mahalla_safety.wsgi", "--bind", f"127.0.0.1:{port}",
-         "--workers", str(workers), "--log-level", "warning"], cwd=ROOT, env=os.environ.copy())
+         "--workers", str(workers), "--threads", str(threads), "--log-level", "warning"], cwd=ROOT,
+        env=os.environ.copy())
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
         try:
@@ -231,13 +235,17 @@ def main() -> None:
     parser.add_argument("--latency-seconds", type=float, default=15)
     parser.add_argument("--rate", type=float, default=200)
     parser.add_argument("--gunicorn-workers", type=int, default=3)
+    parser.add_argument("--gunicorn-threads", type=int, default=1)
     parser.add_argument("--port", type=int, default=8765)
     options = parser.parse_args()
     url = os.environ["DATABASE_URL"]
     ensure_database(url)
     import redis
 
-    redis.Redis.from_url(BENCH_REDIS).flushdb()
+    client = redis.Redis.from_url(BENCH_REDIS)
+    if client.connection_pool.connection_kwargs.get("db", 0) == 0:
+        sys.exit(f"refusing to flush Redis database 0 of {BENCH_REDIS}: give REDIS_URL a database of its own (/14)")
+    client.flushdb()
     token = seed()
     rows = []
 
@@ -245,11 +253,13 @@ def main() -> None:
     rows.append(("PostgreSQL INSERT, 1 row per transaction (floor)", f"{single_floor:,.0f} rows/s", ""))
     rows.append(("PostgreSQL INSERT, 1,000 rows per statement (floor)", f"{batch_floor:,.0f} rows/s", ""))
 
-    web = start_gunicorn(options.port, options.gunicorn_workers)
+    web = start_gunicorn(options.port, options.gunicorn_workers, options.gunicorn_threads)
     worker = None
     try:
         clients = 4
-        _post(options.port, token, json.dumps(alert("warmup", 0)).encode())
+        # Steady state: every gunicorn worker opens its connections and loads its catalogs before the clock starts.
+        run_clients(_client_singles, [(options.port, token, f"warm{c}", 5 * options.gunicorn_workers)
+                                      for c in range(clients)])
         per = options.singles // clients
         results, elapsed = run_clients(_client_singles, [(options.port, token, f"s{c}", per) for c in range(clients)])
         ok = sum(r[0] for r in results)

@@ -23,6 +23,9 @@ DEFAULTS: dict[str, tuple[type, object]] = {
     "SURVEILLANCE_SWEEP_LIMIT": (int, 20_000),
     # Requests per integration token (DRF rate syntax).
     "SURVEILLANCE_INGEST_RATE": (str, "6000/min"),
+    # How long a process may trust what it read about a token without reading the database again. Rotation
+    # and revocation reach every process at once through Redis; this only bounds a copy whose notice Redis lost.
+    "SURVEILLANCE_TOKEN_CACHE_SECONDS": (int, 30),
     "SURVEILLANCE_BATCH_MAX": (int, 1000),
     "SURVEILLANCE_PICTURE_MAX_BYTES": (int, 2 * 1024 * 1024),
     "MQTT_URL": (str, "mqtt://127.0.0.1:1883"),

@@ -248,6 +248,8 @@ class Alert(models.Model):
             models.Index(F("started_at").desc(), F("id").desc(), name="alert_time"),
             models.Index(fields=["camera", "event_type", "status"], name="alert_camera_type"),
             models.Index(fields=["device_id"], condition=Q(camera__isnull=True), name="alert_unmatched"),
+            # The dashboards' sweep asks which alerts changed since its watermark, every few minutes.
+            models.Index(fields=["updated_at"], name="alert_updated"),
         ]
 
     def __str__(self) -> str:

@@ -13,6 +13,7 @@ transaction as the work, and alerts are unique on their natural key.
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import datetime
 import hashlib
@@ -26,7 +27,6 @@ import uuid
 from dataclasses import dataclass, field
 
 from django.contrib.gis.geos import Point
-from django.core.cache import cache
 from django.core.files.base import ContentFile
 from django.db import connection, transaction
 from django.db.models import Q
@@ -37,7 +37,7 @@ from audit.models import AuditEvent
 from audit.services import audit_record
 from mahallas.models import District, Mahalla
 
-from . import conf, permissions
+from . import conf, permissions, redis_ops
 from .errors import PayloadError, SurveillanceError
 from .models import (
     Alert,
@@ -63,8 +63,35 @@ REVIEWED = (S.CONFIRMED, S.DISMISSED, S.ESCALATED)
 
 # --- integrations --------------------------------------------------------------------------------------
 
-def _token_hash(token: str) -> str:
+def token_hash(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
+
+
+def token_prefix(token: str) -> str | None:
+    """The part of a presented token that finds its row, or None if it cannot be one of ours."""
+    prefix = (token or "").split(".", 1)[0]
+    return prefix if prefix and len(prefix) <= 16 else None
+
+
+def token_generation_key(prefix: str) -> str:
+    return f"surveillance:token-generation:{prefix}"
+
+
+def _token_changed(prefix: str) -> None:
+    """Bump the token's generation: every process that keeps a copy of the token's integration
+    (authentication.integration_admit) sees the change at its next request with this token and reads the
+    database again. Bumped now, which this process's own reads inside the transaction (and a test's transaction,
+    which never commits) act on, and again on commit, for any process that re-read the old row in between.
+    robust: a Redis outage must not undo a committed change; copies then live at most
+    SURVEILLANCE_TOKEN_CACHE_SECONDS."""
+    def bump():
+        redis_ops.incr(token_generation_key(prefix))
+
+    try:
+        bump()
+    except redis_ops.RedisError:
+        log.warning("could not announce a token change to Redis", exc_info=True)
+    transaction.on_commit(bump, robust=True)
 
 
 def _new_token() -> tuple[str, str]:
@@ -95,7 +122,7 @@ def integration_create(*, name: str, district: District | None = None, allowed_n
         raise SurveillanceError("name", _("An integration with this name exists."))
     prefix, token = _new_token()
     integration = Integration.objects.create(name=name, district=district, token_prefix=prefix,
-                                             token_hash=_token_hash(token),
+                                             token_hash=token_hash(token),
                                              allowed_networks=_clean_networks(allowed_networks))
     audit_record(action=AuditEvent.Action.CREATE, obj=integration, territory=district,
                  details={"allowed_networks": integration.allowed_networks})
@@ -108,8 +135,9 @@ def integration_rotate(*, integration: Integration) -> str:
     integration = Integration.objects.select_for_update().get(pk=integration.pk)
     if not integration.is_active:
         raise SurveillanceError("name", _("This integration is revoked."))
+    _token_changed(integration.token_prefix)
     prefix, token = _new_token()
-    integration.token_prefix, integration.token_hash = prefix, _token_hash(token)
+    integration.token_prefix, integration.token_hash = prefix, token_hash(token)
     integration.rotated_at = timezone.now()
     integration.save(update_fields=["token_prefix", "token_hash", "rotated_at"])
     audit_record(action=AuditEvent.Action.CHANGE, obj=integration, details={"token": "rotated"})
@@ -122,17 +150,18 @@ def integration_revoke(*, integration: Integration) -> Integration:
     if integration.revoked_at is None:
         integration.revoked_at = timezone.now()
         integration.save(update_fields=["revoked_at"])
+        _token_changed(integration.token_prefix)
         audit_record(action=AuditEvent.Action.CHANGE, obj=integration, details={"revoked": True})
     return integration
 
 
 def integration_for_token(token: str) -> Integration | None:
     """The integration a presented token belongs to (revoked ones included: the caller says so), or None."""
-    prefix = (token or "").split(".", 1)[0]
-    if not prefix or len(prefix) > 16:
+    prefix = token_prefix(token)
+    if prefix is None:
         return None
     integration = Integration.objects.filter(token_prefix=prefix).first()
-    if integration is None or not hmac.compare_digest(integration.token_hash, _token_hash(token)):
+    if integration is None or not hmac.compare_digest(integration.token_hash, token_hash(token)):
         return None
     return integration
 
@@ -171,7 +200,10 @@ def raw_events_store(*, vendor: str, body: bytes, content_type: str,
     messages = adapter(vendor).parse(body, content_type, namespace=_namespace(integration))
     alerts = [m for m in messages if not m.is_heartbeat]
     result = IngestResult(heartbeats=len(messages) - len(alerts))
-    with transaction.atomic():
+    # Alerts alone are one INSERT statement, which autocommit makes its own transaction, committed (and durable)
+    # when it returns: one database round trip instead of BEGIN, INSERT and COMMIT. Inside a caller's
+    # transaction it joins that one, as atomic() would.
+    with transaction.atomic() if result.heartbeats else contextlib.nullcontext():
         if result.heartbeats:
             cameras_seen(vendor=vendor, device_ids={m.device_id for m in messages if m.is_heartbeat})
         if alerts:
@@ -226,11 +258,11 @@ DOORBELL_SECONDS = 2
 
 def doorbell_ring() -> bool:
     """True if the caller should enqueue a processing task (no ring is pending)."""
-    return cache.add(DOORBELL_KEY, 1, timeout=DOORBELL_SECONDS)
+    return redis_ops.add(DOORBELL_KEY, seconds=DOORBELL_SECONDS)
 
 
 def doorbell_answer() -> None:
-    cache.delete(DOORBELL_KEY)
+    redis_ops.delete(DOORBELL_KEY)
 
 
 @transaction.atomic

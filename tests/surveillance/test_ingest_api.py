@@ -2,11 +2,15 @@
 and nothing stored."""
 
 import json
+import time
 
 import pytest
+import redis
+from django.utils import timezone
 
-from surveillance.models import Alert, Camera, RawEvent
-from surveillance.services import integration_revoke
+from surveillance import redis_ops
+from surveillance.models import Alert, Camera, Integration, RawEvent
+from surveillance.services import integration_revoke, integration_rotate, token_generation_key
 
 from .conftest import ALERTS, FRIGATE, HIKVISION, MULTIPART_TYPE, payload, post_raw, process_all, raw_count
 
@@ -165,6 +169,66 @@ def test_revoked_token_is_401(integration_client, site):
     assert raw_count() == 0
 
 
+def test_token_used_then_revoked_is_refused_at_once(integration_client, site):
+    client = integration_client()
+    assert post_raw(client, ALERTS, payload("generic_single.json"), "application/json").status_code == 202
+
+    integration_revoke(integration=site.integration)
+    response = post_raw(client, ALERTS, payload("generic_single.json"), "application/json")
+
+    assert response.status_code == 401 and "revoked" in response.json()["detail"]
+
+
+def test_token_used_then_rotated_old_is_refused_and_new_accepted(integration_client, site):
+    old = integration_client()
+    assert post_raw(old, ALERTS, payload("generic_single.json"), "application/json").status_code == 202
+
+    new_token = integration_rotate(integration=site.integration)
+
+    assert post_raw(old, ALERTS, payload("generic_single.json"), "application/json").status_code == 401
+    assert post_raw(integration_client(new_token), ALERTS, _generic_batch(1), "application/json").status_code == 202
+
+
+def test_revocation_by_another_process_is_seen_through_the_token_generation(integration_client, site):
+    # given: this process knows the token
+    client = integration_client()
+    assert post_raw(client, ALERTS, payload("generic_single.json"), "application/json").status_code == 202
+    # when: another process revokes it; all that reaches this one is its commit's bump in Redis
+    Integration.objects.filter(pk=site.integration.pk).update(revoked_at=timezone.now())
+    redis_ops.incr(token_generation_key(site.integration.token_prefix))
+    # then
+    assert post_raw(client, ALERTS, _generic_batch(1), "application/json").status_code == 401
+
+
+def test_revocation_whose_notice_redis_lost_is_seen_after_the_cache_lifetime(integration_client, site, settings):
+    settings.SURVEILLANCE_TOKEN_CACHE_SECONDS = 1
+    client = integration_client()
+    assert post_raw(client, ALERTS, payload("generic_single.json"), "application/json").status_code == 202
+
+    Integration.objects.filter(pk=site.integration.pk).update(revoked_at=timezone.now())
+    time.sleep(1.1)
+
+    assert post_raw(client, ALERTS, _generic_batch(1), "application/json").status_code == 401
+
+
+def test_single_alert_costs_one_query_and_two_redis_round_trips(integration_client, django_assert_num_queries,
+                                                                 django_capture_on_commit_callbacks, monkeypatch):
+    client = integration_client()
+    post_raw(client, ALERTS, _generic_batch(1, "warm"), "application/json")
+    sent, commands = [], []
+    monkeypatch.setattr("surveillance.tasks.alert_process.delay", sent.append)
+    real = redis.Redis.execute_command
+    monkeypatch.setattr(redis.Redis, "execute_command",
+                        lambda self, *args, **options: commands.append(args[0]) or real(self, *args, **options))
+
+    with django_assert_num_queries(1), django_capture_on_commit_callbacks(execute=True):
+        response = post_raw(client, ALERTS, payload("generic_single.json"), "application/json")
+
+    assert response.status_code == 202 and len(sent) == 1
+    # The token's generation with the rate count; the doorbell. The INSERT ... ON CONFLICT is the one query.
+    assert commands == ["EVALSHA", "SET"]
+
+
 def test_user_session_cannot_post_alerts(client_as_operator):
     response = post_raw(client_as_operator, ALERTS, payload("generic_single.json"), "application/json")
     assert response.status_code == 401 and raw_count() == 0
@@ -204,6 +268,18 @@ def test_too_many_requests_is_429_with_retry_after(integration_client, settings)
     assert raw_count() == 1
 
 
+def test_rate_is_counted_per_token(integration_client, settings):
+    from surveillance.services import integration_create
+
+    settings.SURVEILLANCE_INGEST_RATE = "2/min"
+    busy = integration_client()
+    codes = [post_raw(busy, ALERTS, _generic_batch(1, f"b{i}"), "application/json").status_code for i in range(3)]
+    _other, token = integration_create(name="nvr-quiet")
+
+    assert codes == [202, 202, 429]
+    assert post_raw(integration_client(token), ALERTS, _generic_batch(1), "application/json").status_code == 202
+
+
 def test_unknown_camera_is_stored_as_unmatched_and_listed(integration_client, site, client_as_operator):
     body = payload("hikvision_vmd.xml").replace(b"44:19:B6:0A:1B:2C", b"aa:bb:cc:dd:ee:ff")
     post_raw(integration_client(), HIKVISION, body, "application/xml")
@@ -216,3 +292,17 @@ def test_unknown_camera_is_stored_as_unmatched_and_listed(integration_client, si
     assert [row["id"] for row in listed] == [alert.pk]
     devices = client_as_operator.get("/api/v1/surveillance/unmatched-devices/").json()["results"]
     assert devices[0]["device_id"] == "aa:bb:cc:dd:ee:ff" and devices[0]["alerts"] == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_single_alert_is_committed_when_answered(integration_client):
+    import psycopg
+    from django.db import connection
+
+    response = post_raw(integration_client(), ALERTS, payload("generic_single.json"), "application/json")
+
+    db = connection.settings_dict
+    with psycopg.connect(dbname=db["NAME"], user=db["USER"], password=db["PASSWORD"] or None, host=db["HOST"],
+                         port=db["PORT"] or 5432, autocommit=True) as other:
+        stored = other.execute("SELECT count(*) FROM surveillance_rawevent").fetchone()[0]
+    assert response.status_code == 202 and stored == 1
