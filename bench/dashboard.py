@@ -240,6 +240,8 @@ def main() -> None:
     parser.add_argument("--requests", type=int, default=200)
     parser.add_argument("--warmup", type=int, default=20)
     parser.add_argument("--cold", type=int, default=20)
+    parser.add_argument("--seed-only", action="store_true",
+                        help="seed and rebuild the pre-aggregates, measure nothing (run it under a shared lock)")
     args = parser.parse_args()
     url = os.environ.get("DATABASE_URL", "")
     ensure_database(url)
@@ -274,6 +276,8 @@ def main() -> None:
     mahallas_mark_dirty(Mahalla.objects.values_list("id", flat=True)[:50])
     stats_refresh_dirty()
     print(f"incremental refresh of 50 dirty mahallas: {(time.monotonic() - started) * 1000:.0f} ms")
+    if args.seed_only:
+        return
 
     results = measure(args.requests, args.warmup, args.cold)
     print()
