@@ -666,6 +666,11 @@ def map_geometry(zoom: int, fingerprint: str | None = None) -> dict[int, str]:
     return value
 
 
+def map_geometry_warm(zooms) -> int:
+    fingerprint = _fingerprint()
+    return sum(len(map_geometry(zoom, fingerprint)) for zoom in zooms)
+
+
 def _pieces_sql(column: str, pieces) -> tuple[str, list]:
     if not pieces:
         return "false", []
