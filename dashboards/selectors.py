@@ -18,13 +18,14 @@ from __future__ import annotations
 import datetime
 import gzip
 import hashlib
+import math
 import operator
 from dataclasses import dataclass, field
-from functools import reduce
+from functools import cached_property, reduce
 
 from django.core.cache import cache
 from django.db import connection
-from django.db.models import Count, Exists, OuterRef, Q, Sum
+from django.db.models import Count, Q, Sum
 from django.db.models.functions import TruncMonth
 from django.urls import reverse
 from django.utils.translation import get_language
@@ -55,6 +56,9 @@ CACHE_SECONDS = 120
 MAP_CACHE_SECONDS = 600
 # Simplified outlines change only when a boundary does (the key carries the territory fingerprint).
 GEOMETRY_CACHE_SECONDS = 7 * 24 * 3600
+# A country layer is ~3 MB of JSON: level 4 compresses it in half the time of level 6, and with coordinates
+# rounded to the zoom the body is still smaller than level 6 with five decimals everywhere.
+MAP_GZIP_LEVEL = 4
 DASHBOARD_ROLES = (Role.NATIONAL, Role.ADMIN, Role.REGIONAL, Role.DISTRICT)
 TREND_MONTHS = 12
 TREND_SERIES = 5
@@ -307,12 +311,17 @@ def _sums(scope: Scope, period: DashPeriod, previous: DashPeriod, today) -> tupl
 
 def _coverage(user, scope: Scope, days: list[datetime.date]) -> dict:
     """Mahallas of the scope and, for each day, how many had an active inspector / social worker."""
-    aggregates = {"mahallas": Count("id"), "population": Sum("population", default=0)}
+    mahallas = visible_mahallas(user, scope)
+    result = mahallas.aggregate(mahallas=Count("id"), population=Sum("population", default=0))
+    # Counted from the assignments (thousands) rather than probed per mahalla (9,000 lookups per day and role).
+    aggregates = {}
     for i, day in enumerate(days):
-        active = Assignment.objects.active(day).filter(mahalla=OuterRef("pk"))
-        aggregates[f"insp{i}"] = Count("id", filter=Q(Exists(active.filter(role=Role.INSPECTOR))))
-        aggregates[f"soc{i}"] = Count("id", filter=Q(Exists(active.filter(role=Role.SOCIAL_WORKER))))
-    return visible_mahallas(user, scope).aggregate(**aggregates)
+        active = Q(pk__in=Assignment.objects.active(day).values("pk"))
+        aggregates[f"insp{i}"] = Count("mahalla_id", distinct=True, filter=active & Q(role=Role.INSPECTOR))
+        aggregates[f"soc{i}"] = Count("mahalla_id", distinct=True, filter=active & Q(role=Role.SOCIAL_WORKER))
+    result.update(Assignment.objects.visible_to(user).filter(mahalla__in=mahallas.values("pk"))
+                  .aggregate(**aggregates))
+    return result
 
 
 def _roadmap_tiles(user, scope: Scope, period: DashPeriod, today) -> list[Tile]:
@@ -522,10 +531,17 @@ def totals_row(rows: list[UnitRow]) -> UnitRow:
     return total
 
 
-def ranking(user, scope: Scope, period: DashPeriod, *, today=None, limit: int = RANKING_ROWS) -> list[UnitRow]:
-    """Districts (mahallas, on a district dashboard) ranked by registered crimes per 1,000 residents."""
-    level = "mahalla" if scope.level == "district" else "district"
-    rows = [r for r in unit_rows(user, scope, period, today=today, child_level=level) if r.population]
+def ranking_level(scope: Scope) -> str:
+    return "mahalla" if scope.level == "district" else "district"
+
+
+def ranking(user, scope: Scope, period: DashPeriod, *, today=None, limit: int = RANKING_ROWS,
+            rows: list[UnitRow] | None = None) -> list[UnitRow]:
+    """Districts (mahallas, on a district dashboard) ranked by registered crimes per 1,000 residents.
+    `rows`: the scope's table when it already lists those units (a region's districts, a district's mahallas)."""
+    if rows is None:
+        rows = unit_rows(user, scope, period, today=today, child_level=ranking_level(scope))
+    rows = [r for r in rows if r.population]
     rows.sort(key=lambda r: (-(r.rate or 0), r.name))
     return rows[:limit]
 
@@ -593,29 +609,48 @@ def monthly_trend(scope: Scope, period: DashPeriod, *, today=None, months: int =
 # --- Whole dashboard ---------------------------------------------------------------------------------
 
 
-@dataclass
 class DashboardData:
-    tiles: list[Tile]
-    rows: list[UnitRow]
-    total: UnitRow
-    categories: list[dict]
-    trend: Trend
-    ranking: list[UnitRow]
+    """The parts of a dashboard, each built on first use and cached apart: an API endpoint that shows one
+    part never waits for the others, and the page reads the parts the endpoints already cached."""
+
+    def __init__(self, user, scope: Scope, period: DashPeriod, today: datetime.date):
+        self.user, self.scope, self.period, self.today = user, scope, period, today
+        self._token = cache_token()
+
+    def _part(self, name: str, build):
+        return _cached([name, self.scope.key, self.period.key, self.today, self._token], build)
+
+    @cached_property
+    def tiles(self) -> list[Tile]:
+        return self._part("tiles", lambda: tiles(self.user, self.scope, self.period, today=self.today))
+
+    @cached_property
+    def rows(self) -> list[UnitRow]:
+        return self._part("rows", lambda: unit_rows(self.user, self.scope, self.period, today=self.today))
+
+    @cached_property
+    def total(self) -> UnitRow:
+        return totals_row(self.rows)
+
+    @cached_property
+    def categories(self) -> list[dict]:
+        return self._part("categories", lambda: category_breakdown(self.scope, self.period, today=self.today))
+
+    @cached_property
+    def trend(self) -> Trend:
+        return self._part("trend", lambda: monthly_trend(self.scope, self.period, today=self.today))
+
+    @cached_property
+    def ranking(self) -> list[UnitRow]:
+        if ranking_level(self.scope) == self.scope.child_level:
+            return ranking(self.user, self.scope, self.period, today=self.today, rows=self.rows)
+        return self._part("ranking", lambda: ranking(self.user, self.scope, self.period, today=self.today))
 
 
 def dashboard_data(user, scope: Scope, period: DashPeriod, *, today=None) -> DashboardData:
     from zones.periods import today as tashkent_today
 
-    today = today or tashkent_today()
-
-    def build():
-        rows = unit_rows(user, scope, period, today=today)
-        return DashboardData(
-            tiles=tiles(user, scope, period, today=today), rows=rows, total=totals_row(rows),
-            categories=category_breakdown(scope, period, today=today),
-            trend=monthly_trend(scope, period, today=today), ranking=ranking(user, scope, period, today=today))
-
-    return _cached(["data", scope.key, period.key, today, cache_token()], build)
+    return DashboardData(user, scope, period, today or tashkent_today())
 
 
 # --- Map ---------------------------------------------------------------------------------------------
@@ -640,15 +675,21 @@ def _fingerprint() -> str:
         return cursor.fetchone()[0]
 
 
+def map_precision(zoom: int) -> int:
+    """Decimals of the coordinates: a tenth of the simplification tolerance, 3 (~100 m) to 5 (~1 m)."""
+    return max(3, min(5, math.ceil(-math.log10(simplify_tolerance(zoom) / 10))))
+
+
 def _geometry_build(zoom: int) -> dict[int, str]:
     """Each mahalla's feature text up to its properties' first key: '{"type": "Feature", ..., "properties": {'
     with the outline simplified to the zoom and the label point (a point inside the outline)."""
+    digits = map_precision(zoom)
     with connection.cursor() as cursor:
         cursor.execute("""
-            SELECT m.id, ST_AsGeoJSON(ST_Multi(ST_SimplifyPreserveTopology(m.boundary, %s)), 5),
+            SELECT m.id, ST_AsGeoJSON(ST_Multi(ST_SimplifyPreserveTopology(m.boundary, %s)), %s),
                    round(ST_X(c.pt)::numeric, 5), round(ST_Y(c.pt)::numeric, 5)
             FROM mahallas_mahalla m CROSS JOIN LATERAL (SELECT ST_PointOnSurface(m.boundary) AS pt) c
-            WHERE m.boundary IS NOT NULL""", [simplify_tolerance(zoom)])
+            WHERE m.boundary IS NOT NULL""", [simplify_tolerance(zoom), digits])
         rows = cursor.fetchall()
     return {pk: f'{{"type": "Feature", "id": {pk}, "geometry": {geometry or "null"}, "properties": '
                 f'{{"lon": {"null" if lon is None else lon}, "lat": {"null" if lat is None else lat}, '
@@ -677,26 +718,30 @@ def _pieces_sql(column: str, pieces) -> tuple[str, list]:
     return " OR ".join(f"({column} >= %s AND {column} < %s)" for _piece in pieces), [d for p in pieces for d in p]
 
 
-def _properties(visible_qs, period: DashPeriod, zones_key: str, *, public: bool, today) -> list[tuple[int, str]]:
-    """(id, properties JSON without its opening brace) of every visible mahalla, in id order."""
+def _properties(visible_qs, period: DashPeriod, zones_key: str, *, public: bool, today,
+                stats_filter: dict) -> list[tuple[int, str]]:
+    """(id, properties JSON without its opening brace) of every visible mahalla, in id order. The counts are
+    summed for the scope's district or region (`stats_filter`, an indexed column of the pre-aggregates) and
+    only then joined to the visible mahallas: probing the big daily table once per visible mahalla is slower."""
     lang = (get_language() or "uz")[:2]
     name = {"ru": "name_ru", "en": "name_en"}.get(lang, "name_uz")
-    inner, inner_params = visible_qs.values("id").query.sql_with_params()
+    inner, inner_params = visible_qs.order_by().values("id").query.sql_with_params()
     url_sql, url_params = _url_sql(None if public else "mahallas:mahalla")
     counts, sums, sums_params = "", "", []
     if not public:
         split = split_days(period.start, period.effective_end(today))
         days_sql, days_params = _pieces_sql("day", split.days)
         months_sql, months_params = _pieces_sql("month", [split.months] if split.months else [])
+        column, unit = next(iter(stats_filter.items())) if stats_filter else (None, None)
+        unit_sql = f" AND {column} = %s" if column in ("district_id", "region_id") else ""
+        unit_params = [unit] if unit_sql else []
         sums = f""", s AS (
             SELECT mahalla_id, sum(crimes) AS crimes, sum(alerts) AS alerts FROM (
-                SELECT mahalla_id, crimes, alerts FROM dashboards_dailymahallastats
-                WHERE ({days_sql}) AND mahalla_id IN (SELECT id FROM visible)
+                SELECT mahalla_id, crimes, alerts FROM dashboards_dailymahallastats WHERE ({days_sql}){unit_sql}
                 UNION ALL
-                SELECT mahalla_id, crimes, alerts FROM dashboards_monthlymahallastats
-                WHERE ({months_sql}) AND mahalla_id IN (SELECT id FROM visible)
+                SELECT mahalla_id, crimes, alerts FROM dashboards_monthlymahallastats WHERE ({months_sql}){unit_sql}
             ) u GROUP BY mahalla_id)"""  # noqa: S608 - constants and placeholders only
-        sums_params = [*days_params, *months_params]
+        sums_params = [*days_params, *unit_params, *months_params, *unit_params]
         counts = """, 'crimes', coalesce(s.crimes, 0), 'alerts', coalesce(s.alerts, 0),
                     'rate', CASE WHEN m.population > 0 THEN round(coalesce(s.crimes, 0) * 1000.0 / m.population, 2)
                             END"""
@@ -717,11 +762,10 @@ def _properties(visible_qs, period: DashPeriod, zones_key: str, *, public: bool,
 
 
 def _map_build(visible_qs, period: DashPeriod, zones_key: str, zoom: int, *, public: bool, today,
-               fingerprint: str) -> str:
+               fingerprint: str, stats_filter: dict) -> str:
     geometry = map_geometry(zoom, fingerprint)
-    features = ",".join(geometry[pk] + properties + "}"
-                        for pk, properties in _properties(visible_qs, period, zones_key, public=public, today=today)
-                        if pk in geometry)
+    properties = _properties(visible_qs, period, zones_key, public=public, today=today, stats_filter=stats_filter)
+    features = ",".join(geometry[pk] + text + "}" for pk, text in properties if pk in geometry)
     return '{"type" : "FeatureCollection", "features" : [' + features + "]}"
 
 
@@ -736,8 +780,8 @@ def map_geojson_gzip(user, scope: Scope, period: DashPeriod, *, zoom: int, today
 
     def build():
         text = _map_build(visible_mahallas(user, scope), period, zp.key, zoom, public=False, today=today,
-                          fingerprint=fingerprint)
-        return gzip.compress(text.encode(), compresslevel=6, mtime=0)
+                          fingerprint=fingerprint, stats_filter=scope.stats_filter)
+        return gzip.compress(text.encode(), compresslevel=MAP_GZIP_LEVEL, mtime=0)
 
     return _cached(["map", scope.key, period.key, zoom, today, cache_token(), fingerprint], build,
                    MAP_CACHE_SECONDS)
@@ -793,7 +837,7 @@ def public_map_gzip(period: DashPeriod, zones_key: str, *, zoom: int, today=None
 
     def build():
         text = _map_build(Mahalla.objects.all(), period, zones_key, zoom, public=True, today=today,
-                          fingerprint=fingerprint)
-        return gzip.compress(text.encode(), compresslevel=6, mtime=0)
+                          fingerprint=fingerprint, stats_filter={})
+        return gzip.compress(text.encode(), compresslevel=MAP_GZIP_LEVEL, mtime=0)
 
     return _cached(["public-map", zones_key, zoom, today, cache_token(), fingerprint], build, MAP_CACHE_SECONDS)

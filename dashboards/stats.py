@@ -77,7 +77,7 @@ def _mahalla_insert_sql(restricted: bool) -> str:
         JOIN mahallas_mahalla m ON m.id = u.mahalla_id
         JOIN mahallas_district d ON d.id = m.district_id
         GROUP BY u.mahalla_id, m.district_id, d.region_id, u.day
-        ORDER BY m.district_id, u.mahalla_id, u.day
+        ORDER BY u.day, m.district_id, u.mahalla_id
     """  # noqa: S608 - constants only; ids go in params
 
 
@@ -88,6 +88,7 @@ def _district_insert_sql(restricted: bool) -> str:
         FROM dashboards_dailymahallastats
         WHERE true {_filter("district_id", restricted)}
         GROUP BY district_id, day
+        ORDER BY day, district_id
     """  # noqa: S608
 
 
@@ -103,6 +104,7 @@ def _category_insert_sql(restricted: bool) -> str:
         WHERE i.status = '{COUNTED_STATUS}' AND i.legal_kind = '{COUNTED_LEGAL_KIND}'
               {_filter("m.district_id", restricted)}
         GROUP BY 1, 2, 3, 4
+        ORDER BY 3, 1, 4
     """  # noqa: S608
 
 
@@ -126,6 +128,7 @@ def _monthly_district_insert_sql(restricted: bool) -> str:
         FROM dashboards_dailydistrictstats
         WHERE true {_filter("district_id", restricted)}
         GROUP BY district_id, date_trunc('month', day)
+        ORDER BY 3, district_id
     """  # noqa: S608
 
 
@@ -136,10 +139,13 @@ def _monthly_category_insert_sql(restricted: bool) -> str:
         FROM dashboards_dailydistrictcategory
         WHERE true {_filter("district_id", restricted)}
         GROUP BY district_id, date_trunc('month', day), category_id
+        ORDER BY 3, district_id, category_id
     """  # noqa: S608
 
 
 # Rebuilt from scratch by stats_rebuild(); the monthly roll-ups are summed from the daily rows just written.
+# Every insert is ordered by day (month): a period's rows then lie on few pages, and the map and the national
+# figures read a range of days across the whole country.
 ALL_TABLES = ("dashboards_dailymahallastats", "dashboards_dailydistrictstats", "dashboards_dailydistrictcategory",
               "dashboards_monthlymahallastats", "dashboards_monthlydistrictstats",
               "dashboards_monthlydistrictcategory")
