@@ -264,37 +264,54 @@ MAHALLA_STATS = (DailyMahallaStats, MonthlyMahallaStats)
 CATEGORY_STATS = (DailyDistrictCategory, MonthlyDistrictCategory)
 
 
+# Columns `_range_sums` may filter or group by (its SQL is assembled from these names only).
+_KEY_COLUMNS = frozenset({"region_id", "district_id", "mahalla_id", "category_id"})
+
+
 def _range_sums(tables, filters: dict, ranges: dict[str, tuple[datetime.date, datetime.date, tuple[str, ...]]],
                 group: str | None = None) -> dict:
     """Counters summed over ranges of days [start, end): whole months from the monthly roll-up, the edge days
     from the daily table, one query each. `ranges` names each range and the counters it needs; the answer is
-    {group value (None without `group`): {"<range>_<counter>": sum}}, zero where nothing happened."""
-    daily, monthly = tables
+    {group value (None without `group`): {"<range>_<counter>": sum}}, zero where nothing happened.
+
+    Plain SQL: the tiles need 44 filtered sums, and building them as ORM expressions cost more than running
+    them."""
+    if not set(filters) | {group or "region_id"} <= _KEY_COLUMNS:
+        raise ValueError(f"not a key column: {filters} {group}")
     splits = {name: split_days(start, end) for name, (start, end, _counters) in ranges.items()}
-    result: dict = {}
-    for model, column in ((daily, "day"), (monthly, "month")):
-        aggregates, conditions = {}, []
+    names = [f"{name}_{c}" for name, (_s, _e, counters) in ranges.items() for c in counters]
+    result: dict = {} if group else {None: {}}
+    for model, column in zip(tables, ("day", "month"), strict=True):
+        selects, select_params, conditions, where_params, selected = [], [], [], [], []
         for name, (_start, _end, counters) in ranges.items():
             split = splits[name]
             pieces = split.days if column == "day" else ([split.months] if split.months else [])
             if not pieces:
                 continue
-            condition = reduce(operator.or_, (Q(**{f"{column}__gte": a, f"{column}__lt": b}) for a, b in pieces))
+            condition = " OR ".join(f"({column} >= %s AND {column} < %s)" for _piece in pieces)
+            params = [day for piece in pieces for day in piece]
             conditions.append(condition)
+            where_params += params
             for counter in counters:
-                # Aggregates may not share a name with a column: "s_" + range + counter.
-                aggregates[f"s_{name}_{counter}"] = Sum(counter, filter=condition, default=0)
-        if not aggregates:
+                if counter not in COUNTERS:
+                    raise ValueError(counter)
+                selects.append(f"coalesce(sum({counter}) FILTER (WHERE {condition}), 0)")
+                select_params += params
+                selected.append(f"{name}_{counter}")
+        if not selects:
             continue
-        qs = model.objects.filter(**filters).filter(reduce(operator.or_, conditions))
-        rows = qs.values(group).annotate(**aggregates).order_by() if group else [qs.aggregate(**aggregates)]
+        unit = "".join(f" AND {key} = %s" for key in filters)
+        sql = (f"SELECT {group + ', ' if group else ''}{', '.join(selects)} "  # noqa: S608 - names checked above
+               f"FROM {model._meta.db_table} WHERE ({' OR '.join(conditions)}){unit}"
+               f"{' GROUP BY ' + group if group else ''}")
+        with connection.cursor() as cursor:
+            cursor.execute(sql, [*select_params, *where_params, *filters.values()])
+            rows = cursor.fetchall()
         for row in rows:
-            target = result.setdefault(row[group] if group else None, {})
-            for name in aggregates:
-                target[name[2:]] = target.get(name[2:], 0) + row[name]
-    names = [f"{name}_{c}" for name, (_s, _e, counters) in ranges.items() for c in counters]
-    if group is None:
-        result.setdefault(None, {})
+            key, values = (row[0], row[1:]) if group else (None, row)
+            target = result.setdefault(key, {})
+            for name, value in zip(selected, values, strict=True):
+                target[name] = target.get(name, 0) + value
     for values in result.values():
         for name in names:
             values.setdefault(name, 0)
@@ -478,13 +495,14 @@ def unit_rows(user, scope: Scope, period: DashPeriod, *, today=None, child_level
     query = f"?period={period.key}"
     mahallas = visible_mahallas(user, scope)
     if level == "mahalla":
+        mahalla_url = _url_maker("mahallas:mahalla")
         stats = _grouped(MAHALLA_STATS, "mahalla_id", scope.stats_filter, period, previous, today)
         colours = dict(MahallaStatus.objects.visible_to(user).filter(period=zp.key, mahalla__in=mahallas)
                        .values_list("mahalla_id", "colour"))
         units = mahallas.defer("boundary").order_by("name_uz", "id")
         rows = []
         for m in units:
-            row = UnitRow(m.pk, m.code, m.name, reverse("mahallas:mahalla", args=[m.pk]), 1, m.population,
+            row = UnitRow(m.pk, m.code, m.name, mahalla_url(m.pk), 1, m.population,
                           colour=colours.get(m.pk, ""))
             rows.append(_fill(row, stats.get(m.pk)))
         return rows
@@ -497,21 +515,28 @@ def unit_rows(user, scope: Scope, period: DashPeriod, *, today=None, child_level
     colours = {r.id: r for r in zone_counts_by_territory(user, zp, by=level, region=region_filter)}
     if level == "region":
         units = Region.objects.visible_to(user).defer("boundary").order_by("name_uz", "id")
-        url_name = "dashboards:region"
+        unit_url = _url_maker("dashboards:region")
     else:
         units = District.objects.visible_to(user).filter(**({"region_id": region_filter} if region_filter else {}))
         units = units.defer("boundary").order_by("name_uz", "id")
-        url_name = "dashboards:district"
+        unit_url = _url_maker("dashboards:district")
     rows = []
     for unit in units:
         size = sizes.get(unit.pk, {})
         zone = colours.get(unit.pk)
-        row = UnitRow(unit.pk, unit.code, unit.name, reverse(url_name, args=[unit.pk]) + query,
+        row = UnitRow(unit.pk, unit.code, unit.name, unit_url(unit.pk) + query,
                       size.get("n", 0), size.get("people") or 0,
                       green=zone.green if zone else None, yellow=zone.yellow if zone else None,
                       red=zone.red if zone else None)
         rows.append(_fill(row, stats.get(unit.pk)))
     return rows
+
+
+def _url_maker(url_name: str):
+    """pk -> the page's URL, reversed once (206 districts: reverse() per row cost more than their query)."""
+    sentinel = "987654321"
+    prefix, _found, suffix = reverse(url_name, args=[sentinel]).partition(sentinel)
+    return lambda pk: f"{prefix}{pk}{suffix}"
 
 
 def _fill(row: UnitRow, stats: dict | None) -> UnitRow:
@@ -529,6 +554,24 @@ def totals_row(rows: list[UnitRow]) -> UnitRow:
         values = [getattr(r, colour) for r in rows if getattr(r, colour) is not None]
         setattr(total, colour, sum(values) if values else None)
     return total
+
+
+def regions_from_districts(user, period: DashPeriod, district_rows: list[UnitRow]) -> list[UnitRow]:
+    """The national table's regions as the sums of their districts' rows (every figure in a row adds up),
+    so the national dashboard reads the pre-aggregates and zone statuses once, by district, for both its
+    table and its ranking."""
+    region_of = dict(District.objects.visible_to(user).values_list("pk", "region_id"))
+    members: dict[int, list[UnitRow]] = {}
+    for row in district_rows:
+        members.setdefault(region_of.get(row.id), []).append(row)
+    url = _url_maker("dashboards:region")
+    rows = []
+    for region in Region.objects.visible_to(user).defer("boundary").order_by("name_uz", "id"):
+        row = totals_row(members.get(region.pk, []))
+        row.id, row.code, row.name = region.pk, region.code, region.name
+        row.url = url(region.pk) + f"?period={period.key}"
+        rows.append(row)
+    return rows
 
 
 def ranking_level(scope: Scope) -> str:
@@ -567,6 +610,11 @@ class Trend:
     months: list[datetime.date]
     series: list[dict] = field(default_factory=list)  # {"id", "name", "values": [...]}
     totals: list[int] = field(default_factory=list)
+
+    @property
+    def table(self) -> list[tuple[datetime.date, list[int], int]]:
+        """(month, each series' value, total): the chart's data table, row by row."""
+        return [(month, [s["values"][i] for s in self.series], self.totals[i]) for i, month in enumerate(self.months)]
 
 
 def monthly_trend(scope: Scope, period: DashPeriod, *, today=None, months: int = TREND_MONTHS) -> Trend:
@@ -626,7 +674,15 @@ class DashboardData:
 
     @cached_property
     def rows(self) -> list[UnitRow]:
+        if self.scope.level == "national":
+            return self._part("rows", lambda: regions_from_districts(self.user, self.period, self._districts))
         return self._part("rows", lambda: unit_rows(self.user, self.scope, self.period, today=self.today))
+
+    @cached_property
+    def _districts(self) -> list[UnitRow]:
+        """The national dashboard's district rows: its ranking, and its regions summed."""
+        return self._part("districts", lambda: unit_rows(self.user, self.scope, self.period, today=self.today,
+                                                         child_level="district"))
 
     @cached_property
     def total(self) -> UnitRow:
@@ -644,7 +700,7 @@ class DashboardData:
     def ranking(self) -> list[UnitRow]:
         if ranking_level(self.scope) == self.scope.child_level:
             return ranking(self.user, self.scope, self.period, today=self.today, rows=self.rows)
-        return self._part("ranking", lambda: ranking(self.user, self.scope, self.period, today=self.today))
+        return ranking(self.user, self.scope, self.period, today=self.today, rows=self._districts)
 
 
 def dashboard_data(user, scope: Scope, period: DashPeriod, *, today=None) -> DashboardData:
@@ -699,7 +755,8 @@ def _geometry_build(zoom: int) -> dict[int, str]:
 def map_geometry(zoom: int, fingerprint: str | None = None) -> dict[int, str]:
     """The cached outlines of every mahalla at this zoom (see `_geometry_build`)."""
     fingerprint = fingerprint or _fingerprint()
-    key = "dash-geometry:" + hashlib.sha256(f"{zoom}:{fingerprint}".encode()).hexdigest()[:32]
+    raw = f"{zoom}:{map_precision(zoom)}:{fingerprint}"
+    key = "dash-geometry:" + hashlib.sha256(raw.encode()).hexdigest()[:32]
     value = cache.get(key)
     if value is None:
         value = _geometry_build(zoom)
