@@ -18,6 +18,7 @@ from __future__ import annotations
 import datetime
 import gzip
 import hashlib
+import json
 import math
 import operator
 from dataclasses import dataclass, field
@@ -25,8 +26,8 @@ from functools import cached_property, reduce
 
 from django.core.cache import cache
 from django.db import connection
-from django.db.models import Count, Q, Sum
-from django.db.models.functions import TruncMonth
+from django.db.models import Count, F, Q, Sum, Value
+from django.db.models.functions import Coalesce, NullIf, TruncMonth
 from django.urls import reverse
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
@@ -717,14 +718,6 @@ def dashboard_data(user, scope: Scope, period: DashPeriod, *, today=None) -> Das
 # query alone: an outline is only ever sent for a mahalla that query returned.
 
 
-def _url_sql(url_name: str | None) -> tuple[str, list]:
-    if url_name is None:
-        return "NULL", []
-    sentinel = 987654321
-    prefix, _found, suffix = reverse(url_name, args=[sentinel]).partition(str(sentinel))
-    return "(%s || m.id::text || %s)", [prefix, suffix]
-
-
 def _fingerprint() -> str:
     with connection.cursor() as cursor:
         cursor.execute("SELECT count(*)::text || '-' || coalesce(max(updated_at)::text, '') FROM mahallas_mahalla")
@@ -775,16 +768,28 @@ def _pieces_sql(column: str, pieces) -> tuple[str, list]:
     return " OR ".join(f"({column} >= %s AND {column} < %s)" for _piece in pieces), [d for p in pieces for d in p]
 
 
-def _properties(visible_qs, period: DashPeriod, zones_key: str, *, public: bool, today,
-                stats_filter: dict) -> list[tuple[int, str]]:
-    """(id, properties JSON without its opening brace) of every visible mahalla, in id order. The counts are
-    summed for the scope's district or region (`stats_filter`, an indexed column of the pre-aggregates) and
-    only then joined to the visible mahallas: probing the big daily table once per visible mahalla is slower."""
+def map_names(fingerprint: str) -> dict[int, str]:
+    """Each mahalla's name in the current language, as a JSON string, cached like the outlines."""
     lang = (get_language() or "uz")[:2]
-    name = {"ru": "name_ru", "en": "name_en"}.get(lang, "name_uz")
+    key = "dash-geometry:" + hashlib.sha256(f"names:{lang}:{fingerprint}".encode()).hexdigest()[:32]
+    value = cache.get(key)
+    if value is None:
+        name = {"ru": "name_ru", "en": "name_en"}.get(lang, "name_uz")
+        rows = Mahalla.objects.annotate(label=Coalesce(NullIf(F(name), Value("")), F("name_uz"))).values_list(
+            "id", "label")
+        value = {pk: json.dumps(label, ensure_ascii=False) for pk, label in rows}
+        cache.set(key, value, GEOMETRY_CACHE_SECONDS)
+    return value
+
+
+def _properties(visible_qs, period: DashPeriod, zones_key: str, *, public: bool, today,
+                stats_filter: dict) -> list[tuple]:
+    """(id, colour, crimes, alerts, rate as text) of every visible mahalla, in id order. The counts are
+    summed for the scope's district or region (`stats_filter`, an indexed column of the pre-aggregates) and
+    only then joined to the visible mahallas: probing the big daily table once per visible mahalla is slower.
+    Plain columns: 9,000 JSON objects cost PostgreSQL more than Python's string formatting."""
     inner, inner_params = visible_qs.order_by().values("id").query.sql_with_params()
-    url_sql, url_params = _url_sql(None if public else "mahallas:mahalla")
-    counts, sums, sums_params = "", "", []
+    counts, sums, sums_params = ", NULL, NULL, NULL", "", []
     if not public:
         split = split_days(period.start, period.effective_end(today))
         days_sql, days_params = _pieces_sql("day", split.days)
@@ -799,14 +804,12 @@ def _properties(visible_qs, period: DashPeriod, zones_key: str, *, public: bool,
                 SELECT mahalla_id, crimes, alerts FROM dashboards_monthlymahallastats WHERE ({months_sql}){unit_sql}
             ) u GROUP BY mahalla_id)"""  # noqa: S608 - constants and placeholders only
         sums_params = [*days_params, *unit_params, *months_params, *unit_params]
-        counts = """, 'crimes', coalesce(s.crimes, 0), 'alerts', coalesce(s.alerts, 0),
-                    'rate', CASE WHEN m.population > 0 THEN round(coalesce(s.crimes, 0) * 1000.0 / m.population, 2)
-                            END"""
+        counts = """, coalesce(s.crimes, 0), coalesce(s.alerts, 0),
+                    CASE WHEN m.population > 0 THEN round(coalesce(s.crimes, 0) * 1000.0 / m.population, 2)::text
+                    END"""
     sql = f"""
         WITH visible AS ({inner}){sums}
-        SELECT m.id, substr(json_build_object(
-            'id', m.id, 'name', coalesce(nullif(m.{name}, ''), m.name_uz), 'colour', st.colour,
-            'url', {url_sql}{counts})::text, 2)
+        SELECT m.id, st.colour{counts}
         FROM mahallas_mahalla m
         {"LEFT JOIN s ON s.mahalla_id = m.id" if sums else ""}
         LEFT JOIN {MahallaStatus._meta.db_table} st ON st.mahalla_id = m.id AND st.period = %s
@@ -814,16 +817,26 @@ def _properties(visible_qs, period: DashPeriod, zones_key: str, *, public: bool,
         ORDER BY m.id
     """  # noqa: S608 - identifiers from constants; values in params
     with connection.cursor() as cursor:
-        cursor.execute(sql, [*inner_params, *sums_params, *url_params, zones_key])
+        cursor.execute(sql, [*inner_params, *sums_params, zones_key])
         return cursor.fetchall()
 
 
 def _map_build(visible_qs, period: DashPeriod, zones_key: str, zoom: int, *, public: bool, today,
                fingerprint: str, stats_filter: dict) -> str:
     geometry = map_geometry(zoom, fingerprint)
-    properties = _properties(visible_qs, period, zones_key, public=public, today=today, stats_filter=stats_filter)
-    features = ",".join(geometry[pk] + text + "}" for pk, text in properties if pk in geometry)
-    return '{"type" : "FeatureCollection", "features" : [' + features + "]}"
+    names = map_names(fingerprint)
+    rows = _properties(visible_qs, period, zones_key, public=public, today=today, stats_filter=stats_filter)
+    colours = {colour: json.dumps(colour) for colour in {row[1] for row in rows}}
+    if public:
+        features = ",".join(f'{geometry[pk]}"id": {pk}, "name": {names[pk]}, "colour": {colours[colour]}, '
+                            '"url": null}}' for pk, colour, *_counts in rows if pk in geometry)
+    else:
+        url = _url_maker("mahallas:mahalla")
+        features = ",".join(f'{geometry[pk]}"id": {pk}, "name": {names[pk]}, "colour": {colours[colour]}, '
+                            f'"url": "{url(pk)}", "crimes": {crimes}, "alerts": {alerts}, '
+                            f'"rate": {rate or "null"}}}}}'
+                            for pk, colour, crimes, alerts, rate in rows if pk in geometry)
+    return '{"type": "FeatureCollection", "features": [' + features + "]}"
 
 
 def map_geojson_gzip(user, scope: Scope, period: DashPeriod, *, zoom: int, today=None) -> bytes:
