@@ -298,6 +298,11 @@ def main() -> None:
     if args.seed_only:
         return
 
+    from dashboards.tasks import WARM_ZOOMS, dashboards_map_warm
+
+    started = time.monotonic()
+    dashboards_map_warm()  # what the nightly rebuild enqueues
+    print(f"map outlines for zooms {WARM_ZOOMS}: {time.monotonic() - started:.1f} s")
     results = measure(args.requests, args.warmup, args.cold)
     print()
     print(f"{'endpoint (national user)':44} {'bytes':>10} {'p50 ms':>8} {'p95 ms':>8} {'cold p50':>9} "
