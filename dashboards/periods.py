@@ -160,6 +160,26 @@ class DashPeriod:
         return _("%(start)s – %(end)s") % {"start": self.start.isoformat(), "end": max(last, self.start).isoformat()}
 
 
+@dataclass(frozen=True)
+class DaySplit:
+    """A range of days [start, end) as the whole months inside it plus the days at either edge, so a read
+    takes the months from the monthly roll-up and only the edge days from the daily table."""
+
+    days: tuple[tuple[datetime.date, datetime.date], ...]  # [start, end) ranges of single days
+    months: tuple[datetime.date, datetime.date] | None  # [first, end) month starts, or None
+
+
+def split_days(start: datetime.date, end: datetime.date) -> DaySplit:
+    if end <= start:
+        return DaySplit((), None)
+    first = start if start.day == 1 else _add_months(start.replace(day=1), 1)
+    last = end.replace(day=1)
+    if first >= last:
+        return DaySplit(((start, end),), None)
+    days = tuple(r for r in ((start, first), (last, end)) if r[0] < r[1])
+    return DaySplit(days, (first, last))
+
+
 def _zones_key(kind: str, start: datetime.date) -> str:
     if kind == "year":
         return str(start.year)

@@ -5,8 +5,12 @@ reads the pre-aggregated tables (dashboards.models) for that territory.
 up through `Region/District.objects.visible_to(user)` and the user's scope level, so a unit outside it
 answers exactly like one that does not exist. The pre-aggregated rows are then filtered by that unit's id.
 
+A period is read as its whole months from the monthly roll-ups and its edge days from the daily tables
+(`_range_sums`), so a year costs about as much as a month.
+
 Results are cached in Redis for a short time under a key that carries the pre-aggregates' version and the
-time of the last zone-status recompute, so a refresh is seen by the next request.
+time of the last zone-status recompute, so a refresh is seen by the next request. The map's simplified
+outlines are cached apart from its per-period figures, for as long as no boundary changes.
 """
 
 from __future__ import annotations
@@ -14,12 +18,16 @@ from __future__ import annotations
 import datetime
 import gzip
 import hashlib
+import json
+import math
+import operator
 from dataclasses import dataclass, field
+from functools import cached_property, reduce
 
 from django.core.cache import cache
 from django.db import connection
-from django.db.models import Count, Exists, OuterRef, Q, Sum
-from django.db.models.functions import TruncMonth
+from django.db.models import Count, F, Q, Sum, Value
+from django.db.models.functions import Coalesce, NullIf, TruncMonth
 from django.urls import reverse
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
@@ -34,12 +42,24 @@ from zones.models import Colour, MahallaStatus, RecomputeRun
 from zones.selectors import colour_counts
 from zones.selectors import counts_by_territory as zone_counts_by_territory
 
-from .models import DailyDistrictCategory, DailyDistrictStats, DailyMahallaStats
-from .periods import DashPeriod, _add_months
+from .models import (
+    DailyDistrictCategory,
+    DailyDistrictStats,
+    DailyMahallaStats,
+    MonthlyDistrictCategory,
+    MonthlyDistrictStats,
+    MonthlyMahallaStats,
+)
+from .periods import DashPeriod, _add_months, split_days
 from .stats import COUNTERS
 
 CACHE_SECONDS = 120
 MAP_CACHE_SECONDS = 600
+# Simplified outlines change only when a boundary does (the key carries the territory fingerprint).
+GEOMETRY_CACHE_SECONDS = 7 * 24 * 3600
+# A country layer is ~3 MB of JSON: level 4 compresses it in half the time of level 6, and with coordinates
+# rounded to the zoom the body is still smaller than level 6 with five decimals everywhere.
+MAP_GZIP_LEVEL = 4
 DASHBOARD_ROLES = (Role.NATIONAL, Role.ADMIN, Role.REGIONAL, Role.DISTRICT)
 TREND_MONTHS = 12
 TREND_SERIES = 5
@@ -239,27 +259,87 @@ def _pct(part, whole) -> float | None:
     return part * 100.0 / whole if whole else None
 
 
+# (daily table, its monthly roll-up)
+DISTRICT_STATS = (DailyDistrictStats, MonthlyDistrictStats)
+MAHALLA_STATS = (DailyMahallaStats, MonthlyMahallaStats)
+CATEGORY_STATS = (DailyDistrictCategory, MonthlyDistrictCategory)
+
+
+# Columns `_range_sums` may filter or group by (its SQL is assembled from these names only).
+_KEY_COLUMNS = frozenset({"region_id", "district_id", "mahalla_id", "category_id"})
+
+
+def _range_sums(tables, filters: dict, ranges: dict[str, tuple[datetime.date, datetime.date, tuple[str, ...]]],
+                group: str | None = None) -> dict:
+    """Counters summed over ranges of days [start, end): whole months from the monthly roll-up, the edge days
+    from the daily table, one query each. `ranges` names each range and the counters it needs; the answer is
+    {group value (None without `group`): {"<range>_<counter>": sum}}, zero where nothing happened.
+
+    Plain SQL: the tiles need 44 filtered sums, and building them as ORM expressions cost more than running
+    them."""
+    if not set(filters) | {group or "region_id"} <= _KEY_COLUMNS:
+        raise ValueError(f"not a key column: {filters} {group}")
+    splits = {name: split_days(start, end) for name, (start, end, _counters) in ranges.items()}
+    names = [f"{name}_{c}" for name, (_s, _e, counters) in ranges.items() for c in counters]
+    result: dict = {} if group else {None: {}}
+    for model, column in zip(tables, ("day", "month"), strict=True):
+        selects, select_params, conditions, where_params, selected = [], [], [], [], []
+        for name, (_start, _end, counters) in ranges.items():
+            split = splits[name]
+            pieces = split.days if column == "day" else ([split.months] if split.months else [])
+            if not pieces:
+                continue
+            condition = " OR ".join(f"({column} >= %s AND {column} < %s)" for _piece in pieces)
+            params = [day for piece in pieces for day in piece]
+            conditions.append(condition)
+            where_params += params
+            for counter in counters:
+                if counter not in COUNTERS:
+                    raise ValueError(counter)
+                selects.append(f"coalesce(sum({counter}) FILTER (WHERE {condition}), 0)")
+                select_params += params
+                selected.append(f"{name}_{counter}")
+        if not selects:
+            continue
+        unit = "".join(f" AND {key} = %s" for key in filters)
+        sql = (f"SELECT {group + ', ' if group else ''}{', '.join(selects)} "  # noqa: S608 - names checked above
+               f"FROM {model._meta.db_table} WHERE ({' OR '.join(conditions)}){unit}"
+               f"{' GROUP BY ' + group if group else ''}")
+        with connection.cursor() as cursor:
+            cursor.execute(sql, [*select_params, *where_params, *filters.values()])
+            rows = cursor.fetchall()
+        for row in rows:
+            key, values = (row[0], row[1:]) if group else (None, row)
+            target = result.setdefault(key, {})
+            for name, value in zip(selected, values, strict=True):
+                target[name] = target.get(name, 0) + value
+    for values in result.values():
+        for name in names:
+            values.setdefault(name, 0)
+    return result
+
+
 def _sums(scope: Scope, period: DashPeriod, previous: DashPeriod, today) -> tuple[dict, dict]:
-    """Both periods' counters in one query over the per-district daily rows."""
-    cur = Q(day__gte=period.start, day__lt=period.effective_end(today))
-    prev = Q(day__gte=previous.start, day__lt=previous.end)
-    aggregates = {}
-    for name in COUNTERS:
-        aggregates[f"c_{name}"] = Sum(name, filter=cur, default=0)
-        aggregates[f"p_{name}"] = Sum(name, filter=prev, default=0)
-    row = (DailyDistrictStats.objects.filter(**scope.stats_filter)
-           .filter(day__gte=min(previous.start, period.start), day__lt=period.end).aggregate(**aggregates))
+    """Both periods' counters over the per-district rows."""
+    row = _range_sums(DISTRICT_STATS, scope.stats_filter,
+                      {"c": (period.start, period.effective_end(today), COUNTERS),
+                       "p": (previous.start, previous.end, COUNTERS)})[None]
     return ({n: row[f"c_{n}"] for n in COUNTERS}, {n: row[f"p_{n}"] for n in COUNTERS})
 
 
 def _coverage(user, scope: Scope, days: list[datetime.date]) -> dict:
     """Mahallas of the scope and, for each day, how many had an active inspector / social worker."""
-    aggregates = {"mahallas": Count("id"), "population": Sum("population", default=0)}
+    mahallas = visible_mahallas(user, scope)
+    result = mahallas.aggregate(mahallas=Count("id"), population=Sum("population", default=0))
+    # Counted from the assignments (thousands) rather than probed per mahalla (9,000 lookups per day and role).
+    aggregates = {}
     for i, day in enumerate(days):
-        active = Assignment.objects.active(day).filter(mahalla=OuterRef("pk"))
-        aggregates[f"insp{i}"] = Count("id", filter=Q(Exists(active.filter(role=Role.INSPECTOR))))
-        aggregates[f"soc{i}"] = Count("id", filter=Q(Exists(active.filter(role=Role.SOCIAL_WORKER))))
-    return visible_mahallas(user, scope).aggregate(**aggregates)
+        active = Q(pk__in=Assignment.objects.active(day).values("pk"))
+        aggregates[f"insp{i}"] = Count("mahalla_id", distinct=True, filter=active & Q(role=Role.INSPECTOR))
+        aggregates[f"soc{i}"] = Count("mahalla_id", distinct=True, filter=active & Q(role=Role.SOCIAL_WORKER))
+    result.update(Assignment.objects.visible_to(user).filter(mahalla__in=mahallas.values("pk"))
+                  .aggregate(**aggregates))
+    return result
 
 
 def _roadmap_tiles(user, scope: Scope, period: DashPeriod, today) -> list[Tile]:
@@ -397,15 +477,11 @@ class UnitRow:
 _ROW_COUNTERS = ("crimes", "cyber", "drug", "alerts", "alerts_confirmed", "alerts_dismissed", "visits")
 
 
-def _grouped(model, key: str, filters: dict, period: DashPeriod, previous: DashPeriod, today) -> dict:
-    cur = Q(day__gte=period.start, day__lt=period.effective_end(today))
-    # Aggregates may not share a name with a column: "s_" + counter.
-    aggregates = {f"s_{name}": Sum(name, filter=cur, default=0) for name in _ROW_COUNTERS}
-    aggregates["s_previous_crimes"] = Sum("crimes", filter=Q(day__gte=previous.start, day__lt=previous.end),
-                                        default=0)
-    rows = (model.objects.filter(**filters).filter(day__gte=min(period.start, previous.start), day__lt=period.end)
-            .values(key).annotate(**aggregates).order_by())
-    return {row[key]: row for row in rows}
+def _grouped(tables, key: str, filters: dict, period: DashPeriod, previous: DashPeriod, today) -> dict:
+    sums = _range_sums(tables, filters, {"c": (period.start, period.effective_end(today), _ROW_COUNTERS),
+                                         "p": (previous.start, previous.end, ("crimes",))}, group=key)
+    return {unit: {**{name: row[f"c_{name}"] for name in _ROW_COUNTERS}, "previous_crimes": row["p_crimes"]}
+            for unit, row in sums.items()}
 
 
 def unit_rows(user, scope: Scope, period: DashPeriod, *, today=None, child_level: str | None = None,
@@ -420,18 +496,19 @@ def unit_rows(user, scope: Scope, period: DashPeriod, *, today=None, child_level
     query = f"?period={period.key}"
     mahallas = visible_mahallas(user, scope)
     if level == "mahalla":
-        stats = _grouped(DailyMahallaStats, "mahalla_id", scope.stats_filter, period, previous, today)
+        mahalla_url = _url_maker("mahallas:mahalla")
+        stats = _grouped(MAHALLA_STATS, "mahalla_id", scope.stats_filter, period, previous, today)
         colours = dict(MahallaStatus.objects.visible_to(user).filter(period=zp.key, mahalla__in=mahallas)
                        .values_list("mahalla_id", "colour"))
         units = mahallas.defer("boundary").order_by("name_uz", "id")
         rows = []
         for m in units:
-            row = UnitRow(m.pk, m.code, m.name, reverse("mahallas:mahalla", args=[m.pk]), 1, m.population,
+            row = UnitRow(m.pk, m.code, m.name, mahalla_url(m.pk), 1, m.population,
                           colour=colours.get(m.pk, ""))
             rows.append(_fill(row, stats.get(m.pk)))
         return rows
     key = "region_id" if level == "region" else "district_id"
-    stats = _grouped(DailyDistrictStats, key, scope.stats_filter, period, previous, today)
+    stats = _grouped(DISTRICT_STATS, key, scope.stats_filter, period, previous, today)
     group = "district__region_id" if level == "region" else "district_id"
     sizes = {r[group]: r for r in mahallas.values(group).annotate(n=Count("id"), people=Sum("population"))
              .order_by()}
@@ -439,16 +516,16 @@ def unit_rows(user, scope: Scope, period: DashPeriod, *, today=None, child_level
     colours = {r.id: r for r in zone_counts_by_territory(user, zp, by=level, region=region_filter)}
     if level == "region":
         units = Region.objects.visible_to(user).defer("boundary").order_by("name_uz", "id")
-        url_name = "dashboards:region"
+        unit_url = _url_maker("dashboards:region")
     else:
         units = District.objects.visible_to(user).filter(**({"region_id": region_filter} if region_filter else {}))
         units = units.defer("boundary").order_by("name_uz", "id")
-        url_name = "dashboards:district"
+        unit_url = _url_maker("dashboards:district")
     rows = []
     for unit in units:
         size = sizes.get(unit.pk, {})
         zone = colours.get(unit.pk)
-        row = UnitRow(unit.pk, unit.code, unit.name, reverse(url_name, args=[unit.pk]) + query,
+        row = UnitRow(unit.pk, unit.code, unit.name, unit_url(unit.pk) + query,
                       size.get("n", 0), size.get("people") or 0,
                       green=zone.green if zone else None, yellow=zone.yellow if zone else None,
                       red=zone.red if zone else None)
@@ -456,10 +533,17 @@ def unit_rows(user, scope: Scope, period: DashPeriod, *, today=None, child_level
     return rows
 
 
+def _url_maker(url_name: str):
+    """pk -> the page's URL, reversed once (206 districts: reverse() per row cost more than their query)."""
+    sentinel = "987654321"
+    prefix, _found, suffix = reverse(url_name, args=[sentinel]).partition(sentinel)
+    return lambda pk: f"{prefix}{pk}{suffix}"
+
+
 def _fill(row: UnitRow, stats: dict | None) -> UnitRow:
     if stats:
         for name in (*_ROW_COUNTERS, "previous_crimes"):
-            setattr(row, name, stats[f"s_{name}"])
+            setattr(row, name, stats[name])
     return row
 
 
@@ -473,10 +557,35 @@ def totals_row(rows: list[UnitRow]) -> UnitRow:
     return total
 
 
-def ranking(user, scope: Scope, period: DashPeriod, *, today=None, limit: int = RANKING_ROWS) -> list[UnitRow]:
-    """Districts (mahallas, on a district dashboard) ranked by registered crimes per 1,000 residents."""
-    level = "mahalla" if scope.level == "district" else "district"
-    rows = [r for r in unit_rows(user, scope, period, today=today, child_level=level) if r.population]
+def regions_from_districts(user, period: DashPeriod, district_rows: list[UnitRow]) -> list[UnitRow]:
+    """The national table's regions as the sums of their districts' rows (every figure in a row adds up),
+    so the national dashboard reads the pre-aggregates and zone statuses once, by district, for both its
+    table and its ranking."""
+    region_of = dict(District.objects.visible_to(user).values_list("pk", "region_id"))
+    members: dict[int, list[UnitRow]] = {}
+    for row in district_rows:
+        members.setdefault(region_of.get(row.id), []).append(row)
+    url = _url_maker("dashboards:region")
+    rows = []
+    for region in Region.objects.visible_to(user).defer("boundary").order_by("name_uz", "id"):
+        row = totals_row(members.get(region.pk, []))
+        row.id, row.code, row.name = region.pk, region.code, region.name
+        row.url = url(region.pk) + f"?period={period.key}"
+        rows.append(row)
+    return rows
+
+
+def ranking_level(scope: Scope) -> str:
+    return "mahalla" if scope.level == "district" else "district"
+
+
+def ranking(user, scope: Scope, period: DashPeriod, *, today=None, limit: int = RANKING_ROWS,
+            rows: list[UnitRow] | None = None) -> list[UnitRow]:
+    """Districts (mahallas, on a district dashboard) ranked by registered crimes per 1,000 residents.
+    `rows`: the scope's table when it already lists those units (a region's districts, a district's mahallas)."""
+    if rows is None:
+        rows = unit_rows(user, scope, period, today=today, child_level=ranking_level(scope))
+    rows = [r for r in rows if r.population]
     rows.sort(key=lambda r: (-(r.rate or 0), r.name))
     return rows[:limit]
 
@@ -489,11 +598,12 @@ def _category_names() -> dict[int, str]:
 
 
 def category_breakdown(scope: Scope, period: DashPeriod, *, today=None) -> list[dict]:
-    rows = (DailyDistrictCategory.objects.filter(**scope.stats_filter)
-            .filter(day__gte=period.start, day__lt=period.effective_end(today))
-            .values("category_id").annotate(n=Sum("crimes")).order_by("-n", "category_id"))
+    sums = _range_sums(CATEGORY_STATS, scope.stats_filter,
+                       {"c": (period.start, period.effective_end(today), ("crimes",))}, group="category_id")
+    counts = sorted(((row["c_crimes"], cid) for cid, row in sums.items() if row["c_crimes"]),
+                    key=lambda t: (-t[0], t[1]))
     names = _category_names()
-    return [{"id": r["category_id"], "name": names.get(r["category_id"], "?"), "count": r["n"]} for r in rows]
+    return [{"id": cid, "name": names.get(cid, "?"), "count": n} for n, cid in counts]
 
 
 @dataclass
@@ -502,15 +612,28 @@ class Trend:
     series: list[dict] = field(default_factory=list)  # {"id", "name", "values": [...]}
     totals: list[int] = field(default_factory=list)
 
+    @property
+    def table(self) -> list[tuple[datetime.date, list[int], int]]:
+        """(month, each series' value, total): the chart's data table, row by row."""
+        return [(month, [s["values"][i] for s in self.series], self.totals[i]) for i, month in enumerate(self.months)]
+
 
 def monthly_trend(scope: Scope, period: DashPeriod, *, today=None, months: int = TREND_MONTHS) -> Trend:
     """Registered crimes per month by top-level category: the 12 months up to the period's last one."""
     last = (period.effective_end(today) - datetime.timedelta(days=1)).replace(day=1)
     first = _add_months(last, -(months - 1))
     end = min(_add_months(last, 1), period.effective_end(today))
-    rows = (DailyDistrictCategory.objects.filter(**scope.stats_filter).filter(day__gte=first, day__lt=end)
-            .annotate(month=TruncMonth("day")).values("month", "category_id").annotate(n=Sum("crimes"))
-            .order_by())
+    split = split_days(first, end)
+    rows = []
+    if split.months:
+        rows += (MonthlyDistrictCategory.objects.filter(**scope.stats_filter)
+                 .filter(month__gte=split.months[0], month__lt=split.months[1])
+                 .values("month", "category_id").annotate(n=Sum("crimes")).order_by())
+    if split.days:
+        days = reduce(operator.or_, (Q(day__gte=a, day__lt=b) for a, b in split.days))
+        rows += (DailyDistrictCategory.objects.filter(**scope.stats_filter).filter(days)
+                 .annotate(month=TruncMonth("day")).values("month", "category_id").annotate(n=Sum("crimes"))
+                 .order_by())
     month_list = [_add_months(first, i) for i in range(months)]
     index = {m: i for i, m in enumerate(month_list)}
     by_category: dict[int, list[int]] = {}
@@ -535,80 +658,64 @@ def monthly_trend(scope: Scope, period: DashPeriod, *, today=None, months: int =
 # --- Whole dashboard ---------------------------------------------------------------------------------
 
 
-@dataclass
 class DashboardData:
-    tiles: list[Tile]
-    rows: list[UnitRow]
-    total: UnitRow
-    categories: list[dict]
-    trend: Trend
-    ranking: list[UnitRow]
+    """The parts of a dashboard, each built on first use and cached apart: an API endpoint that shows one
+    part never waits for the others, and the page reads the parts the endpoints already cached."""
+
+    def __init__(self, user, scope: Scope, period: DashPeriod, today: datetime.date):
+        self.user, self.scope, self.period, self.today = user, scope, period, today
+        self._token = cache_token()
+
+    def _part(self, name: str, build):
+        return _cached([name, self.scope.key, self.period.key, self.today, self._token], build)
+
+    @cached_property
+    def tiles(self) -> list[Tile]:
+        return self._part("tiles", lambda: tiles(self.user, self.scope, self.period, today=self.today))
+
+    @cached_property
+    def rows(self) -> list[UnitRow]:
+        if self.scope.level == "national":
+            return self._part("rows", lambda: regions_from_districts(self.user, self.period, self._districts))
+        return self._part("rows", lambda: unit_rows(self.user, self.scope, self.period, today=self.today))
+
+    @cached_property
+    def _districts(self) -> list[UnitRow]:
+        """The national dashboard's district rows: its ranking, and its regions summed."""
+        return self._part("districts", lambda: unit_rows(self.user, self.scope, self.period, today=self.today,
+                                                         child_level="district"))
+
+    @cached_property
+    def total(self) -> UnitRow:
+        return totals_row(self.rows)
+
+    @cached_property
+    def categories(self) -> list[dict]:
+        return self._part("categories", lambda: category_breakdown(self.scope, self.period, today=self.today))
+
+    @cached_property
+    def trend(self) -> Trend:
+        return self._part("trend", lambda: monthly_trend(self.scope, self.period, today=self.today))
+
+    @cached_property
+    def ranking(self) -> list[UnitRow]:
+        if ranking_level(self.scope) == self.scope.child_level:
+            return ranking(self.user, self.scope, self.period, today=self.today, rows=self.rows)
+        return ranking(self.user, self.scope, self.period, today=self.today, rows=self._districts)
 
 
 def dashboard_data(user, scope: Scope, period: DashPeriod, *, today=None) -> DashboardData:
     from zones.periods import today as tashkent_today
 
-    today = today or tashkent_today()
-
-    def build():
-        rows = unit_rows(user, scope, period, today=today)
-        return DashboardData(
-            tiles=tiles(user, scope, period, today=today), rows=rows, total=totals_row(rows),
-            categories=category_breakdown(scope, period, today=today),
-            trend=monthly_trend(scope, period, today=today), ranking=ranking(user, scope, period, today=today))
-
-    return _cached(["data", scope.key, period.key, today, cache_token()], build)
+    return DashboardData(user, scope, period, today or tashkent_today())
 
 
 # --- Map ---------------------------------------------------------------------------------------------
-
-
-def _url_sql(url_name: str | None) -> tuple[str, list]:
-    if url_name is None:
-        return "NULL", []
-    sentinel = 987654321
-    prefix, _found, suffix = reverse(url_name, args=[sentinel]).partition(str(sentinel))
-    return "(%s || m.id::text || %s)", [prefix, suffix]
-
-
-def _map_sql(*, public: bool, lang: str) -> str:
-    name = {"ru": "name_ru", "en": "name_en"}.get(lang, "name_uz")
-    counts = "" if public else """, 'crimes', coalesce(s.crimes, 0), 'alerts', coalesce(s.alerts, 0),
-                    'rate', CASE WHEN m.population > 0 THEN round(coalesce(s.crimes, 0) * 1000.0 / m.population, 2)
-                            END"""
-    return f"""
-        WITH s AS (
-            SELECT mahalla_id, sum(crimes) AS crimes, sum(alerts) AS alerts
-            FROM dashboards_dailymahallastats
-            WHERE day >= %s AND day < %s AND mahalla_id IN (SELECT id FROM visible)
-            GROUP BY mahalla_id
-        )
-        SELECT json_build_object('type', 'FeatureCollection', 'features', coalesce(json_agg(json_build_object(
-            'type', 'Feature', 'id', m.id,
-            'geometry', ST_AsGeoJSON(ST_Multi(ST_SimplifyPreserveTopology(m.boundary, %s)), 5)::json,
-            'properties', json_build_object(
-                'id', m.id, 'name', coalesce(nullif(m.{name}, ''), m.name_uz), 'colour', st.colour,
-                'url', {{url}}, 'lon', round(ST_X(c.pt)::numeric, 5), 'lat', round(ST_Y(c.pt)::numeric, 5){counts})
-        ) ORDER BY m.id), '[]'::json))::text
-        FROM mahallas_mahalla m
-        CROSS JOIN LATERAL (SELECT ST_PointOnSurface(m.boundary) AS pt) c
-        LEFT JOIN s ON s.mahalla_id = m.id
-        LEFT JOIN {MahallaStatus._meta.db_table} st ON st.mahalla_id = m.id AND st.period = %s
-        WHERE m.boundary IS NOT NULL AND m.id IN (SELECT id FROM visible)
-    """  # noqa: S608 - identifiers from constants; values in params
-
-
-def _map_build(visible_qs, period: DashPeriod, zones_key: str, zoom: int, *, public: bool, today) -> str:
-    lang = (get_language() or "uz")[:2]
-    inner, inner_params = visible_qs.values("id").query.sql_with_params()
-    url_sql, url_params = _url_sql(None if public else "mahallas:mahalla")
-    sql = f"WITH visible AS ({inner}) " + _map_sql(public=public, lang=lang).replace("{url}", url_sql).replace(
-        "WITH s AS", ", s AS", 1)
-    params = [*inner_params, period.start, period.effective_end(today), simplify_tolerance(zoom), *url_params,
-              zones_key]
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        return cursor.fetchone()[0]
+#
+# A layer is two parts: the simplified outlines (the costly part, ~1 s for the country, changing only with a
+# boundary) cached per zoom for all mahallas, and the per-period properties (colour, counts) read for the
+# visible mahallas only, then spliced into the cached feature text. Visibility is decided by the second
+# query alone: an outline is only ever sent for a mahalla that query returned.
 
 
 def _fingerprint() -> str:
@@ -617,19 +724,136 @@ def _fingerprint() -> str:
         return cursor.fetchone()[0]
 
 
+def map_precision(zoom: int) -> int:
+    """Decimals of the coordinates: a tenth of the simplification tolerance, 3 (~100 m) to 5 (~1 m)."""
+    return max(3, min(5, math.ceil(-math.log10(simplify_tolerance(zoom) / 10))))
+
+
+def _geometry_build(zoom: int) -> dict[int, str]:
+    """Each mahalla's feature text up to its properties' first key: '{"type": "Feature", ..., "properties": {'
+    with the outline simplified to the zoom and the label point (a point inside the outline)."""
+    digits = map_precision(zoom)
+    with connection.cursor() as cursor:
+        cursor.execute("""
+            SELECT m.id, ST_AsGeoJSON(ST_Multi(ST_SimplifyPreserveTopology(m.boundary, %s)), %s),
+                   round(ST_X(c.pt)::numeric, 5), round(ST_Y(c.pt)::numeric, 5)
+            FROM mahallas_mahalla m CROSS JOIN LATERAL (SELECT ST_PointOnSurface(m.boundary) AS pt) c
+            WHERE m.boundary IS NOT NULL""", [simplify_tolerance(zoom), digits])
+        rows = cursor.fetchall()
+    return {pk: f'{{"type": "Feature", "id": {pk}, "geometry": {geometry or "null"}, "properties": '
+                f'{{"lon": {"null" if lon is None else lon}, "lat": {"null" if lat is None else lat}, '
+            for pk, geometry, lon, lat in rows}
+
+
+def map_geometry(zoom: int, fingerprint: str | None = None) -> dict[int, str]:
+    """The cached outlines of every mahalla at this zoom (see `_geometry_build`)."""
+    fingerprint = fingerprint or _fingerprint()
+    raw = f"{zoom}:{map_precision(zoom)}:{fingerprint}"
+    key = "dash-geometry:" + hashlib.sha256(raw.encode()).hexdigest()[:32]
+    value = cache.get(key)
+    if value is None:
+        value = _geometry_build(zoom)
+        cache.set(key, value, GEOMETRY_CACHE_SECONDS)
+    return value
+
+
+def map_geometry_warm(zooms) -> int:
+    fingerprint = _fingerprint()
+    return sum(len(map_geometry(zoom, fingerprint)) for zoom in zooms)
+
+
+def _pieces_sql(column: str, pieces) -> tuple[str, list]:
+    if not pieces:
+        return "false", []
+    return " OR ".join(f"({column} >= %s AND {column} < %s)" for _piece in pieces), [d for p in pieces for d in p]
+
+
+def map_names(fingerprint: str) -> dict[int, str]:
+    """Each mahalla's name in the current language, as a JSON string, cached like the outlines."""
+    lang = (get_language() or "uz")[:2]
+    key = "dash-geometry:" + hashlib.sha256(f"names:{lang}:{fingerprint}".encode()).hexdigest()[:32]
+    value = cache.get(key)
+    if value is None:
+        name = {"ru": "name_ru", "en": "name_en"}.get(lang, "name_uz")
+        rows = Mahalla.objects.annotate(label=Coalesce(NullIf(F(name), Value("")), F("name_uz"))).values_list(
+            "id", "label")
+        value = {pk: json.dumps(label, ensure_ascii=False) for pk, label in rows}
+        cache.set(key, value, GEOMETRY_CACHE_SECONDS)
+    return value
+
+
+def _properties(visible_qs, period: DashPeriod, zones_key: str, *, public: bool, today,
+                stats_filter: dict) -> list[tuple]:
+    """(id, colour, crimes, alerts, rate as text) of every visible mahalla, in id order. The counts are
+    summed for the scope's district or region (`stats_filter`, an indexed column of the pre-aggregates) and
+    only then joined to the visible mahallas: probing the big daily table once per visible mahalla is slower.
+    Plain columns: 9,000 JSON objects cost PostgreSQL more than Python's string formatting."""
+    inner, inner_params = visible_qs.order_by().values("id").query.sql_with_params()
+    counts, sums, sums_params = ", NULL, NULL, NULL", "", []
+    if not public:
+        split = split_days(period.start, period.effective_end(today))
+        days_sql, days_params = _pieces_sql("day", split.days)
+        months_sql, months_params = _pieces_sql("month", [split.months] if split.months else [])
+        column, unit = next(iter(stats_filter.items())) if stats_filter else (None, None)
+        unit_sql = f" AND {column} = %s" if column in ("district_id", "region_id") else ""
+        unit_params = [unit] if unit_sql else []
+        sums = f""", s AS (
+            SELECT mahalla_id, sum(crimes) AS crimes, sum(alerts) AS alerts FROM (
+                SELECT mahalla_id, crimes, alerts FROM dashboards_dailymahallastats WHERE ({days_sql}){unit_sql}
+                UNION ALL
+                SELECT mahalla_id, crimes, alerts FROM dashboards_monthlymahallastats WHERE ({months_sql}){unit_sql}
+            ) u GROUP BY mahalla_id)"""  # noqa: S608 - constants and placeholders only
+        sums_params = [*days_params, *unit_params, *months_params, *unit_params]
+        counts = """, coalesce(s.crimes, 0), coalesce(s.alerts, 0),
+                    CASE WHEN m.population > 0 THEN round(coalesce(s.crimes, 0) * 1000.0 / m.population, 2)::text
+                    END"""
+    sql = f"""
+        WITH visible AS ({inner}){sums}
+        SELECT m.id, st.colour{counts}
+        FROM mahallas_mahalla m
+        {"LEFT JOIN s ON s.mahalla_id = m.id" if sums else ""}
+        LEFT JOIN {MahallaStatus._meta.db_table} st ON st.mahalla_id = m.id AND st.period = %s
+        WHERE m.id IN (SELECT id FROM visible)
+        ORDER BY m.id
+    """  # noqa: S608 - identifiers from constants; values in params
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*inner_params, *sums_params, zones_key])
+        return cursor.fetchall()
+
+
+def _map_build(visible_qs, period: DashPeriod, zones_key: str, zoom: int, *, public: bool, today,
+               fingerprint: str, stats_filter: dict) -> str:
+    geometry = map_geometry(zoom, fingerprint)
+    names = map_names(fingerprint)
+    rows = _properties(visible_qs, period, zones_key, public=public, today=today, stats_filter=stats_filter)
+    colours = {colour: json.dumps(colour) for colour in {row[1] for row in rows}}
+    if public:
+        features = ",".join(f'{geometry[pk]}"id": {pk}, "name": {names[pk]}, "colour": {colours[colour]}, '
+                            '"url": null}}' for pk, colour, *_counts in rows if pk in geometry)
+    else:
+        url = _url_maker("mahallas:mahalla")
+        features = ",".join(f'{geometry[pk]}"id": {pk}, "name": {names[pk]}, "colour": {colours[colour]}, '
+                            f'"url": "{url(pk)}", "crimes": {crimes}, "alerts": {alerts}, '
+                            f'"rate": {rate or "null"}}}}}'
+                            for pk, colour, crimes, alerts, rate in rows if pk in geometry)
+    return '{"type": "FeatureCollection", "features": [' + features + "]}"
+
+
 def map_geojson_gzip(user, scope: Scope, period: DashPeriod, *, zoom: int, today=None) -> bytes:
     """Mahallas of the scope with their zone colour, registered crimes, rate and camera alerts in the period;
-    geometry simplified to the zoom. One SQL statement (json_agg), gzipped and cached."""
+    geometry simplified to the zoom. Gzipped and cached."""
     from zones.periods import today as tashkent_today
 
     today = today or tashkent_today()
     zp = period.zones_period(today)
+    fingerprint = _fingerprint()
 
     def build():
-        text = _map_build(visible_mahallas(user, scope), period, zp.key, zoom, public=False, today=today)
-        return gzip.compress(text.encode(), compresslevel=6, mtime=0)
+        text = _map_build(visible_mahallas(user, scope), period, zp.key, zoom, public=False, today=today,
+                          fingerprint=fingerprint, stats_filter=scope.stats_filter)
+        return gzip.compress(text.encode(), compresslevel=MAP_GZIP_LEVEL, mtime=0)
 
-    return _cached(["map", scope.key, period.key, zoom, today, cache_token(), _fingerprint()], build,
+    return _cached(["map", scope.key, period.key, zoom, today, cache_token(), fingerprint], build,
                    MAP_CACHE_SECONDS)
 
 
@@ -659,9 +883,9 @@ def public_rows(period: DashPeriod, zones_key: str, *, today=None) -> list[Publi
     Published figures, deliberately not scoped to a user."""
 
     def build():
-        crimes = dict(DailyDistrictStats.objects.filter(day__gte=period.start,
-                                                        day__lt=period.effective_end(today))
-                      .values("district_id").annotate(n=Sum("crimes")).values_list("district_id", "n").order_by())
+        sums = _range_sums(DISTRICT_STATS, {}, {"c": (period.start, period.effective_end(today), ("crimes",))},
+                           group="district_id")
+        crimes = {district: row["c_crimes"] for district, row in sums.items()}
         colour = {c: Count("id", filter=Q(zone_statuses__period=zones_key, zone_statuses__colour=c))
                   for c in Colour.values}
         counts = {r["district_id"]: r for r in Mahalla.objects.values("district_id")
@@ -679,8 +903,11 @@ def public_rows(period: DashPeriod, zones_key: str, *, today=None) -> list[Publi
 
 
 def public_map_gzip(period: DashPeriod, zones_key: str, *, zoom: int, today=None) -> bytes:
-    def build():
-        text = _map_build(Mahalla.objects.all(), period, zones_key, zoom, public=True, today=today)
-        return gzip.compress(text.encode(), compresslevel=6, mtime=0)
+    fingerprint = _fingerprint()
 
-    return _cached(["public-map", zones_key, zoom, today, cache_token(), _fingerprint()], build, MAP_CACHE_SECONDS)
+    def build():
+        text = _map_build(Mahalla.objects.all(), period, zones_key, zoom, public=True, today=today,
+                          fingerprint=fingerprint, stats_filter={})
+        return gzip.compress(text.encode(), compresslevel=MAP_GZIP_LEVEL, mtime=0)
+
+    return _cached(["public-map", zones_key, zoom, today, cache_token(), fingerprint], build, MAP_CACHE_SECONDS)

@@ -1,9 +1,9 @@
 """Writes of the pre-aggregated tables (dashboards.models): set-based SQL only, never a loop over rows.
 
-- `stats_rebuild()`: everything from the base tables (TRUNCATE + INSERT ... SELECT ... GROUP BY); what
-  `manage.py dashboards_rebuild` and the nightly beat job run.
-- `stats_refresh(mahalla_ids)`: the same statements restricted to some mahallas (all their days) and the
-  districts they belong to; what the Celery task runs for mahallas marked dirty.
+- `stats_rebuild()`: everything from the base tables (TRUNCATE + INSERT ... SELECT ... GROUP BY), then the
+  monthly roll-ups from the daily rows; what `manage.py dashboards_rebuild` and the nightly beat job run.
+- `stats_refresh(mahalla_ids)`: the same statements restricted to some mahallas (all their days and months)
+  and the districts they belong to; what the Celery task runs for mahallas marked dirty.
 - `mahallas_mark_dirty(ids)`: called by the receivers of incidents' and surveillance's signals, and by the
   sweep that reads rows changed since the last watermark (field visits send no signal; a lost signal or
   a lost task message is caught the same way).
@@ -77,7 +77,7 @@ def _mahalla_insert_sql(restricted: bool) -> str:
         JOIN mahallas_mahalla m ON m.id = u.mahalla_id
         JOIN mahallas_district d ON d.id = m.district_id
         GROUP BY u.mahalla_id, m.district_id, d.region_id, u.day
-        ORDER BY m.district_id, u.mahalla_id, u.day
+        ORDER BY u.day, m.district_id, u.mahalla_id
     """  # noqa: S608 - constants only; ids go in params
 
 
@@ -88,6 +88,7 @@ def _district_insert_sql(restricted: bool) -> str:
         FROM dashboards_dailymahallastats
         WHERE true {_filter("district_id", restricted)}
         GROUP BY district_id, day
+        ORDER BY day, district_id
     """  # noqa: S608
 
 
@@ -103,7 +104,58 @@ def _category_insert_sql(restricted: bool) -> str:
         WHERE i.status = '{COUNTED_STATUS}' AND i.legal_kind = '{COUNTED_LEGAL_KIND}'
               {_filter("m.district_id", restricted)}
         GROUP BY 1, 2, 3, 4
+        ORDER BY 3, 1, 4
     """  # noqa: S608
+
+
+def _monthly_mahalla_insert_sql(restricted: bool) -> str:
+    return f"""
+        INSERT INTO dashboards_monthlymahallastats (mahalla_id, district_id, region_id, month, {", ".join(COUNTERS)})
+        SELECT mahalla_id, district_id, region_id, date_trunc('month', day)::date,
+               {", ".join(f"sum({c})" for c in COUNTERS)}
+        FROM dashboards_dailymahallastats
+        WHERE true {_filter("mahalla_id", restricted)}
+        GROUP BY mahalla_id, district_id, region_id, date_trunc('month', day)
+        ORDER BY 4, district_id, mahalla_id
+    """  # noqa: S608
+
+
+def _monthly_district_insert_sql(restricted: bool) -> str:
+    return f"""
+        INSERT INTO dashboards_monthlydistrictstats (district_id, region_id, month, {", ".join(COUNTERS)})
+        SELECT district_id, min(region_id), date_trunc('month', day)::date,
+               {", ".join(f"sum({c})" for c in COUNTERS)}
+        FROM dashboards_dailydistrictstats
+        WHERE true {_filter("district_id", restricted)}
+        GROUP BY district_id, date_trunc('month', day)
+        ORDER BY 3, district_id
+    """  # noqa: S608
+
+
+def _monthly_category_insert_sql(restricted: bool) -> str:
+    return f"""
+        INSERT INTO dashboards_monthlydistrictcategory (district_id, region_id, month, category_id, crimes)
+        SELECT district_id, min(region_id), date_trunc('month', day)::date, category_id, sum(crimes)
+        FROM dashboards_dailydistrictcategory
+        WHERE true {_filter("district_id", restricted)}
+        GROUP BY district_id, date_trunc('month', day), category_id
+        ORDER BY 3, district_id, category_id
+    """  # noqa: S608
+
+
+# Rebuilt from scratch by stats_rebuild(); the monthly roll-ups are summed from the daily rows just written.
+# Every insert is ordered by day (month): a period's rows then lie on few pages, and the map and the national
+# figures read a range of days across the whole country.
+ALL_TABLES = ("dashboards_dailymahallastats", "dashboards_dailydistrictstats", "dashboards_dailydistrictcategory",
+              "dashboards_monthlymahallastats", "dashboards_monthlydistrictstats",
+              "dashboards_monthlydistrictcategory")
+
+
+def rollups_insert(cursor) -> None:
+    """Every monthly row from the daily tables (the rebuild, and the migration that added the roll-ups)."""
+    cursor.execute(_monthly_mahalla_insert_sql(False))
+    cursor.execute(_monthly_district_insert_sql(False))
+    cursor.execute(_monthly_category_insert_sql(False))
 
 
 @dataclass
@@ -133,11 +185,11 @@ def stats_rebuild() -> RefreshResult:
         # The sweep's watermark moves to now: everything committed before this statement is included.
         cursor.execute("SELECT statement_timestamp()")
         started_at = cursor.fetchone()[0]
-        cursor.execute("TRUNCATE dashboards_dailymahallastats, dashboards_dailydistrictstats, "
-                       "dashboards_dailydistrictcategory")
+        cursor.execute("TRUNCATE " + ", ".join(ALL_TABLES))
         cursor.execute(_mahalla_insert_sql(False))
         cursor.execute(_district_insert_sql(False))
         cursor.execute(_category_insert_sql(False))
+        rollups_insert(cursor)
         cursor.execute("DELETE FROM dashboards_dirtymahalla WHERE marked_at <= %s", [started_at])
         _bump(cursor, rebuilt=True)
         cursor.execute("UPDATE dashboards_refreshstate SET watermark = %s WHERE id = 1", [started_at])
@@ -161,13 +213,16 @@ def stats_refresh(mahalla_ids: Iterable[int]) -> RefreshResult:
         cursor.execute("SELECT district_id FROM mahallas_mahalla WHERE id = ANY(%(ids)s)", params)
         districts |= {row[0] for row in cursor.fetchall()}
         cursor.execute(_mahalla_insert_sql(True), params)
+        cursor.execute("DELETE FROM dashboards_monthlymahallastats WHERE mahalla_id = ANY(%(ids)s)", params)
+        cursor.execute(_monthly_mahalla_insert_sql(True), params)
         district_params = {"ids": sorted(districts)}
-        cursor.execute("DELETE FROM dashboards_dailydistrictstats WHERE district_id = ANY(%(ids)s)",
-                       district_params)
-        cursor.execute(_district_insert_sql(True), district_params)
-        cursor.execute("DELETE FROM dashboards_dailydistrictcategory WHERE district_id = ANY(%(ids)s)",
-                       district_params)
-        cursor.execute(_category_insert_sql(True), district_params)
+        for table, insert in (("dailydistrictstats", _district_insert_sql),
+                              ("dailydistrictcategory", _category_insert_sql),
+                              ("monthlydistrictstats", _monthly_district_insert_sql),
+                              ("monthlydistrictcategory", _monthly_category_insert_sql)):
+            cursor.execute(f"DELETE FROM dashboards_{table} WHERE district_id = ANY(%(ids)s)",  # noqa: S608
+                           district_params)
+            cursor.execute(insert(True), district_params)
         _bump(cursor, rebuilt=False)
     return RefreshResult(len(ids), len(districts), time.monotonic() - started)
 

@@ -4,7 +4,10 @@ recomputes rows from the base tables), so acks_late redelivery is safe."""
 from celery import shared_task
 from django.db import OperationalError
 
-from . import stats
+from . import selectors, stats
+
+# The zooms a dashboard map opens at (the country at 4-6, a region at 7): their outlines are built ahead.
+WARM_ZOOMS = (4, 5, 6, 7)
 
 
 @shared_task(autoretry_for=(OperationalError,), retry_backoff=True, max_retries=5, soft_time_limit=120,
@@ -23,4 +26,13 @@ def dashboards_stats_sweep() -> int:
 @shared_task(soft_time_limit=1800, time_limit=1900)
 def dashboards_stats_rebuild() -> float:
     """Nightly: every row from the base tables, whatever a lost message or a bulk import skipped."""
-    return stats.stats_rebuild().seconds
+    seconds = stats.stats_rebuild().seconds
+    dashboards_map_warm.delay()
+    return seconds
+
+
+@shared_task(soft_time_limit=300, time_limit=360)
+def dashboards_map_warm() -> int:
+    """After the nightly rebuild: the map outlines of the usual zooms, so no user waits for them (a no-op
+    while they are cached and no boundary changed)."""
+    return selectors.map_geometry_warm(WARM_ZOOMS)

@@ -120,6 +120,8 @@ class Incident(models.Model):
             models.Index(fields=["status", "mahalla"], name="incident_status"),
             models.Index(fields=["category", "occurred_at"], name="incident_category"),
             GinIndex(fields=["description"], opclasses=["gin_trgm_ops"], name="incident_description_trgm"),
+            # The dashboards' sweep reads what changed since its watermark every few minutes.
+            models.Index(fields=["updated_at"], name="incident_updated_at"),
         ]
         constraints = [
             models.CheckConstraint(condition=Q(status__in=IncidentStatus.values),

@@ -247,7 +247,13 @@ def test_rebuild_command_equals_incremental_refresh(territory, seeded):
             cursor.execute("SELECT mahalla_id, day, crimes, cyber, bank_card, drug, minor, youth, woman, alerts, "
                            "alerts_confirmed, alerts_dismissed, visits FROM dashboards_dailymahallastats "
                            "ORDER BY 1, 2")
-            return cursor.fetchall()
+            daily = cursor.fetchall()
+            cursor.execute("SELECT mahalla_id, month, crimes, alerts, alerts_confirmed, visits "
+                           "FROM dashboards_monthlymahallastats ORDER BY 1, 2")
+            monthly = cursor.fetchall()
+            cursor.execute("SELECT district_id, month, category_id, crimes FROM dashboards_monthlydistrictcategory "
+                           "ORDER BY 1, 2, 3")
+            return daily, monthly, cursor.fetchall()
 
     from dashboards.stats import stats_refresh
 

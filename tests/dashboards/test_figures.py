@@ -15,6 +15,15 @@ pytestmark = pytest.mark.django_db
 
 Q2 = ("2025-04-01 00:00+05", "2025-07-01 00:00+05")
 Q1 = ("2025-01-01 00:00+05", "2025-04-01 00:00+05")
+# A custom range of whole months (March-May) from the monthly roll-up plus partial edge months (10-28 February,
+# 1-20 June) from the daily rows; its comparison period, the 131 days before, has the same shape.
+CUSTOM = "2025-02-10..2025-06-20"
+CUSTOM_EDGES = ("2025-02-10 00:00+05", "2025-06-21 00:00+05")
+CUSTOM_PREVIOUS = ("2024-10-02 00:00+05", "2025-02-10 00:00+05")
+PERIODS = {
+    "Q2-2025": (Q2, Q1, datetime.date(2025, 6, 30), datetime.date(2025, 3, 31)),
+    CUSTOM: (CUSTOM_EDGES, CUSTOM_PREVIOUS, datetime.date(2025, 6, 20), datetime.date(2025, 2, 9)),
+}
 CRIME = "i.status = 'registered' AND i.legal_kind = 'crime'"
 
 
@@ -86,8 +95,10 @@ def pct(a, b):
     return a * 100.0 / b if b else None
 
 
-def expected_tiles(level, unit_id) -> dict:
-    """(current, previous) of every tile, for Q2 2025 against Q1 2025, from the base tables."""
+def expected_tiles(level, unit_id, period_key="Q2-2025") -> dict:
+    """(current, previous) of every tile, for the period against its comparison period, from the base tables.
+    Zone colours are those of Q2 against Q1 2025 for both periods (the quarter of the period's last day)."""
+    Q2, Q1, last_day, previous_last_day = PERIODS[period_key]  # noqa: N806 - the edges, as in the module
     result = {}
     for key, extra in (("crimes", "true"), ("drug", "c.is_drug"), ("minor", "i.minor_involved"),
                        ("youth", "i.youth_involved"), ("woman", "i.woman_victim")):
@@ -105,8 +116,8 @@ def expected_tiles(level, unit_id) -> dict:
     result["alert_confirmation"] = tuple(rate)
     n = mahallas(level, unit_id)
     for key, role in (("inspector_coverage", "inspector"), ("social_worker_coverage", "social_worker")):
-        result[key] = (pct(covered(level, unit_id, role, datetime.date(2025, 6, 30)), n),
-                       pct(covered(level, unit_id, role, datetime.date(2025, 3, 31)), n))
+        result[key] = (pct(covered(level, unit_id, role, last_day), n),
+                       pct(covered(level, unit_id, role, previous_last_day), n))
     result["visits_per_mahalla"] = (visits(level, unit_id, Q2) / n, visits(level, unit_id, Q1) / n)
     for colour in ("green", "yellow", "red"):
         result[colour] = (colours(level, unit_id, "Q2-2025", colour), colours(level, unit_id, "Q1-2025", colour))
@@ -134,8 +145,9 @@ def expected_roadmap(level, unit_id, today) -> tuple:
     return (None if completion is None else float(completion)), overdue
 
 
+@pytest.mark.parametrize("period_key", list(PERIODS))
 @pytest.mark.parametrize("level", ["national", "region", "district"])
-def test_every_tile_matches_raw_sql(seeded, personas, territory, level):
+def test_every_tile_matches_raw_sql(seeded, personas, territory, level, period_key):
     # given
     user = {"national": personas.national, "region": personas.region_officer,
             "district": personas.district_official}[level]
@@ -144,9 +156,9 @@ def test_every_tile_matches_raw_sql(seeded, personas, territory, level):
                                       district_id=unit_id if level == "district" else None)
     today = datetime.date(2026, 1, 15)
     # when
-    tiles = {t.key: t for t in selectors.tiles(user, scope, DashPeriod.parse("Q2-2025"), today=today)}
+    tiles = {t.key: t for t in selectors.tiles(user, scope, DashPeriod.parse(period_key), today=today)}
     # then
-    expected = expected_tiles(level, unit_id)
+    expected = expected_tiles(level, unit_id, period_key)
     assert expected["crimes"][0] > 0 and expected["alerts"][0] > 0  # the seed reaches every scope
     for key, (current, previous) in expected.items():
         assert tiles[key].value == pytest.approx(current), key
@@ -157,9 +169,11 @@ def test_every_tile_matches_raw_sql(seeded, personas, territory, level):
     assert set(tiles) == {*expected, "roadmap_completion", "roadmap_overdue"}
 
 
-def test_national_table_matches_raw_sql_by_region(seeded, personas, territory):
+@pytest.mark.parametrize("period_key", list(PERIODS))
+def test_national_table_matches_raw_sql_by_region(seeded, personas, territory, period_key):
+    Q2, Q1, _last, _previous_last = PERIODS[period_key]  # noqa: N806
     scope = selectors.dashboard_scope(personas.national)
-    table = {r.id: r for r in selectors.unit_rows(personas.national, scope, DashPeriod.parse("Q2-2025"),
+    table = {r.id: r for r in selectors.unit_rows(personas.national, scope, DashPeriod.parse(period_key),
                                                   today=datetime.date(2026, 1, 15))}
     assert set(table) == {territory.region_a.pk, territory.region_b.pk}
     for region_id, row in table.items():
@@ -174,7 +188,7 @@ def test_national_table_matches_raw_sql_by_region(seeded, personas, territory):
         assert row.mahallas == mahallas("region", region_id)
         assert (row.green, row.yellow, row.red) == tuple(colours("region", region_id, "Q2-2025", c)
                                                          for c in ("green", "yellow", "red"))
-        assert row.url == f"/dashboards/regions/{region_id}/?period=Q2-2025"
+        assert row.url == f"/dashboards/regions/{region_id}/?period={period_key}"
 
 
 def test_region_table_lists_its_districts_with_drill_down(seeded, personas, territory):
@@ -187,21 +201,31 @@ def test_region_table_lists_its_districts_with_drill_down(seeded, personas, terr
         assert row.url.startswith(f"/dashboards/districts/{row.id}/")
 
 
-def test_district_table_lists_its_mahallas_with_colour_and_link(seeded, personas, territory):
+@pytest.mark.parametrize("period_key", list(PERIODS))
+def test_district_table_lists_its_mahallas_with_colour_and_link(seeded, personas, territory, period_key):
+    Q2, Q1, _last, _previous_last = PERIODS[period_key]  # noqa: N806
     scope = selectors.dashboard_scope(personas.district_official, district_id=territory.district_a1.pk)
-    table = {r.id: r for r in selectors.unit_rows(personas.district_official, scope, DashPeriod.parse("Q2-2025"))}
+    table = {r.id: r for r in selectors.unit_rows(personas.district_official, scope, DashPeriod.parse(period_key))}
     assert set(table) == {territory.mahalla_a1a.pk, territory.mahalla_a1b.pk}
     for mahalla_id, row in table.items():
         assert row.crimes == one(f"SELECT count(*) FROM incidents_incident i WHERE {CRIME} AND i.mahalla_id = %s "
                                  "AND i.occurred_at >= %s AND i.occurred_at < %s", [mahalla_id, *Q2])
+        assert row.previous_crimes == one(f"SELECT count(*) FROM incidents_incident i WHERE {CRIME} "
+                                          "AND i.mahalla_id = %s AND i.occurred_at >= %s AND i.occurred_at < %s",
+                                          [mahalla_id, *Q1])
+        assert row.alerts == one("SELECT count(*) FROM surveillance_alert a WHERE a.status <> 'filtered' "
+                                 "AND a.mahalla_id = %s AND a.started_at >= %s AND a.started_at < %s",
+                                 [mahalla_id, *Q2])
         assert row.colour == one("SELECT colour FROM zones_mahallastatus WHERE mahalla_id = %s AND period = %s",
                                  [mahalla_id, "Q2-2025"])
         assert row.url == f"/territories/mahallas/{mahalla_id}/"
 
 
-def test_category_breakdown_matches_raw_sql(seeded, personas, territory):
+@pytest.mark.parametrize("period_key", list(PERIODS))
+def test_category_breakdown_matches_raw_sql(seeded, personas, territory, period_key):
+    Q2 = PERIODS[period_key][0]  # noqa: N806
     scope = selectors.dashboard_scope(personas.region_officer, region_id=territory.region_a.pk)
-    got = {c["id"]: c["count"] for c in selectors.category_breakdown(scope, DashPeriod.parse("Q2-2025"))}
+    got = {c["id"]: c["count"] for c in selectors.category_breakdown(scope, DashPeriod.parse(period_key))}
     expected = dict(rows(f"""SELECT coalesce(c.parent_id, c.id), count(*) FROM incidents_incident i
                              JOIN incidents_incidentcategory c ON c.id = i.category_id
                              JOIN mahallas_mahalla m ON m.id = i.mahalla_id
@@ -221,6 +245,162 @@ def test_monthly_trend_matches_raw_sql(seeded, personas):
     assert {m.strftime("%Y-%m"): n for m, n in zip(trend.months, trend.totals, strict=True) if n} == expected
     # every category is in a series or in "other"
     assert [sum(s["values"][i] for s in trend.series) for i in range(12)] == trend.totals
+
+
+def test_monthly_trend_of_a_running_month_ends_today(seeded, personas):
+    # given: 15 June 2025 is today, so June is read from the daily rows up to today, the months before from
+    # the monthly roll-up
+    scope = selectors.dashboard_scope(personas.national)
+    # when
+    trend = selectors.monthly_trend(scope, DashPeriod.parse("2025-06"), today=datetime.date(2025, 6, 15))
+    # then
+    expected = dict(rows(f"""SELECT to_char(i.occurred_at AT TIME ZONE 'Asia/Tashkent', 'YYYY-MM'), count(*)
+                             FROM incidents_incident i WHERE {CRIME} AND i.occurred_at >= %s
+                             AND i.occurred_at < %s GROUP BY 1""", ["2024-07-01 00:00+05", "2025-06-16 00:00+05"]))
+    assert expected["2025-06"] > 0
+    assert {m.strftime("%Y-%m"): n for m, n in zip(trend.months, trend.totals, strict=True) if n} == expected
+
+
+@pytest.mark.parametrize("period_key", list(PERIODS))
+def test_map_counts_match_raw_sql(seeded, personas, territory, period_key):
+    import gzip
+    import json
+
+    Q2 = PERIODS[period_key][0]  # noqa: N806
+    scope = selectors.dashboard_scope(personas.region_officer, region_id=territory.region_a.pk)
+    layer = json.loads(gzip.decompress(selectors.map_geojson_gzip(
+        personas.region_officer, scope, DashPeriod.parse(period_key), zoom=8, today=datetime.date(2026, 1, 15))))
+    features = {f["id"]: f for f in layer["features"]}
+    assert set(features) == {territory.mahalla_a1a.pk, territory.mahalla_a1b.pk, territory.mahalla_a2a.pk}
+    for mahalla_id, feature in features.items():
+        props = feature["properties"]
+        assert props["crimes"] == one(f"SELECT count(*) FROM incidents_incident i WHERE {CRIME} "
+                                      "AND i.mahalla_id = %s AND i.occurred_at >= %s AND i.occurred_at < %s",
+                                      [mahalla_id, *Q2])
+        assert props["alerts"] == one("SELECT count(*) FROM surveillance_alert a WHERE a.status <> 'filtered' "
+                                      "AND a.mahalla_id = %s AND a.started_at >= %s AND a.started_at < %s",
+                                      [mahalla_id, *Q2])
+        assert feature["geometry"]["type"] == "MultiPolygon" and props["lon"] and props["lat"]
+        assert props["id"] == mahalla_id and props["url"] == f"/territories/mahallas/{mahalla_id}/"
+
+
+def test_split_days_takes_whole_months_and_edge_days():
+    from dashboards.periods import split_days
+
+    d = datetime.date
+
+    def split(a, b):
+        result = split_days(a, b)
+        return result.days, result.months
+
+    assert split(d(2025, 2, 10), d(2025, 6, 21)) == (
+        ((d(2025, 2, 10), d(2025, 3, 1)), (d(2025, 6, 1), d(2025, 6, 21))), (d(2025, 3, 1), d(2025, 6, 1)))
+    assert split(d(2025, 4, 1), d(2025, 7, 1)) == ((), (d(2025, 4, 1), d(2025, 7, 1)))
+    assert split(d(2025, 4, 3), d(2025, 4, 20)) == (((d(2025, 4, 3), d(2025, 4, 20)),), None)
+    assert split(d(2025, 4, 3), d(2025, 5, 20)) == (((d(2025, 4, 3), d(2025, 5, 20)),), None)
+    assert split(d(2025, 12, 15), d(2026, 2, 1)) == (((d(2025, 12, 15), d(2026, 1, 1)),),
+                                                     (d(2026, 1, 1), d(2026, 2, 1)))
+    assert split(d(2025, 4, 1), d(2025, 4, 1)) == ((), None)
+
+
+# --- The monthly roll-up follows every change --------------------------------------------------------
+
+ROLLUPS = (
+    ("dashboards_monthlymahallastats", "dashboards_dailymahallastats", "mahalla_id, district_id, region_id"),
+    ("dashboards_monthlydistrictstats", "dashboards_dailydistrictstats", "district_id, region_id"),
+    ("dashboards_monthlydistrictcategory", "dashboards_dailydistrictcategory", "district_id, region_id, category_id"),
+)
+COUNTER_COLUMNS = ("crimes, cyber, bank_card, drug, minor, youth, woman, alerts, alerts_confirmed, "
+                   "alerts_dismissed, visits")
+
+
+def rollup_mismatches() -> list:
+    """Monthly rows that differ from the sums of their daily rows (either way round)."""
+    found = []
+    for monthly, daily, keys in ROLLUPS:
+        columns = "crimes" if "category" in monthly else COUNTER_COLUMNS
+        sums = ", ".join(f"sum({c.strip()})" for c in columns.split(","))
+        summed = (f"SELECT {keys}, date_trunc('month', day)::date, {sums} FROM {daily} "
+                  f"GROUP BY {keys}, date_trunc('month', day)")
+        stored = f"SELECT {keys}, month, {columns} FROM {monthly}"
+        found += rows(f"({summed} EXCEPT {stored}) UNION ALL ({stored} EXCEPT {summed})")
+    return found
+
+
+def month_row(mahalla_id, month: datetime.date) -> str:
+    """(crimes, alerts, confirmed, dismissed) of one mahalla-month in the roll-up."""
+    return one("""SELECT row(crimes, alerts, alerts_confirmed, alerts_dismissed)::text
+                  FROM dashboards_monthlymahallastats WHERE mahalla_id = %s AND month = %s""", [mahalla_id, month])
+
+
+def raw_month(mahalla_id, month: datetime.date) -> str:
+    """The same from the base tables, the month's edges at Tashkent midnight."""
+    following = (month + datetime.timedelta(days=32)).replace(day=1)
+    edges = [f"{month} 00:00+05", f"{following} 00:00+05"]
+    crimes = one(f"""SELECT count(*) FROM incidents_incident i WHERE {CRIME} AND i.mahalla_id = %s
+                     AND i.occurred_at >= %s AND i.occurred_at < %s""", [mahalla_id, *edges])
+    counts = rows("""SELECT count(*), count(*) FILTER (WHERE status = 'confirmed'),
+                            count(*) FILTER (WHERE status = 'dismissed')
+                     FROM surveillance_alert a WHERE a.status <> 'filtered' AND a.mahalla_id = %s
+                     AND a.started_at >= %s AND a.started_at < %s""", [mahalla_id, *edges])[0]
+    return f"({crimes},{counts[0]},{counts[1]},{counts[2]})"
+
+
+def test_rollup_after_rebuild_equals_the_daily_rows(seeded):
+    assert one("SELECT count(*) FROM dashboards_monthlymahallastats") > 0
+    assert rollup_mismatches() == []
+
+
+def test_incident_and_alert_changes_reach_the_month_rollup_after_refresh(seeded, personas, territory):
+    from dashboards.stats import stats_refresh_dirty, stats_sweep
+    from incidents.models import Incident, IncidentCategory
+    from surveillance.models import Alert
+
+    # given: a new registered crime on 5 May 2025 and an alert of May reviewed the other way
+    mahalla = territory.mahalla_b1a
+    Incident.objects.create(mahalla=mahalla, occurred_at=datetime.datetime(2025, 5, 5, 10, tzinfo=datetime.UTC),
+                            reported_at=datetime.datetime(2025, 5, 5, 11, tzinfo=datetime.UTC),
+                            category=IncidentCategory.objects.get(code="theft"), status="registered",
+                            created_by=personas.inspector)
+    alert = Alert.objects.create(vendor="generic", natural_key="rollup-1", device_id="cam", event_type="fight",
+                                 started_at=datetime.datetime(2025, 5, 20, 3, tzinfo=datetime.UTC),
+                                 mahalla=mahalla, district=mahalla.district, status="confirmed")
+    may = datetime.date(2025, 5, 1)
+    assert month_row(mahalla.pk, may) != raw_month(mahalla.pk, may)  # nothing told the dashboards yet
+    # when: the sweep finds both (no signal was sent)
+    stats_sweep()
+    # then
+    assert month_row(mahalla.pk, may) == raw_month(mahalla.pk, may)
+    Alert.objects.filter(pk=alert.pk).update(status="dismissed", dismiss_reason="false positive")
+    from dashboards.stats import mahallas_mark_dirty
+
+    mahallas_mark_dirty([mahalla.pk])
+    assert stats_refresh_dirty() == 1
+    assert month_row(mahalla.pk, may) == raw_month(mahalla.pk, may)
+    assert rollup_mismatches() == []
+    # and the dashboard's whole-month path shows it: Q2 reads April-June from the roll-up only
+    scope = selectors.dashboard_scope(personas.national)
+    tiles = {t.key: t for t in selectors.tiles(personas.national, scope, DashPeriod.parse("Q2-2025"),
+                                                 today=datetime.date(2026, 1, 15))}
+    assert tiles["crimes"].value == incidents("national", None, Q2)
+    assert tiles["alerts"].value == alerts("national", None, Q2)
+
+
+def test_moving_a_mahalla_to_another_district_moves_its_months(seeded, territory):
+    from dashboards.stats import stats_refresh
+
+    # given
+    mahalla = territory.mahalla_a2a
+    mahalla.district = territory.district_a1
+    mahalla.save(update_fields=["district"])
+    # when
+    stats_refresh([mahalla.pk])
+    # then
+    assert one("SELECT count(*) FROM dashboards_monthlymahallastats WHERE mahalla_id = %s AND district_id <> %s",
+               [mahalla.pk, territory.district_a1.pk]) == 0
+    assert one("SELECT count(*) FROM dashboards_monthlydistrictstats WHERE district_id = %s",
+               [territory.district_a2.pk]) == 0
+    assert rollup_mismatches() == []
 
 
 def test_ranking_orders_districts_by_rate(seeded, personas, territory):
