@@ -54,7 +54,7 @@ class BarChart:
 
 
 
-def bar_chart(items: list[tuple[str, float, str]], *, width: int = 420, label_width: int = 150,
+def bar_chart(items: list[tuple[str, float, str]], *, width: int = 420, label_width: int = 172,
               value_width: int = 52, row: int = 26) -> BarChart:
     """Horizontal bars: items are (label, value, url)."""
     top = max((v for _l, v, _u in items), default=0)

@@ -192,9 +192,6 @@ def test_mahalla_page_in_language_shows_translated_zone_status(client, personas,
     _assert_translated(text, language, "Crime-free zone status", "Assigned staff")
 
 
-@pytest.mark.xfail(strict=True, reason="the dashboard charts print SVG coordinates with the locale's decimal comma "
-                                       "(width=\"122,1\"): the bars and axes break in uz and ru; the chart "
-                                       "templates need {% localize off %}")
 @pytest.mark.parametrize("language", TRANSLATED)
 def test_dashboard_charts_in_language_keep_svg_numbers_machine_readable(client, personas, seeded,  # noqa: F811
                                                                        language):
