@@ -4,7 +4,7 @@ and the dashboards' statistics computed from them."""
 from io import StringIO
 
 import pytest
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 from django.test import override_settings
 
 from accounts.models import User
@@ -72,5 +72,5 @@ def test_load_demo_activity_twice_adds_nothing(demo):
 
 
 def test_load_demo_activity_without_the_demo_users_says_so(db):
-    with pytest.raises(Exception, match="load_demo"):
+    with pytest.raises(CommandError, match="load_demo"):
         call_command("load_demo_activity", stdout=StringIO())
