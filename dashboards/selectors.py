@@ -168,10 +168,12 @@ def cache_token() -> str:
     return f"{version or 0}:{zones_run.timestamp() if zones_run else 0}"
 
 
-def _cached(parts: list, build, seconds: int = CACHE_SECONDS):
-    lang = (get_language() or "uz")[:2]
-    raw = ":".join(str(p) for p in [lang, *parts])
-    key = "dash:" + hashlib.sha256(raw.encode()).hexdigest()[:32]
+def _cached(parts: list, build, seconds: int = CACHE_SECONDS, *, prefix: str = "dash", per_language: bool = True):
+    """`build()`, kept in Redis under the key of `parts` (and of the reader's language, unless it cannot differ)."""
+    if per_language:
+        parts = [(get_language() or "uz")[:2], *parts]
+    raw = ":".join(str(p) for p in parts)
+    key = f"{prefix}:" + hashlib.sha256(raw.encode()).hexdigest()[:32]
     value = cache.get(key)
     if value is None:
         value = build()
@@ -747,14 +749,9 @@ def _geometry_build(zoom: int) -> dict[int, str]:
 
 def map_geometry(zoom: int, fingerprint: str | None = None) -> dict[int, str]:
     """The cached outlines of every mahalla at this zoom (see `_geometry_build`)."""
-    fingerprint = fingerprint or _fingerprint()
-    raw = f"{zoom}:{map_precision(zoom)}:{fingerprint}"
-    key = "dash-geometry:" + hashlib.sha256(raw.encode()).hexdigest()[:32]
-    value = cache.get(key)
-    if value is None:
-        value = _geometry_build(zoom)
-        cache.set(key, value, GEOMETRY_CACHE_SECONDS)
-    return value
+    parts = [zoom, map_precision(zoom), fingerprint or _fingerprint()]
+    return _cached(parts, lambda: _geometry_build(zoom), GEOMETRY_CACHE_SECONDS, prefix="dash-geometry",
+                   per_language=False)
 
 
 def map_geometry_warm(zooms) -> int:
@@ -770,16 +767,13 @@ def _pieces_sql(column: str, pieces) -> tuple[str, list]:
 
 def map_names(fingerprint: str) -> dict[int, str]:
     """Each mahalla's name in the current language, as a JSON string, cached like the outlines."""
-    lang = (get_language() or "uz")[:2]
-    key = "dash-geometry:" + hashlib.sha256(f"names:{lang}:{fingerprint}".encode()).hexdigest()[:32]
-    value = cache.get(key)
-    if value is None:
-        name = {"ru": "name_ru", "en": "name_en"}.get(lang, "name_uz")
+    def build():
+        name = {"ru": "name_ru", "en": "name_en"}.get((get_language() or "uz")[:2], "name_uz")
         rows = Mahalla.objects.annotate(label=Coalesce(NullIf(F(name), Value("")), F("name_uz"))).values_list(
             "id", "label")
-        value = {pk: json.dumps(label, ensure_ascii=False) for pk, label in rows}
-        cache.set(key, value, GEOMETRY_CACHE_SECONDS)
-    return value
+        return {pk: json.dumps(label, ensure_ascii=False) for pk, label in rows}
+
+    return _cached(["names", fingerprint], build, GEOMETRY_CACHE_SECONDS, prefix="dash-geometry")
 
 
 def _properties(visible_qs, period: DashPeriod, zones_key: str, *, public: bool, today,

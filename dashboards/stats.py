@@ -108,39 +108,31 @@ def _category_insert_sql(restricted: bool) -> str:
     """  # noqa: S608
 
 
-def _monthly_mahalla_insert_sql(restricted: bool) -> str:
+def _monthly_insert_sql(*, unit: str, keys: tuple[str, ...], sums: tuple[str, ...], restricted: bool) -> str:
+    """A monthly roll-up of one daily table: `keys` are grouped on, `sums` summed, rows restricted by `unit`."""
     return f"""
-        INSERT INTO dashboards_monthlymahallastats (mahalla_id, district_id, region_id, month, {", ".join(COUNTERS)})
-        SELECT mahalla_id, district_id, region_id, date_trunc('month', day)::date,
-               {", ".join(f"sum({c})" for c in COUNTERS)}
-        FROM dashboards_dailymahallastats
-        WHERE true {_filter("mahalla_id", restricted)}
-        GROUP BY mahalla_id, district_id, region_id, date_trunc('month', day)
-        ORDER BY 4, district_id, mahalla_id
+        INSERT INTO dashboards_monthly{unit} ({", ".join(keys)}, month, {", ".join(sums)})
+        SELECT {", ".join(keys)}, date_trunc('month', day)::date, {", ".join(f"sum({c})" for c in sums)}
+        FROM dashboards_daily{unit}
+        WHERE true {_filter(keys[0], restricted)}
+        GROUP BY {", ".join(keys)}, date_trunc('month', day)
+        ORDER BY {len(keys) + 1}, {", ".join(keys)}
     """  # noqa: S608
+
+
+def _monthly_mahalla_insert_sql(restricted: bool) -> str:
+    return _monthly_insert_sql(unit="mahallastats", keys=("mahalla_id", "district_id", "region_id"), sums=COUNTERS,
+                               restricted=restricted)
 
 
 def _monthly_district_insert_sql(restricted: bool) -> str:
-    return f"""
-        INSERT INTO dashboards_monthlydistrictstats (district_id, region_id, month, {", ".join(COUNTERS)})
-        SELECT district_id, min(region_id), date_trunc('month', day)::date,
-               {", ".join(f"sum({c})" for c in COUNTERS)}
-        FROM dashboards_dailydistrictstats
-        WHERE true {_filter("district_id", restricted)}
-        GROUP BY district_id, date_trunc('month', day)
-        ORDER BY 3, district_id
-    """  # noqa: S608
+    return _monthly_insert_sql(unit="districtstats", keys=("district_id", "region_id"), sums=COUNTERS,
+                               restricted=restricted)
 
 
 def _monthly_category_insert_sql(restricted: bool) -> str:
-    return f"""
-        INSERT INTO dashboards_monthlydistrictcategory (district_id, region_id, month, category_id, crimes)
-        SELECT district_id, min(region_id), date_trunc('month', day)::date, category_id, sum(crimes)
-        FROM dashboards_dailydistrictcategory
-        WHERE true {_filter("district_id", restricted)}
-        GROUP BY district_id, date_trunc('month', day), category_id
-        ORDER BY 3, district_id, category_id
-    """  # noqa: S608
+    return _monthly_insert_sql(unit="districtcategory", keys=("district_id", "region_id", "category_id"),
+                               sums=("crimes",), restricted=restricted)
 
 
 # Rebuilt from scratch by stats_rebuild(); the monthly roll-ups are summed from the daily rows just written.

@@ -9,28 +9,19 @@ from django.test import override_settings
 
 from accounts.models import User
 from dashboards.models import DailyMahallaStats
-from incidents.models import FieldVisit, Incident, IncidentCategory, SupportCase
+from incidents.models import FieldVisit, Incident, SupportCase
 from mahallas.models import Mahalla
 from roadmaps.models import Roadmap
 from surveillance.models import Alert, Camera
+from tests.incidents.factories import ensure_incident_categories
 from zones.models import MahallaStatus
 
 pytestmark = pytest.mark.django_db
 
 
-def _ensure_incident_categories() -> None:
-    """The categories come from a data migration; a transactional test elsewhere may have flushed them."""
-    import importlib
-
-    from django.apps import apps
-
-    if not IncidentCategory.objects.exists():
-        importlib.import_module("incidents.migrations.0002_seed_categories").seed(apps, None)
-
-
 @pytest.fixture
 def demo():
-    _ensure_incident_categories()
+    ensure_incident_categories()
     with override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"]):
         call_command("load_demo", "--mahallas", "60", stdout=StringIO())
 

@@ -9,6 +9,17 @@ from django.utils import timezone
 from incidents.models import FieldVisit, Incident, IncidentCategory, SupportCase
 
 
+def ensure_incident_categories() -> None:
+    """The categories come from a data migration; a transactional test's flush (MQTT, worker and browser tests)
+    removes them for the tests that follow on a reused database."""
+    import importlib
+
+    from django.apps import apps
+
+    if not IncidentCategory.objects.exists():
+        importlib.import_module("incidents.migrations.0002_seed_categories").seed(apps, None)
+
+
 def category(code: str) -> IncidentCategory:
     return IncidentCategory.objects.get(code=code)
 

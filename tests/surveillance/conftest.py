@@ -12,6 +12,7 @@ from rest_framework.test import APIClient
 from surveillance.models import Camera, RawEvent
 from surveillance.services import camera_create, integration_create, raw_events_process
 from tests.celery_support import broker
+from tests.incidents.factories import ensure_incident_categories
 
 PAYLOADS = Path(__file__).parent / "payloads"
 # A Redis database of its own: tests FLUSHDB it, which must never touch anything else.
@@ -57,22 +58,9 @@ class Site:
     generic: Camera  # our JSON, A1a
 
 
-def _ensure_incident_categories() -> None:
-    """The categories come from a data migration; a transactional test's flush (this package's MQTT and worker
-    tests) removes them for the tests that follow on a reused database."""
-    import importlib
-
-    from django.apps import apps
-
-    from incidents.models import IncidentCategory
-
-    if not IncidentCategory.objects.exists():
-        importlib.import_module("incidents.migrations.0002_seed_categories").seed(apps, None)
-
-
 @pytest.fixture
 def site(personas, territory) -> Site:
-    _ensure_incident_categories()
+    ensure_incident_categories()
     integration, token = integration_create(name="nvr-a1", district=territory.district_a1)
     by = personas.operator
     return Site(

@@ -1,15 +1,13 @@
 import datetime
-import importlib
 import os
 import uuid
 from dataclasses import dataclass, field
 
 import pytest
-from django.apps import apps
 from django.utils import timezone
 
 from incidents.models import Incident, IncidentCategory
-from tests.incidents.factories import IncidentFactory
+from tests.incidents.factories import IncidentFactory, ensure_incident_categories
 from zones.models import Policy
 from zones.periods import Period
 from zones.services import status_recompute_national
@@ -25,9 +23,7 @@ def _in_english(in_english):
 
 @pytest.fixture(autouse=True)
 def _categories(db):
-    """The categories come from a data migration; a transactional test elsewhere may have truncated them."""
-    if not IncidentCategory.objects.exists():
-        importlib.import_module("incidents.migrations.0002_seed_categories").seed(apps, None)
+    ensure_incident_categories()
 
 
 @pytest.fixture(autouse=True)
