@@ -19,7 +19,7 @@ from rest_framework.pagination import PageNumberPagination
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from . import selectors
+from . import maps, selectors
 from .periods import DashPeriod, PeriodError
 
 ACCEPTS_GZIP = re.compile(r"\bgzip\b")
@@ -154,7 +154,7 @@ class DashboardMapApi(_DashboardApi):
                    responses={(200, "application/geo+json"): OpenApiResponse(description="GeoJSON FeatureCollection")})
     def get(self, request):
         scope, period, params = self.parse(request)
-        data = selectors.map_geojson_gzip(request.user, scope, period, zoom=params["zoom"])
+        data = maps.map_geojson_gzip(request.user, scope, period, zoom=params["zoom"])
         if ACCEPTS_GZIP.search(request.headers.get("Accept-Encoding", "")):
             response = HttpResponse(data, content_type="application/geo+json")
             response["Content-Encoding"] = "gzip"

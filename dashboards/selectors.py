@@ -9,25 +9,22 @@ A period is read as its whole months from the monthly roll-ups and its edge days
 (`_range_sums`), so a year costs about as much as a month.
 
 Results are cached in Redis for a short time under a key that carries the pre-aggregates' version and the
-time of the last zone-status recompute, so a refresh is seen by the next request. The map's simplified
-outlines are cached apart from its per-period figures, for as long as no boundary changes.
+time of the last zone-status recompute, so a refresh is seen by the next request. The map layers are in
+`maps`.
 """
 
 from __future__ import annotations
 
 import datetime
-import gzip
 import hashlib
-import json
-import math
 import operator
 from dataclasses import dataclass, field
 from functools import cached_property, reduce
 
 from django.core.cache import cache
 from django.db import connection
-from django.db.models import Count, F, Q, Sum, Value
-from django.db.models.functions import Coalesce, NullIf, TruncMonth
+from django.db.models import Count, Q, Sum
+from django.db.models.functions import TruncMonth
 from django.urls import reverse
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
@@ -36,11 +33,9 @@ from accounts.models import Assignment, Role
 from incidents.models import IncidentCategory
 from mahallas.models import District, Mahalla, Region
 from mahallas.scope import ScopeLevel, scope_of
-from mahallas.selectors import simplify_tolerance
 from roadmaps.selectors import territory_progress
 from zones.models import Colour, MahallaStatus, RecomputeRun
-from zones.selectors import colour_counts
-from zones.selectors import counts_by_territory as zone_counts_by_territory
+from zones.selectors import ColourCounts, colour_counts_by_district, sum_counts
 
 from .models import (
     DailyDistrictCategory,
@@ -54,12 +49,6 @@ from .periods import DashPeriod, _add_months, split_days
 from .stats import COUNTERS
 
 CACHE_SECONDS = 120
-MAP_CACHE_SECONDS = 600
-# Simplified outlines change only when a boundary does (the key carries the territory fingerprint).
-GEOMETRY_CACHE_SECONDS = 7 * 24 * 3600
-# A country layer is ~3 MB of JSON: level 4 compresses it in half the time of level 6, and with coordinates
-# rounded to the zoom the body is still smaller than level 6 with five decimals everywhere.
-MAP_GZIP_LEVEL = 4
 DASHBOARD_ROLES = (Role.NATIONAL, Role.ADMIN, Role.REGIONAL, Role.DISTRICT)
 TREND_MONTHS = 12
 TREND_SERIES = 5
@@ -346,7 +335,7 @@ def _coverage(user, scope: Scope, days: list[datetime.date]) -> dict:
 
 def _roadmap_tiles(user, scope: Scope, period: DashPeriod, today) -> list[Tile]:
     year = (period.effective_end(today) - datetime.timedelta(days=1)).year
-    progress = territory_progress(user, scope.territory, year=year, today=today)
+    progress = territory_progress(user, scope.territory, year=year, today=today, kpis=False)
     note = _("roadmaps of %(year)s in force") % {"year": year}
     return [
         Tile("roadmap_completion", _("Roadmap completion"), progress.completion, kind="percent", note=note,
@@ -356,22 +345,45 @@ def _roadmap_tiles(user, scope: Scope, period: DashPeriod, today) -> list[Tile]:
     ]
 
 
-def _zone_tiles(user, scope: Scope, period: DashPeriod, today) -> list[Tile]:
+@dataclass
+class ZoneCounts:
+    """Mahallas by zone colour per district, for the zone period the dashboard period maps to and the one
+    before it (None when there is none): one query shared by the tiles, the table and the ranking."""
+    label: str
+    by_district: dict[int, list[ColourCounts]]
+    has_previous: bool
+
+    def total(self, which: int = 0) -> ColourCounts:
+        return sum_counts(counts[which] for counts in self.by_district.values())
+
+    def of(self, district_ids, which: int = 0) -> ColourCounts | None:
+        found = [self.by_district[d][which] for d in district_ids if d in self.by_district]
+        return sum_counts(found) if found else None
+
+
+def zone_counts(user, scope: Scope, period: DashPeriod, today) -> ZoneCounts:
     zp = period.zones_period(today)
-    current = colour_counts(user, zp, territory=scope.territory)
     try:
-        before = colour_counts(user, zp.previous(), territory=scope.territory)
+        periods = [zp, zp.previous()]
     except ValueError:
-        before = None
+        periods = [zp]
+    by_district = colour_counts_by_district(user, periods, region=None if scope.district else scope.region,
+                                            district=scope.district)
+    return ZoneCounts(str(zp.label), by_district, has_previous=len(periods) > 1)
+
+
+def _zone_tiles(zones: ZoneCounts) -> list[Tile]:
+    current = zones.total(0)
+    before = zones.total(1) if zones.has_previous else None
     computed = current.green + current.yellow + current.red
-    note = _("zone status %(period)s") % {"period": zp.label}
-    missing = _("not computed for %(period)s") % {"period": zp.label}
+    note = _("zone status %(period)s") % {"period": zones.label}
+    missing = _("not computed for %(period)s") % {"period": zones.label}
     prev_ok = before is not None and (before.green + before.yellow + before.red) > 0
     green_share = current.share("green") * 100 if current.mahallas else None
     return [
         Tile("green", _("Green mahallas"), current.green, before.green if prev_ok else None, rise_is_bad=False,
              note=(_("%(share).1f%% of %(n)s mahallas · %(when)s")
-                   % {"share": green_share or 0, "n": current.mahallas, "when": zp.label}),
+                   % {"share": green_share or 0, "n": current.mahallas, "when": zones.label}),
              available=computed > 0, unavailable_text=missing),
         Tile("green_share", _("Green share"), green_share,
              before.share("green") * 100 if prev_ok else None, kind="percent", rise_is_bad=False, note=note,
@@ -383,10 +395,12 @@ def _zone_tiles(user, scope: Scope, period: DashPeriod, today) -> list[Tile]:
     ]
 
 
-def tiles(user, scope: Scope, period: DashPeriod, *, today: datetime.date | None = None) -> list[Tile]:
+def tiles(user, scope: Scope, period: DashPeriod, *, today: datetime.date | None = None,
+          zones: ZoneCounts | None = None) -> list[Tile]:
     from zones.periods import today as tashkent_today
 
     today = today or tashkent_today()
+    zones = zones or zone_counts(user, scope, period, today)
     previous = period.previous(today)
     cur, prev = _sums(scope, period, previous, today)
     last_day = period.effective_end(today) - datetime.timedelta(days=1)
@@ -397,7 +411,7 @@ def tiles(user, scope: Scope, period: DashPeriod, *, today: datetime.date | None
         Tile("crimes", _("Registered crimes"), cur["crimes"], prev["crimes"],
              note=_("%(rate)s per 1,000 residents") % {
                  "rate": f"{cur['crimes'] * 1000 / cover['population']:.2f}" if cover["population"] else "—"}),
-        *_zone_tiles(user, scope, period, today),
+        *_zone_tiles(zones),
         Tile("cyber_share", _("Cybercrime share"), _pct(cur["cyber"], cur["crimes"]),
              _pct(prev["cyber"], prev["crimes"]), kind="percent",
              note=_("%(n)s cybercrimes") % {"n": cur["cyber"]}),
@@ -486,8 +500,16 @@ def _grouped(tables, key: str, filters: dict, period: DashPeriod, previous: Dash
             for unit, row in sums.items()}
 
 
+def _names(qs, *extra: str) -> list[tuple]:
+    """(pk, code, name in the active language, *extra) of the units in `qs`, ordered by Uzbek name: plain
+    tuples, since a table of 206 districts spent more on building model instances than on its queries."""
+    local = {"ru": "name_ru", "en": "name_en"}.get((get_language() or "uz")[:2], "name_uz")
+    rows = qs.order_by("name_uz", "id").values_list("pk", "code", "name_uz", local, *extra)
+    return [(pk, code, name or uz, *rest) for pk, code, uz, name, *rest in rows]
+
+
 def unit_rows(user, scope: Scope, period: DashPeriod, *, today=None, child_level: str | None = None,
-              ) -> list[UnitRow]:
+              zones: ZoneCounts | None = None) -> list[UnitRow]:
     """One row per child unit of the scope (regions, districts or mahallas), with drill-down links."""
     from zones.periods import today as tashkent_today
 
@@ -502,36 +524,36 @@ def unit_rows(user, scope: Scope, period: DashPeriod, *, today=None, child_level
         stats = _grouped(MAHALLA_STATS, "mahalla_id", scope.stats_filter, period, previous, today)
         colours = dict(MahallaStatus.objects.visible_to(user).filter(period=zp.key, mahalla__in=mahallas)
                        .values_list("mahalla_id", "colour"))
-        units = mahallas.defer("boundary").order_by("name_uz", "id")
         rows = []
-        for m in units:
-            row = UnitRow(m.pk, m.code, m.name, mahalla_url(m.pk), 1, m.population,
-                          colour=colours.get(m.pk, ""))
-            rows.append(_fill(row, stats.get(m.pk)))
+        for pk, code, name, population in _names(mahallas, "population"):
+            row = UnitRow(pk, code, name, mahalla_url(pk), 1, population, colour=colours.get(pk, ""))
+            rows.append(_fill(row, stats.get(pk)))
         return rows
     key = "region_id" if level == "region" else "district_id"
     stats = _grouped(DISTRICT_STATS, key, scope.stats_filter, period, previous, today)
     group = "district__region_id" if level == "region" else "district_id"
     sizes = {r[group]: r for r in mahallas.values(group).annotate(n=Count("id"), people=Sum("population"))
              .order_by()}
+    zones = zones or zone_counts(user, scope, period, today)
     region_filter = scope.region.pk if scope.level == "region" else None
-    colours = {r.id: r for r in zone_counts_by_territory(user, zp, by=level, region=region_filter)}
     if level == "region":
-        units = Region.objects.visible_to(user).defer("boundary").order_by("name_uz", "id")
+        units = _names(Region.objects.visible_to(user))
         unit_url = _url_maker("dashboards:region")
+        members: dict[int, list[int]] = {}
+        for district_id, region_id in District.objects.values_list("pk", "region_id"):
+            members.setdefault(region_id, []).append(district_id)
     else:
-        units = District.objects.visible_to(user).filter(**({"region_id": region_filter} if region_filter else {}))
-        units = units.defer("boundary").order_by("name_uz", "id")
+        units = _names(District.objects.visible_to(user).filter(
+            **({"region_id": region_filter} if region_filter else {})))
         unit_url = _url_maker("dashboards:district")
     rows = []
-    for unit in units:
-        size = sizes.get(unit.pk, {})
-        zone = colours.get(unit.pk)
-        row = UnitRow(unit.pk, unit.code, unit.name, unit_url(unit.pk) + query,
-                      size.get("n", 0), size.get("people") or 0,
+    for pk, code, name in units:
+        size = sizes.get(pk, {})
+        zone = zones.of(members.get(pk, []) if level == "region" else [pk])
+        row = UnitRow(pk, code, name, unit_url(pk) + query, size.get("n", 0), size.get("people") or 0,
                       green=zone.green if zone else None, yellow=zone.yellow if zone else None,
                       red=zone.red if zone else None)
-        rows.append(_fill(row, stats.get(unit.pk)))
+        rows.append(_fill(row, stats.get(pk)))
     return rows
 
 
@@ -569,10 +591,10 @@ def regions_from_districts(user, period: DashPeriod, district_rows: list[UnitRow
         members.setdefault(region_of.get(row.id), []).append(row)
     url = _url_maker("dashboards:region")
     rows = []
-    for region in Region.objects.visible_to(user).defer("boundary").order_by("name_uz", "id"):
-        row = totals_row(members.get(region.pk, []))
-        row.id, row.code, row.name = region.pk, region.code, region.name
-        row.url = url(region.pk) + f"?period={period.key}"
+    for pk, code, name in _names(Region.objects.visible_to(user)):
+        row = totals_row(members.get(pk, []))
+        row.id, row.code, row.name = pk, code, name
+        row.url = url(pk) + f"?period={period.key}"
         rows.append(row)
     return rows
 
@@ -672,20 +694,26 @@ class DashboardData:
         return _cached([name, self.scope.key, self.period.key, self.today, self._token], build)
 
     @cached_property
+    def zones(self) -> ZoneCounts:
+        return self._part("zones", lambda: zone_counts(self.user, self.scope, self.period, self.today))
+
+    @cached_property
     def tiles(self) -> list[Tile]:
-        return self._part("tiles", lambda: tiles(self.user, self.scope, self.period, today=self.today))
+        return self._part("tiles", lambda: tiles(self.user, self.scope, self.period, today=self.today,
+                                                 zones=self.zones))
 
     @cached_property
     def rows(self) -> list[UnitRow]:
         if self.scope.level == "national":
             return self._part("rows", lambda: regions_from_districts(self.user, self.period, self._districts))
-        return self._part("rows", lambda: unit_rows(self.user, self.scope, self.period, today=self.today))
+        return self._part("rows", lambda: unit_rows(self.user, self.scope, self.period, today=self.today,
+                                                    zones=None if self.scope.level == "district" else self.zones))
 
     @cached_property
     def _districts(self) -> list[UnitRow]:
         """The national dashboard's district rows: its ranking, and its regions summed."""
         return self._part("districts", lambda: unit_rows(self.user, self.scope, self.period, today=self.today,
-                                                         child_level="district"))
+                                                         child_level="district", zones=self.zones))
 
     @cached_property
     def total(self) -> UnitRow:
@@ -710,145 +738,6 @@ def dashboard_data(user, scope: Scope, period: DashPeriod, *, today=None) -> Das
     from zones.periods import today as tashkent_today
 
     return DashboardData(user, scope, period, today or tashkent_today())
-
-
-# --- Map ---------------------------------------------------------------------------------------------
-#
-# A layer is two parts: the simplified outlines (the costly part, ~1 s for the country, changing only with a
-# boundary) cached per zoom for all mahallas, and the per-period properties (colour, counts) read for the
-# visible mahallas only, then spliced into the cached feature text. Visibility is decided by the second
-# query alone: an outline is only ever sent for a mahalla that query returned.
-
-
-def _fingerprint() -> str:
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT count(*)::text || '-' || coalesce(max(updated_at)::text, '') FROM mahallas_mahalla")
-        return cursor.fetchone()[0]
-
-
-def map_precision(zoom: int) -> int:
-    """Decimals of the coordinates: a tenth of the simplification tolerance, 3 (~100 m) to 5 (~1 m)."""
-    return max(3, min(5, math.ceil(-math.log10(simplify_tolerance(zoom) / 10))))
-
-
-def _geometry_build(zoom: int) -> dict[int, str]:
-    """Each mahalla's feature text up to its properties' first key: '{"type": "Feature", ..., "properties": {'
-    with the outline simplified to the zoom and the label point (a point inside the outline)."""
-    digits = map_precision(zoom)
-    with connection.cursor() as cursor:
-        cursor.execute("""
-            SELECT m.id, ST_AsGeoJSON(ST_Multi(ST_SimplifyPreserveTopology(m.boundary, %s)), %s),
-                   round(ST_X(c.pt)::numeric, 5), round(ST_Y(c.pt)::numeric, 5)
-            FROM mahallas_mahalla m CROSS JOIN LATERAL (SELECT ST_PointOnSurface(m.boundary) AS pt) c
-            WHERE m.boundary IS NOT NULL""", [simplify_tolerance(zoom), digits])
-        rows = cursor.fetchall()
-    return {pk: f'{{"type": "Feature", "id": {pk}, "geometry": {geometry or "null"}, "properties": '
-                f'{{"lon": {"null" if lon is None else lon}, "lat": {"null" if lat is None else lat}, '
-            for pk, geometry, lon, lat in rows}
-
-
-def map_geometry(zoom: int, fingerprint: str | None = None) -> dict[int, str]:
-    """The cached outlines of every mahalla at this zoom (see `_geometry_build`)."""
-    parts = [zoom, map_precision(zoom), fingerprint or _fingerprint()]
-    return _cached(parts, lambda: _geometry_build(zoom), GEOMETRY_CACHE_SECONDS, prefix="dash-geometry",
-                   per_language=False)
-
-
-def map_geometry_warm(zooms) -> int:
-    fingerprint = _fingerprint()
-    return sum(len(map_geometry(zoom, fingerprint)) for zoom in zooms)
-
-
-def _pieces_sql(column: str, pieces) -> tuple[str, list]:
-    if not pieces:
-        return "false", []
-    return " OR ".join(f"({column} >= %s AND {column} < %s)" for _piece in pieces), [d for p in pieces for d in p]
-
-
-def map_names(fingerprint: str) -> dict[int, str]:
-    """Each mahalla's name in the current language, as a JSON string, cached like the outlines."""
-    def build():
-        name = {"ru": "name_ru", "en": "name_en"}.get((get_language() or "uz")[:2], "name_uz")
-        rows = Mahalla.objects.annotate(label=Coalesce(NullIf(F(name), Value("")), F("name_uz"))).values_list(
-            "id", "label")
-        return {pk: json.dumps(label, ensure_ascii=False) for pk, label in rows}
-
-    return _cached(["names", fingerprint], build, GEOMETRY_CACHE_SECONDS, prefix="dash-geometry")
-
-
-def _properties(visible_qs, period: DashPeriod, zones_key: str, *, public: bool, today,
-                stats_filter: dict) -> list[tuple]:
-    """(id, colour, crimes, alerts, rate as text) of every visible mahalla, in id order. The counts are
-    summed for the scope's district or region (`stats_filter`, an indexed column of the pre-aggregates) and
-    only then joined to the visible mahallas: probing the big daily table once per visible mahalla is slower.
-    Plain columns: 9,000 JSON objects cost PostgreSQL more than Python's string formatting."""
-    inner, inner_params = visible_qs.order_by().values("id").query.sql_with_params()
-    counts, sums, sums_params = ", NULL, NULL, NULL", "", []
-    if not public:
-        split = split_days(period.start, period.effective_end(today))
-        days_sql, days_params = _pieces_sql("day", split.days)
-        months_sql, months_params = _pieces_sql("month", [split.months] if split.months else [])
-        column, unit = next(iter(stats_filter.items())) if stats_filter else (None, None)
-        unit_sql = f" AND {column} = %s" if column in ("district_id", "region_id") else ""
-        unit_params = [unit] if unit_sql else []
-        sums = f""", s AS (
-            SELECT mahalla_id, sum(crimes) AS crimes, sum(alerts) AS alerts FROM (
-                SELECT mahalla_id, crimes, alerts FROM dashboards_dailymahallastats WHERE ({days_sql}){unit_sql}
-                UNION ALL
-                SELECT mahalla_id, crimes, alerts FROM dashboards_monthlymahallastats WHERE ({months_sql}){unit_sql}
-            ) u GROUP BY mahalla_id)"""  # noqa: S608 - constants and placeholders only
-        sums_params = [*days_params, *unit_params, *months_params, *unit_params]
-        counts = """, coalesce(s.crimes, 0), coalesce(s.alerts, 0),
-                    CASE WHEN m.population > 0 THEN round(coalesce(s.crimes, 0) * 1000.0 / m.population, 2)::text
-                    END"""
-    sql = f"""
-        WITH visible AS ({inner}){sums}
-        SELECT m.id, st.colour{counts}
-        FROM mahallas_mahalla m
-        {"LEFT JOIN s ON s.mahalla_id = m.id" if sums else ""}
-        LEFT JOIN {MahallaStatus._meta.db_table} st ON st.mahalla_id = m.id AND st.period = %s
-        WHERE m.id IN (SELECT id FROM visible)
-        ORDER BY m.id
-    """  # noqa: S608 - identifiers from constants; values in params
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [*inner_params, *sums_params, zones_key])
-        return cursor.fetchall()
-
-
-def _map_build(visible_qs, period: DashPeriod, zones_key: str, zoom: int, *, public: bool, today,
-               fingerprint: str, stats_filter: dict) -> str:
-    geometry = map_geometry(zoom, fingerprint)
-    names = map_names(fingerprint)
-    rows = _properties(visible_qs, period, zones_key, public=public, today=today, stats_filter=stats_filter)
-    colours = {colour: json.dumps(colour) for colour in {row[1] for row in rows}}
-    if public:
-        features = ",".join(f'{geometry[pk]}"id": {pk}, "name": {names[pk]}, "colour": {colours[colour]}, '
-                            '"url": null}}' for pk, colour, *_counts in rows if pk in geometry)
-    else:
-        url = _url_maker("mahallas:mahalla")
-        features = ",".join(f'{geometry[pk]}"id": {pk}, "name": {names[pk]}, "colour": {colours[colour]}, '
-                            f'"url": "{url(pk)}", "crimes": {crimes}, "alerts": {alerts}, '
-                            f'"rate": {rate or "null"}}}}}'
-                            for pk, colour, crimes, alerts, rate in rows if pk in geometry)
-    return '{"type": "FeatureCollection", "features": [' + features + "]}"
-
-
-def map_geojson_gzip(user, scope: Scope, period: DashPeriod, *, zoom: int, today=None) -> bytes:
-    """Mahallas of the scope with their zone colour, registered crimes, rate and camera alerts in the period;
-    geometry simplified to the zoom. Gzipped and cached."""
-    from zones.periods import today as tashkent_today
-
-    today = today or tashkent_today()
-    zp = period.zones_period(today)
-    fingerprint = _fingerprint()
-
-    def build():
-        text = _map_build(visible_mahallas(user, scope), period, zp.key, zoom, public=False, today=today,
-                          fingerprint=fingerprint, stats_filter=scope.stats_filter)
-        return gzip.compress(text.encode(), compresslevel=MAP_GZIP_LEVEL, mtime=0)
-
-    return _cached(["map", scope.key, period.key, zoom, today, cache_token(), fingerprint], build,
-                   MAP_CACHE_SECONDS)
 
 
 # --- Public transparency page ------------------------------------------------------------------------
@@ -894,14 +783,3 @@ def public_rows(period: DashPeriod, zones_key: str, *, today=None) -> list[Publi
         return rows
 
     return _cached(["public", period.key, zones_key, today, cache_token()], build, 600)
-
-
-def public_map_gzip(period: DashPeriod, zones_key: str, *, zoom: int, today=None) -> bytes:
-    fingerprint = _fingerprint()
-
-    def build():
-        text = _map_build(Mahalla.objects.all(), period, zones_key, zoom, public=True, today=today,
-                          fingerprint=fingerprint, stats_filter={})
-        return gzip.compress(text.encode(), compresslevel=MAP_GZIP_LEVEL, mtime=0)
-
-    return _cached(["public-map", zones_key, zoom, today, cache_token(), fingerprint], build, MAP_CACHE_SECONDS)

@@ -4,7 +4,7 @@ recomputes rows from the base tables), so acks_late redelivery is safe."""
 from celery import shared_task
 from django.db import OperationalError
 
-from . import selectors, stats
+from . import maps, stats
 
 # The zooms a dashboard map opens at (the country at 4-6, a region at 7): their outlines are built ahead.
 WARM_ZOOMS = (4, 5, 6, 7)
@@ -35,4 +35,4 @@ def dashboards_stats_rebuild() -> float:
 def dashboards_map_warm() -> int:
     """After the nightly rebuild: the map outlines of the usual zooms, so no user waits for them (a no-op
     while they are cached and no boundary changed)."""
-    return selectors.map_geometry_warm(WARM_ZOOMS)
+    return maps.map_geometry_warm(WARM_ZOOMS)

@@ -21,7 +21,7 @@ from audit.net import client_ip
 from audit.services import audit_record
 from zones import periods as zone_periods
 
-from . import charts, exports, selectors
+from . import charts, exports, maps, selectors
 from .forms import parse_int, parse_period
 from .periods import DashPeriod, choices
 
@@ -213,7 +213,7 @@ def public_map(request):
         return _too_many()
     period = _public_period(request)
     zoom = max(4, min(18, parse_int(request.GET.get("zoom")) or 6))
-    data = selectors.public_map_gzip(_as_dash_period(period), period.key, zoom=zoom, today=zone_periods.today())
+    data = maps.public_map_gzip(_as_dash_period(period), period.key, zoom=zoom, today=zone_periods.today())
     return _gzip_json(request, data, public=True)
 
 

@@ -103,7 +103,10 @@ class MahallaStatus(_StatusInputs):
             models.UniqueConstraint(fields=["mahalla", "period"], name="zones_status_one_per_period"),
             models.CheckConstraint(condition=Q(colour__in=Colour.values), name="zones_status_colour_valid"),
         ]
-        indexes = [models.Index(fields=["period", "colour"], name="zones_status_period_colour")]
+        # With the mahalla in the key, a period's colours are read from the index alone (dashboards count
+        # them per district; the map joins them to 9,000 outlines): the heap holds one period's rows on
+        # thousands of pages.
+        indexes = [models.Index(fields=["period", "colour", "mahalla"], name="zones_status_period_col_mah")]
 
     def __str__(self) -> str:
         return f"{self.mahalla_id} {self.period}: {self.colour}"

@@ -8,7 +8,7 @@ import datetime
 import pytest
 from django.db import connection
 
-from dashboards import selectors
+from dashboards import maps, selectors
 from dashboards.periods import DashPeriod
 
 pytestmark = pytest.mark.django_db
@@ -268,7 +268,7 @@ def test_map_counts_match_raw_sql(seeded, personas, territory, period_key):
 
     Q2 = PERIODS[period_key][0]  # noqa: N806
     scope = selectors.dashboard_scope(personas.region_officer, region_id=territory.region_a.pk)
-    layer = json.loads(gzip.decompress(selectors.map_geojson_gzip(
+    layer = json.loads(gzip.decompress(maps.map_geojson_gzip(
         personas.region_officer, scope, DashPeriod.parse(period_key), zoom=8, today=datetime.date(2026, 1, 15))))
     features = {f["id"]: f for f in layer["features"]}
     assert set(features) == {territory.mahalla_a1a.pk, territory.mahalla_a1b.pk, territory.mahalla_a2a.pk}
@@ -280,6 +280,9 @@ def test_map_counts_match_raw_sql(seeded, personas, territory, period_key):
         assert props["alerts"] == one("SELECT count(*) FROM surveillance_alert a WHERE a.status <> 'filtered' "
                                       "AND a.mahalla_id = %s AND a.started_at >= %s AND a.started_at < %s",
                                       [mahalla_id, *Q2])
+        rate = one("SELECT CASE WHEN population > 0 THEN round(%s * 1000.0 / population, 2) END "
+                   "FROM mahallas_mahalla WHERE id = %s", [props["crimes"], mahalla_id])
+        assert props["rate"] == (None if rate is None else float(rate))
         assert feature["geometry"]["type"] == "MultiPolygon" and props["lon"] and props["lat"]
         assert props["id"] == mahalla_id and props["url"] == f"/territories/mahallas/{mahalla_id}/"
 
@@ -447,3 +450,12 @@ def test_zone_tiles_say_not_available_when_statuses_were_never_computed(seeded, 
                                                  today=datetime.date(2026, 1, 1))}
     assert tiles["green"].available is False and tiles["red"].available is False
     assert tiles["crimes"].available is True
+
+
+def test_map_rate_rounds_half_up_like_sql():
+    from dashboards.maps import _rate
+
+    for crimes, population in [(1, 3), (2, 3), (1, 8), (5, 1600), (1, 400), (0, 50), (7, 123457), (999, 1)]:
+        expected = one("SELECT round(%s * 1000.0 / %s, 2)::text", [crimes, population])
+        assert _rate(crimes, population) == expected
+    assert _rate(3, 0) == "null"
