@@ -241,7 +241,10 @@ def _clear_dash_keys(*, outlines: bool = False) -> None:
     client = cache._cache.get_client()  # noqa: SLF001 - bench-only
     keys = list(client.scan_iter(match=f"{prefix}:*:dash:*"))
     if outlines:
+        from dashboards import maps
+
         keys += list(client.scan_iter(match=f"{prefix}:*:dash-geometry:*"))
+        maps._heads.clear()  # noqa: SLF001 - the feature heads this process keeps
     if keys:
         client.delete(*keys)
 
