@@ -22,12 +22,12 @@ from django.db.models import F, Value
 from django.db.models.functions import Coalesce, NullIf
 from django.utils.translation import get_language
 
-from mahallas.models import Mahalla
+from mahallas.models import Mahalla, name_field
 from mahallas.selectors import simplify_tolerance
 from zones.models import MahallaStatus
 
 from .periods import DashPeriod, split_days
-from .selectors import Scope, _cached, _url_maker, cache_token, visible_mahallas
+from .selectors import Scope, _cached, _url_maker, cache_token, pieces_sql, visible_mahallas
 
 MAP_CACHE_SECONDS = 600
 # Simplified outlines change only when a boundary does (the key carries the territory fingerprint).
@@ -82,8 +82,7 @@ def map_geometry_warm(zooms) -> int:
 def map_names(fingerprint: str) -> dict[int, str]:
     """Each mahalla's name in the current language, as a JSON string, cached like the outlines."""
     def build():
-        name = {"ru": "name_ru", "en": "name_en"}.get((get_language() or "uz")[:2], "name_uz")
-        rows = Mahalla.objects.annotate(label=Coalesce(NullIf(F(name), Value("")), F("name_uz"))).values_list(
+        rows = Mahalla.objects.annotate(label=Coalesce(NullIf(F(name_field()), Value("")), F("name_uz"))).values_list(
             "id", "label")
         return {pk: json.dumps(label, ensure_ascii=False) for pk, label in rows}
 
@@ -118,12 +117,6 @@ def feature_heads(zoom: int, fingerprint: str, *, public: bool) -> dict[int, str
     return heads
 
 
-def _pieces_sql(column: str, pieces) -> tuple[str, list]:
-    if not pieces:
-        return "false", []
-    return " OR ".join(f"({column} >= %s AND {column} < %s)" for _piece in pieces), [d for p in pieces for d in p]
-
-
 def _visible_colours(visible_qs, zones_key: str) -> list[tuple[int, str | None, int]]:
     """(id, zone colour or None, population) of every visible mahalla, in id order. The colour comes from the
     (period, colour, mahalla) index alone."""
@@ -146,8 +139,8 @@ def _period_sums(period: DashPeriod, today, stats_filter: dict) -> dict[int, tup
     from the daily rows. Apart from the visible mahallas' query: joining the two cost PostgreSQL more than
     matching 9,000 ids in Python."""
     split = split_days(period.start, period.effective_end(today))
-    days_sql, days_params = _pieces_sql("day", split.days)
-    months_sql, months_params = _pieces_sql("month", [split.months] if split.months else [])
+    days_sql, days_params = pieces_sql("day", split.days)
+    months_sql, months_params = pieces_sql("month", [split.months] if split.months else [])
     column, unit = next(iter(stats_filter.items())) if stats_filter else (None, None)
     unit_sql = f" AND {column} = %s" if column in ("district_id", "region_id") else ""
     unit_params = [unit] if unit_sql else []

@@ -31,7 +31,7 @@ from django.utils.translation import gettext as _
 
 from accounts.models import Assignment, Role
 from incidents.models import IncidentCategory
-from mahallas.models import District, Mahalla, Region
+from mahallas.models import District, Mahalla, Region, name_field
 from mahallas.scope import ScopeLevel, scope_of
 from roadmaps.selectors import territory_progress
 from zones.models import Colour, MahallaStatus, RecomputeRun
@@ -260,6 +260,13 @@ CATEGORY_STATS = (DailyDistrictCategory, MonthlyDistrictCategory)
 _KEY_COLUMNS = frozenset({"region_id", "district_id", "mahalla_id", "category_id"})
 
 
+def pieces_sql(column: str, pieces) -> tuple[str, list]:
+    """A WHERE condition (and its parameters) for `column` within any of the [start, end) pieces."""
+    if not pieces:
+        return "false", []
+    return " OR ".join(f"({column} >= %s AND {column} < %s)" for _piece in pieces), [d for p in pieces for d in p]
+
+
 def _range_sums(tables, filters: dict, ranges: dict[str, tuple[datetime.date, datetime.date, tuple[str, ...]]],
                 group: str | None = None) -> dict:
     """Counters summed over ranges of days [start, end): whole months from the monthly roll-up, the edge days
@@ -280,8 +287,7 @@ def _range_sums(tables, filters: dict, ranges: dict[str, tuple[datetime.date, da
             pieces = split.days if column == "day" else ([split.months] if split.months else [])
             if not pieces:
                 continue
-            condition = " OR ".join(f"({column} >= %s AND {column} < %s)" for _piece in pieces)
-            params = [day for piece in pieces for day in piece]
+            condition, params = pieces_sql(column, pieces)
             conditions.append(condition)
             where_params += params
             for counter in counters:
@@ -503,8 +509,7 @@ def _grouped(tables, key: str, filters: dict, period: DashPeriod, previous: Dash
 def _names(qs, *extra: str) -> list[tuple]:
     """(pk, code, name in the active language, *extra) of the units in `qs`, ordered by Uzbek name: plain
     tuples, since a table of 206 districts spent more on building model instances than on its queries."""
-    local = {"ru": "name_ru", "en": "name_en"}.get((get_language() or "uz")[:2], "name_uz")
-    rows = qs.order_by("name_uz", "id").values_list("pk", "code", "name_uz", local, *extra)
+    rows = qs.order_by("name_uz", "id").values_list("pk", "code", "name_uz", name_field(), *extra)
     return [(pk, code, name or uz, *rest) for pk, code, uz, name, *rest in rows]
 
 
@@ -540,7 +545,7 @@ def unit_rows(user, scope: Scope, period: DashPeriod, *, today=None, child_level
         units = _names(Region.objects.visible_to(user))
         unit_url = _url_maker("dashboards:region")
         members: dict[int, list[int]] = {}
-        for district_id, region_id in District.objects.values_list("pk", "region_id"):
+        for district_id, region_id in District.objects.visible_to(user).values_list("pk", "region_id"):
             members.setdefault(region_id, []).append(district_id)
     else:
         units = _names(District.objects.visible_to(user).filter(

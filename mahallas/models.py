@@ -10,6 +10,11 @@ from django.utils.translation import gettext_lazy as _
 from .querysets import DistrictQuerySet, MahallaQuerySet, RegionQuerySet
 
 
+def name_field(language: str | None = None) -> str:
+    """The name column of a language (the active one by default); Uzbek Latin, the official one, otherwise."""
+    return {"ru": "name_ru", "en": "name_en"}.get((language or get_language() or "uz")[:2], "name_uz")
+
+
 class Territory(models.Model):
     code = models.CharField(_("official code"), max_length=16, unique=True)
     name_uz = models.CharField(_("name (Uzbek, Latin)"), max_length=200)
@@ -29,9 +34,7 @@ class Territory(models.Model):
     @property
     def name(self) -> str:
         """The name in the active language, falling back to Uzbek Latin, the official one."""
-        lang = (get_language() or "uz")[:2]
-        localized = {"ru": self.name_ru, "en": self.name_en}.get(lang)
-        return localized or self.name_uz
+        return getattr(self, name_field()) or self.name_uz
 
 
 class Region(Territory):

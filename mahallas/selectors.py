@@ -16,7 +16,7 @@ from django.db.models.functions import Coalesce, NullIf
 from django.urls import NoReverseMatch, reverse
 from django.utils.translation import get_language
 
-from .models import District, Mahalla, Region
+from .models import District, Mahalla, Region, name_field
 from .scope import ScopeLevel, TerritoryScope, scope_of
 
 # URL names of the HTML pages for each level (built by the UI in mahallas/urls.py).
@@ -146,11 +146,9 @@ def _layer_queryset(layer: str, user, filters: LayerFilters):
             Func(geom, Value(simplify_tolerance(filters.zoom)), function="ST_SimplifyPreserveTopology",
                  output_field=GeometryField(srid=4326)),
             function="ST_Multi", output_field=GeometryField(srid=4326))
-    lang = (get_language() or "uz")[:2]
-    name_field = {"ru": "name_ru", "en": "name_en"}.get(lang, "name_uz")
     population = F("population") if layer == "mahallas" else Value(None, output_field=IntegerField())
     return qs.order_by().annotate(
-        label=Coalesce(NullIf(F(name_field), Value("")), F("name_uz")),
+        label=Coalesce(NullIf(F(name_field()), Value("")), F("name_uz")),
         geometry=AsGeoJSON(geom, precision=5),
         people=population,
         **extra,
