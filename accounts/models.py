@@ -16,6 +16,9 @@ from .querysets import AssignmentQuerySet, UserQuerySet
 class Role(models.TextChoices):
     NATIONAL = "national", _("Ministry (national)")
     REGIONAL = "regional", _("Regional staff")
+    # Keeps the region's crime register: decides the change requests that would take a crime out of the count,
+    # outside the chain (inspectors, district officials) whose figures it judges.
+    REGISTRAR = "registrar", _("Crime registrar (region)")
     DISTRICT = "district", _("District official")
     INSPECTOR = "inspector", _("Prevention inspector")
     SOCIAL_WORKER = "social_worker", _("Social worker")
@@ -26,12 +29,13 @@ class Role(models.TextChoices):
 # Which territorial scope field a role must have; field roles are scoped by assignments instead.
 ROLE_SCOPE_FIELD = {
     Role.REGIONAL: "region",
+    Role.REGISTRAR: "region",
     Role.DISTRICT: "district",
     Role.OPERATOR: "district",
 }
 FIELD_ROLES = (Role.INSPECTOR, Role.SOCIAL_WORKER)
 # Roles that see a whole region or the nation, or manage accounts, sign in with a second factor.
-TWO_FACTOR_ROLES = (Role.NATIONAL, Role.REGIONAL, Role.ADMIN)
+TWO_FACTOR_ROLES = (Role.NATIONAL, Role.REGIONAL, Role.REGISTRAR, Role.ADMIN)
 
 
 class ScopedUserManager(UserManager.from_queryset(UserQuerySet)):
@@ -54,7 +58,7 @@ class User(AbstractUser):
         verbose_name = _("user")
         verbose_name_plural = _("users")
         constraints = [
-            models.CheckConstraint(condition=~Q(role="regional") | Q(region__isnull=False),
+            models.CheckConstraint(condition=~Q(role__in=["regional", "registrar"]) | Q(region__isnull=False),
                                    name="regional_staff_has_region"),
             models.CheckConstraint(condition=~Q(role__in=["district", "operator"]) | Q(district__isnull=False),
                                    name="district_roles_have_district"),
@@ -67,7 +71,7 @@ class User(AbstractUser):
             return TerritoryScope.none()
         if self.role in (Role.NATIONAL, Role.ADMIN):
             return TerritoryScope.national()
-        if self.role == Role.REGIONAL:
+        if self.role in (Role.REGIONAL, Role.REGISTRAR):
             return TerritoryScope.of_region(self.region_id)
         if self.role in (Role.DISTRICT, Role.OPERATOR):
             return TerritoryScope.of_district(self.district_id)

@@ -22,10 +22,10 @@ from dataclasses import dataclass
 from django.db import connection, transaction
 from django.utils import timezone
 
+from incidents.querysets import category_group_sql, counted_sql
+
 from .models import RefreshState
 
-COUNTED_STATUS = "registered"
-COUNTED_LEGAL_KIND = "crime"
 BANK_CARD_CODE = "cyber-bank-card"
 # Alerts the district's rules filtered out never reached a person: they are not "camera alerts" here.
 UNCOUNTED_ALERT_STATUS = "filtered"
@@ -60,7 +60,7 @@ def _mahalla_insert_sql(restricted: bool) -> str:
             FROM incidents_incident i
             JOIN incidents_incidentcategory c ON c.id = i.category_id
             LEFT JOIN incidents_incidentcategory p ON p.id = c.parent_id
-            WHERE i.status = '{COUNTED_STATUS}' AND i.legal_kind = '{COUNTED_LEGAL_KIND}'
+            WHERE {counted_sql("i")}
                   {_filter("i.mahalla_id", restricted)}
             UNION ALL
             SELECT a.mahalla_id, (a.started_at AT TIME ZONE '{TZ}')::date, 0, 0, 0, 0, 0, 0, 0,
@@ -96,12 +96,12 @@ def _category_insert_sql(restricted: bool) -> str:
     return f"""
         INSERT INTO dashboards_dailydistrictcategory (district_id, region_id, day, category_id, crimes)
         SELECT m.district_id, d.region_id, (i.occurred_at AT TIME ZONE '{TZ}')::date,
-               coalesce(c.parent_id, c.id), count(*)
+               {category_group_sql("c")}, count(*)
         FROM incidents_incident i
         JOIN incidents_incidentcategory c ON c.id = i.category_id
         JOIN mahallas_mahalla m ON m.id = i.mahalla_id
         JOIN mahallas_district d ON d.id = m.district_id
-        WHERE i.status = '{COUNTED_STATUS}' AND i.legal_kind = '{COUNTED_LEGAL_KIND}'
+        WHERE {counted_sql("i")}
               {_filter("m.district_id", restricted)}
         GROUP BY 1, 2, 3, 4
         ORDER BY 3, 1, 4

@@ -14,3 +14,5 @@ class IncidentsConfig(AppConfig):
         register_panel("mahalla", mahalla_panel, order=30)
         register_panel("district", district_panel, order=30)
         register_panel("region", region_panel, order=30)
+
+        from . import change_rules  # noqa: F401 - registers the change-request capabilities

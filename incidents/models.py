@@ -77,12 +77,25 @@ class IncidentStatus(models.TextChoices):
     UNFOUNDED = "unfounded", _("unfounded")
     REFERRED = "referred", _("referred to another body")
     CLOSED = "closed", _("closed")
+    # Taken out of the count by an approved de-registration (see IncidentChangeRequest).
+    DEREGISTERED = "deregistered", _("de-registered")
+
+
+class CaseOutcome(models.TextChoices):
+    """How a registered crime's case ended: closing records it, so a clearance rate exists. Closing never takes
+    a crime out of the count."""
+
+    SOLVED = "solved", _("solved")
+    SENT_TO_COURT = "sent_to_court", _("sent to court")
+    SUSPENDED = "suspended", _("suspended (offender not identified)")
+    TRANSFERRED = "transferred", _("transferred to another body")
 
 
 class Incident(models.Model):
     LegalKind = IncidentLegalKind
     Source = IncidentSource
     Status = IncidentStatus
+    Outcome = CaseOutcome
 
     mahalla = models.ForeignKey(Mahalla, on_delete=models.PROTECT, related_name="incidents",
                                 verbose_name=_("mahalla"))
@@ -101,6 +114,12 @@ class Incident(models.Model):
                                          null=True, blank=True)
     description = models.TextField(_("description"), blank=True)
     status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.REPORTED)
+    # When the crime entered the count. Set by registration and kept whatever happens to the case afterwards;
+    # cleared only by an approved change request (de-registration, reopening). See IncidentQuerySet.counted.
+    registered_at = models.DateTimeField(_("registered at"), null=True, blank=True)
+    outcome = models.CharField(_("case outcome"), max_length=16, choices=Outcome.choices, blank=True)
+    # Bumped by every write: a change request is decided against the version it was made on.
+    version = models.PositiveIntegerField(_("version"), default=1)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
                                    verbose_name=_("created by"))
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
@@ -134,6 +153,13 @@ class Incident(models.Model):
                                    name="incident_financial_loss_not_negative"),
             models.CheckConstraint(condition=Q(reported_at__gte=F("occurred_at")),
                                    name="incident_reported_after_occurred"),
+            models.CheckConstraint(condition=Q(outcome="") | Q(outcome__in=CaseOutcome.values),
+                                   name="incident_outcome_valid"),
+            # A crime in the count has been registered; a de-registered one is out of it.
+            models.CheckConstraint(condition=~Q(status="registered") | Q(registered_at__isnull=False),
+                                   name="incident_registered_has_time"),
+            models.CheckConstraint(condition=~Q(status="deregistered") | Q(registered_at__isnull=True),
+                                   name="incident_deregistered_not_counted"),
         ]
 
     def __str__(self) -> str:
@@ -160,6 +186,86 @@ class IncidentTransition(models.Model):
 
     def __str__(self) -> str:
         return f"{self.from_status or '-'} -> {self.to_status}"
+
+
+class ChangeKind(models.TextChoices):
+    DEREGISTER = "deregister", _("de-registration")
+    REOPEN = "reopen", _("reopening to verification")
+    EDIT = "edit", _("correction")
+
+
+class DeregistrationReason(models.TextChoices):
+    UNFOUNDED = "unfounded", _("found unfounded after registration")
+    DECRIMINALISED = "decriminalised", _("decriminalised")
+    DUPLICATE = "duplicate", _("registered twice")
+    WRONG_TERRITORY = "wrong_territory", _("recorded in the wrong mahalla")
+
+
+class ChangeRequestStatus(models.TextChoices):
+    PENDING = "pending", _("pending")
+    APPROVED = "approved", _("approved")
+    REJECTED = "rejected", _("rejected")
+    WITHDRAWN = "withdrawn", _("withdrawn")
+
+
+class IncidentChangeRequest(models.Model):
+    """A change that would take a registered crime out of a mahalla's or a period's count: it waits for a
+    second person (see incidents.changes). The incident counts as before until the request is approved.
+
+    `counted_mahalla` and `counted_occurred_at` say where and when the crime counted when the request was made:
+    the count-changes report reads "which crimes left the count of this territory and period" from them."""
+
+    Kind = ChangeKind
+    Reason = DeregistrationReason
+    Status = ChangeRequestStatus
+
+    incident = models.ForeignKey(Incident, on_delete=models.CASCADE, related_name="change_requests",
+                                 verbose_name=_("incident"))
+    kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices)
+    reason_code = models.CharField(_("reason"), max_length=20, choices=Reason.choices, blank=True)
+    reason = models.TextField(_("explanation"))
+    # {field: new value} as JSON-safe values (ids for foreign keys, ISO times); `before` the same fields' values.
+    changes = models.JSONField(_("requested changes"), default=dict)
+    before = models.JSONField(_("values before"), default=dict)
+    incident_version = models.PositiveIntegerField(_("incident version"))
+    counted_mahalla = models.ForeignKey(Mahalla, on_delete=models.PROTECT, related_name="+",
+                                        verbose_name=_("counted in mahalla"))
+    counted_occurred_at = models.DateTimeField(_("counted as occurred at"))
+    status = models.CharField(_("status"), max_length=12, choices=Status.choices, default=Status.PENDING)
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
+                                     verbose_name=_("requested by"))
+    # The capacity the request was made in decides who approves it, even if the requester's role changes later.
+    requester_role = models.CharField(_("requester's role"), max_length=20)
+    requested_at = models.DateTimeField(_("requested at"), auto_now_add=True)
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+                                   related_name="+", verbose_name=_("decided by"))
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+    decision_comment = models.TextField(_("decision comment"), blank=True)
+
+    class Meta:
+        verbose_name = _("incident change request")
+        verbose_name_plural = _("incident change requests")
+        ordering = ["-requested_at", "-id"]
+        indexes = [
+            models.Index(fields=["status", "requested_at"], name="change_request_status"),
+            models.Index(fields=["counted_mahalla", "counted_occurred_at"], name="change_request_counted"),
+        ]
+        constraints = [
+            models.UniqueConstraint(fields=["incident"], condition=Q(status="pending"),
+                                    name="one_pending_change_request_per_incident"),
+            models.CheckConstraint(condition=Q(kind__in=ChangeKind.values), name="change_request_kind_valid"),
+            models.CheckConstraint(condition=Q(status__in=ChangeRequestStatus.values),
+                                   name="change_request_status_valid"),
+            models.CheckConstraint(condition=~Q(kind="deregister") | Q(reason_code__in=DeregistrationReason.values),
+                                   name="change_request_deregistration_has_reason"),
+            models.CheckConstraint(condition=Q(status="pending") | Q(decided_at__isnull=False),
+                                   name="change_request_decided_has_time"),
+            models.CheckConstraint(condition=~Q(decided_by=F("requested_by")),
+                                   name="change_request_not_decided_by_requester"),
+        ]
+
+    def __str__(self) -> str:
+        return f"#{self.incident_id}: {self.get_kind_display()} ({self.get_status_display()})"
 
 
 class VisitKind(models.TextChoices):

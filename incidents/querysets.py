@@ -1,8 +1,10 @@
 """Reads of field-work rows. Every one starts from `visible_to(user)`, which hands the queryset to the
 territory scope (mahallas.scope) and so denies by default."""
 
+import datetime
 import re
 
+from django.conf import settings
 from django.contrib.gis.db import models
 from django.db.models import BooleanField, Case, Q, Value, When
 from django.utils import timezone
@@ -14,6 +16,23 @@ from mahallas.scope import ScopeLevel, scope_of
 SUPERVISOR_ROLES = (Role.NATIONAL, Role.REGIONAL, Role.DISTRICT)
 
 
+# What counts against a mahalla, defined once: a crime counts for the mahalla and period in which it occurred
+# from the moment it is registered, whatever happens to its case afterwards (closed, sent to court). Only an
+# approved change request (de-registration, reopening, a correction of kind) clears `registered_at`.
+# `counted()` is the ORM form; `counted_sql()` the same condition for the set-based SQL of zones and dashboards.
+COUNTED_LEGAL_KIND = "crime"
+
+
+def counted_sql(alias: str = "i") -> str:
+    """The counted-crime condition as SQL over incidents_incident aliased `alias` (constants only)."""
+    return f"{alias}.legal_kind = '{COUNTED_LEGAL_KIND}' AND {alias}.registered_at IS NOT NULL"
+
+
+def category_group_sql(alias: str = "c") -> str:
+    """A category's group (its top-level parent) as SQL over incidents_incidentcategory aliased `alias`."""
+    return f"coalesce({alias}.parent_id, {alias}.id)"
+
+
 class IncidentCategoryQuerySet(models.QuerySet):
     def active(self):
         return self.filter(active=True)
@@ -22,6 +41,19 @@ class IncidentCategoryQuerySet(models.QuerySet):
 class IncidentQuerySet(models.QuerySet):
     def visible_to(self, user):
         return scope_of(user).apply(self, mahalla_path="mahalla")
+
+    def counted(self):
+        return self.filter(legal_kind=COUNTED_LEGAL_KIND, registered_at__isnull=False)
+
+    def awaiting_decision(self):
+        """Reports not yet decided (registered, found unfounded or referred)."""
+        return self.filter(status__in=("reported", "under_verification"))
+
+    def decision_overdue(self, now=None):
+        """Reports waiting for a decision longer than INCIDENT_DECISION_DAYS since they were reported."""
+        now = now or timezone.now()
+        limit = now - datetime.timedelta(days=settings.INCIDENT_DECISION_DAYS)
+        return self.awaiting_decision().filter(reported_at__lt=limit)
 
     def for_list(self):
         # The boundary of a mahalla can be megabytes of vertices: never load it for a list row.

@@ -227,6 +227,10 @@ LEAFLET_CONFIG = {
 
 DEMO_PASSWORD = env.str("DEMO_PASSWORD", default="Mahalla-Demo-2026")
 
+# A report must be decided (registered, found unfounded, referred) within this many days of being reported;
+# past it the report is flagged overdue on the district's pages and in the count-changes report.
+INCIDENT_DECISION_DAYS = env.int("INCIDENT_DECISION_DAYS", default=3)
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

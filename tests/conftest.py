@@ -3,7 +3,7 @@
 Territory (squares, lon/lat):
     region "north" (A) -> districts A1, A2 -> mahallas A1a, A1b (in A1), A2a (in A2)
     region "south" (B) -> district B1 -> mahalla B1a
-Personas: national analyst, region officer (A), district official (A1), inspector and social worker
+Personas: national analyst, region officer (A), crime registrar (A), district official (A1), inspector and social worker
 assigned to A1a, operator (A1), administrator, and an outsider: a district official of B1.
 """
 
@@ -121,6 +121,7 @@ def territory(db) -> Territory:
 class Personas:
     national: object
     region_officer: object
+    registrar: object
     district_official: object
     inspector: object
     social_worker: object
@@ -139,6 +140,7 @@ def personas(territory) -> Personas:
     return Personas(
         national=UserFactory(username="national", role=Role.NATIONAL),
         region_officer=UserFactory(username="region", role=Role.REGIONAL, region=territory.region_a),
+        registrar=UserFactory(username="registrar", role=Role.REGISTRAR, region=territory.region_a),
         district_official=UserFactory(username="district", role=Role.DISTRICT, district=territory.district_a1),
         inspector=inspector,
         social_worker=social,

@@ -42,14 +42,11 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from incidents.models import IncidentCategory
+from incidents.querysets import counted_sql
 
 from . import flags
 from .models import PeriodThreshold, Policy, RecomputeRun
 from .periods import Period
-
-# Incidents that count against a mahalla (incidents.models): only verified, registered crimes.
-COUNTED_STATUS = "registered"
-COUNTED_LEGAL_KIND = "crime"
 
 
 @dataclass
@@ -132,9 +129,9 @@ by_mahalla AS (
            count(*) - ({uncounted}) AS uncounted
     FROM incidents_incident i
     JOIN p ON i.occurred_at >= p.starts AND i.occurred_at < p.ends
-    WHERE i.status = %s AND i.legal_kind = %s AND i.occurred_at >= %s AND i.occurred_at < %s""",  # noqa: S608
+    WHERE {counted_sql("i")} AND i.occurred_at >= %s AND i.occurred_at < %s""",  # noqa: S608
           *pivot_params, *[c[0] for c in categories],
-          COUNTED_STATUS, COUNTED_LEGAL_KIND, min(p.starts for p in periods), max(p.ends for p in periods))
+          min(p.starts for p in periods), max(p.ends for p in periods))
     if ids is not None:
         q.add("      AND i.mahalla_id = ANY(%s)", ids)
     q.add("""    GROUP BY 1, 2

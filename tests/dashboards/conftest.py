@@ -62,14 +62,17 @@ def seeded(territory, personas) -> Seeded:
         when = at(day.year, day.month, day.day, rng.randrange(0, 24), rng.randrange(0, 60))
         incidents.append(Incident(
             mahalla=rng.choice(mahallas), occurred_at=when, reported_at=when + datetime.timedelta(hours=2),
-            category=categories[rng.choice(CATEGORIES)], status=rng.choice(STATUSES),
+            category=categories[rng.choice(CATEGORIES)], status=(status := rng.choice(STATUSES)),
+            # "closed" here is a registered crime whose case was closed: it still counts.
+            registered_at=when + datetime.timedelta(hours=3) if status in ("registered", "closed") else None,
             legal_kind="administrative" if i % 9 == 0 else "crime", minor_involved=rng.random() < 0.2,
             youth_involved=rng.random() < 0.3, woman_victim=rng.random() < 0.25, created_by=author))
     # Period edges in Tashkent time: 30 June 23:30 is Q2; 1 July 00:10 (still 30 June in UTC) is Q3;
     # 31 March 23:59 is Q1.
     for when in (at(2025, 6, 30, 23, 30), at(2025, 7, 1, 0, 10), at(2025, 3, 31, 23, 59)):
         incidents.append(Incident(mahalla=territory.mahalla_a1a, occurred_at=when, reported_at=when,
-                                  category=categories["theft"], status="registered", created_by=author))
+                                  category=categories["theft"], status="registered", registered_at=when,
+                                  created_by=author))
     Incident.objects.bulk_create(incidents)
 
     alerts = []

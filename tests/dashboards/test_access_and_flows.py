@@ -204,6 +204,7 @@ def test_incident_change_signal_marks_mahalla_and_refresh_updates_tiles(client, 
     before = selectors.dashboard_data(personas.national, scope, DashPeriod.parse("Q2-2025")).tiles[0].value
     incident = Incident.objects.filter(mahalla=territory.mahalla_b1a, status="reported").first()
     Incident.objects.filter(pk=incident.pk).update(status="registered", legal_kind="crime",
+                                                   registered_at=datetime.datetime(2025, 5, 5, 12, tzinfo=datetime.UTC),
                                                    occurred_at=datetime.datetime(2025, 5, 5, 10, tzinfo=datetime.UTC))
     # when: incidents' signal, then the task's function
     incident_changed.send(sender=Incident, incident_id=incident.pk, mahalla_ids=frozenset({incident.mahalla_id}))
@@ -221,7 +222,8 @@ def test_sweep_finds_rows_changed_without_a_signal(personas, territory, seeded):
     Incident.objects.create(mahalla=territory.mahalla_a2a,
                             occurred_at=datetime.datetime(2025, 5, 2, tzinfo=datetime.UTC),
                             reported_at=datetime.datetime(2025, 5, 3, tzinfo=datetime.UTC), category=theft,
-                            status="registered", created_by=personas.inspector)
+                            status="registered", registered_at=datetime.datetime(2025, 5, 3, tzinfo=datetime.UTC),
+                            created_by=personas.inspector)
     assert _registered_q2(territory.mahalla_a2a) == before  # nothing told the dashboards yet
     stats_sweep()
     assert _registered_q2(territory.mahalla_a2a) == before + 1

@@ -32,6 +32,9 @@ class IncidentFactory(factory.django.DjangoModelFactory):
     occurred_at = factory.LazyFunction(lambda: timezone.now() - datetime.timedelta(days=1))
     reported_at = factory.LazyAttribute(lambda o: o.occurred_at + datetime.timedelta(hours=1))
     description = factory.Sequence(lambda n: f"Incident {n}")
+    # A row set up as registered (or closed after registration) entered the count when it was reported.
+    registered_at = factory.LazyAttribute(
+        lambda o: o.reported_at if getattr(o, "status", "reported") in ("registered", "closed") else None)
 
 
 class FieldVisitFactory(factory.django.DjangoModelFactory):

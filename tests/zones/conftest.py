@@ -64,10 +64,11 @@ def policy(db):
 
 
 def crime(mahalla, *, by, at=None, category="theft", status=Incident.Status.REGISTERED,
-          legal_kind=Incident.LegalKind.CRIME) -> Incident:
+          legal_kind=Incident.LegalKind.CRIME, **extra) -> Incident:
     at = at or timezone.now() - datetime.timedelta(days=1)
     return IncidentFactory(mahalla=mahalla, created_by=by, occurred_at=at, reported_at=at + datetime.timedelta(
-        hours=1), category=IncidentCategory.objects.get(code=category), status=status, legal_kind=legal_kind)
+        hours=1), category=IncidentCategory.objects.get(code=category), status=status, legal_kind=legal_kind,
+        **extra)
 
 
 def recompute(*periods: Period):

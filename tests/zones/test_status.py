@@ -6,8 +6,9 @@ from django.db import DatabaseError, transaction
 
 from accounts.models import Notification
 from audit.models import AuditEvent
+from incidents.change_requests import change_request_create, change_request_decide
 from incidents.models import Incident
-from incidents.services import incident_create, incident_transition, incident_update
+from incidents.services import incident_create, incident_transition
 from incidents.signals import incident_changed
 from mahallas.models import Mahalla
 from tests.incidents.factories import category
@@ -77,14 +78,24 @@ def test_rate_exactly_at_the_93rd_percentile_is_red_and_just_below_is_yellow(ter
     assert "top 7%" in reason(seventh)
 
 
-def test_reported_unfounded_referred_and_administrative_offences_do_not_count(territory, personas, policy):
-    for st in (S.REPORTED, S.UNDER_VERIFICATION, S.UNFOUNDED, S.REFERRED, S.CLOSED):
+def test_reported_unfounded_referred_deregistered_and_administrative_offences_do_not_count(territory, personas,
+                                                                                              policy):
+    for st in (S.REPORTED, S.UNDER_VERIFICATION, S.UNFOUNDED, S.REFERRED, S.DEREGISTERED):
         crime(territory.mahalla_a1a, by=personas.national, status=st)
+    # closed after being found unfounded: never registered, never counted
+    crime(territory.mahalla_a1a, by=personas.national, status=S.CLOSED, registered_at=None)
     for _ in range(3):
         crime(territory.mahalla_a1a, by=personas.national, legal_kind=Incident.LegalKind.ADMINISTRATIVE)
     recompute()
     assert status(territory.mahalla_a1a).colour == "green"
     assert status(territory.mahalla_a1a).total == 0
+
+
+def test_a_registered_crime_closed_afterwards_still_counts(territory, personas, policy):
+    crime(territory.mahalla_a1a, by=personas.national, status=S.CLOSED)
+    crime(territory.mahalla_a1a, by=personas.national, status=S.REGISTERED)
+    recompute()
+    assert status(territory.mahalla_a1a).total == 2
 
 
 def test_zero_population_has_no_rate_and_is_coloured_by_counts(territory, personas):
@@ -163,7 +174,12 @@ def test_incident_moved_between_mahallas_recomputes_both(territory, personas, po
     assert status(territory.mahalla_a1a).total == 1
     # when
     with django_capture_on_commit_callbacks(execute=True):
-        incident_update(by=official, incident=incident, mahalla=territory.mahalla_a1b)
+        request = change_request_create(by=official, incident=incident, kind="edit", reason="wrong mahalla",
+                                        changes={"mahalla": territory.mahalla_a1b})
+    zone_status_recompute_dirty()
+    assert status(territory.mahalla_a1a).total == 1  # counts as before until approved
+    with django_capture_on_commit_callbacks(execute=True):
+        change_request_decide(by=personas.registrar, request=request, approve=True)
     assert set(DirtyMahalla.objects.values_list("mahalla_id", flat=True)) == {territory.mahalla_a1a.pk,
                                                                                territory.mahalla_a1b.pk}
     zone_status_recompute_dirty()
@@ -174,14 +190,18 @@ def test_incident_moved_between_mahallas_recomputes_both(territory, personas, po
     assert enqueued.calls and enqueued.calls[0][0] == "zone_status_recompute_dirty"
 
 
-def test_incident_found_unfounded_makes_the_mahalla_green_again(territory, personas, policy,
-                                                                django_capture_on_commit_callbacks):
+def test_incident_deregistered_as_unfounded_makes_the_mahalla_green_again(territory, personas, policy,
+                                                                          django_capture_on_commit_callbacks):
     official = personas.district_official
     incident = _registered(official, territory.mahalla_a1a, django_capture_on_commit_callbacks)
     zone_status_recompute_dirty()
     with django_capture_on_commit_callbacks(execute=True):
-        incident_transition(by=official, incident=incident, to_status=S.UNDER_VERIFICATION, reason="re-check")
-        incident_transition(by=official, incident=incident, to_status=S.UNFOUNDED, reason="no crime")
+        request = change_request_create(by=official, incident=incident, kind="deregister", reason_code="unfounded",
+                                        reason="no crime: the phone was found at home")
+    zone_status_recompute_dirty()
+    assert status(territory.mahalla_a1a).colour == "yellow"
+    with django_capture_on_commit_callbacks(execute=True):
+        change_request_decide(by=personas.registrar, request=request, approve=True)
     zone_status_recompute_dirty()
     assert status(territory.mahalla_a1a).colour == "green"
 
