@@ -7,7 +7,8 @@ MENU = [
     (_("Log a visit"), "incidents:visit-create", ("inspector", "social_worker")),
     # One entry for field work; its pages (incidents, visits, cases, coverage) share a section menu.
     (_("Field work"), "incidents:visit-list", ("inspector", "social_worker")),
-    (_("Field work"), "incidents:list", ("national", "regional", "district", "operator")),
+    (_("Field work"), "incidents:list", ("national", "regional", "registrar", "district", "operator")),
+    (_("Change requests"), "incidents:change_requests", ("national", "regional", "registrar", "district")),
     (_("Dashboards"), "dashboards:home", ("national", "regional", "district", "admin")),
     (_("Territories"), "mahallas:home", None),
     (_("Alerts"), "surveillance:alerts", ("operator", "inspector", "district", "regional", "national")),

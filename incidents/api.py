@@ -18,6 +18,7 @@ from audit.services import audit_record
 
 from . import permissions, selectors
 from .assignments import assignment_create, assignment_end
+from .change_requests import incident_edit
 from .errors import FieldWorkError
 from .exports import XLSX_MAX_ROWS, csv_response, xlsx_response
 from .filters import AssignmentFilter, FieldVisitFilter, IncidentFilter, SupportCaseFilter, filters_used
@@ -31,6 +32,7 @@ from .serializers import (
     FieldVisitWriteSerializer,
     IncidentCategorySerializer,
     IncidentDetailSerializer,
+    IncidentEditSerializer,
     IncidentSerializer,
     IncidentTransitionWriteSerializer,
     IncidentWriteSerializer,
@@ -45,7 +47,6 @@ from .services import (
     field_visit_create,
     incident_create,
     incident_transition,
-    incident_update,
     support_case_open,
     support_case_review,
     support_case_update,
@@ -137,13 +138,16 @@ class IncidentDetailApi(FieldWorkApi):
     def get(self, request, pk: int):
         return Response(IncidentDetailSerializer(selectors.incident_get(user=request.user, pk=pk)).data)
 
-    @extend_schema(request=IncidentWriteSerializer, responses=IncidentDetailSerializer)
+    @extend_schema(request=IncidentEditSerializer, responses=IncidentDetailSerializer,
+                   description="Changes that keep the counts are saved at once. A change that would take a "
+                               "registered crime out of its mahalla's, month's or category group's count is filed "
+                               "as a change request (see `pending_change_request`) and needs `reason`.")
     def patch(self, request, pk: int):
         incident = selectors.incident_get(user=request.user, pk=pk)
         if not permissions.can_edit_incident(request.user, incident):
             _forbid(_("You may not edit this incident."))
-        changes = self.valid(IncidentWriteSerializer, partial=True)
-        incident_update(by=request.user, incident=incident, **changes)
+        changes = self.valid(IncidentEditSerializer, partial=True)
+        incident_edit(by=request.user, incident=incident, **changes)
         return Response(IncidentDetailSerializer(selectors.incident_get(user=request.user, pk=pk)).data)
 
 

@@ -22,13 +22,13 @@ def decide_change_request(user, request) -> bool:
     """Outside the chain judged by the figure: the region's registrar (its regional staff where it has none)
     for requests of inspectors, social workers and district officials; national staff for regional staff's;
     never the author."""
-    from .change_requests import change_request_approvers
+    from .models import IncidentChangeRequest
 
     if request is None or request.requested_by_id == user.pk or request.status != "pending":
         return False
     if role_of(user) not in (Role.NATIONAL, Role.REGISTRAR, Role.REGIONAL):
         return False
-    return change_request_approvers(request).filter(pk=user.pk).exists()
+    return IncidentChangeRequest.objects.filter(pk=request.pk).decidable_by(user).exists()
 
 
 @rule("incidents.view_change_requests")

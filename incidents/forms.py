@@ -14,7 +14,7 @@ from mahallas.models import District, Mahalla, Region
 
 from . import permissions
 from .errors import FieldWorkError
-from .models import FieldVisit, Incident, IncidentCategory, SupportCase
+from .models import FieldVisit, Incident, IncidentCategory, IncidentChangeRequest, SupportCase
 
 User = get_user_model()
 
@@ -241,10 +241,14 @@ class IncidentForm(ServiceForm, LocationFields):
                                         widget=forms.NumberInput(attrs={"inputmode": "decimal", "step": "any"}))
     description = forms.CharField(label=_("Description"), required=False, max_length=20000,
                                   widget=forms.Textarea(attrs={"rows": 4}))
+    change_reason = forms.CharField(
+        label=_("Why this correction"), required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("Needed when a change takes a registered crime out of its mahalla's, month's or category's "
+                    "count: that part waits for the registrar's approval."))
 
     field_order = ["mahalla", "category", "occurred_at", "reported_at", "legal_kind", "source",
                    "minor_involved", "youth_involved", "woman_victim", "financial_loss", "description",
-                   "latitude", "longitude"]
+                   "latitude", "longitude", "change_reason"]
 
     def __init__(self, *args, user, instance: Incident | None = None, **kwargs):
         if instance is not None and "initial" not in kwargs:
@@ -262,6 +266,8 @@ class IncidentForm(ServiceForm, LocationFields):
             with_inactive_id=instance.category_id if instance else None)]
         if instance is None:
             self.fields["occurred_at"].initial = timezone.localtime().replace(second=0, microsecond=0)
+        if instance is None or instance.registered_at is None:
+            del self.fields["change_reason"]
 
     def clean_category(self):
         pk = self.cleaned_data["category"]
@@ -298,6 +304,23 @@ class TransitionForm(ServiceForm):
     to_status = forms.ChoiceField(choices=Incident.Status.choices, widget=forms.HiddenInput)
     reason = forms.CharField(label=_("Reason"), required=False, max_length=4000,
                              widget=forms.Textarea(attrs={"rows": 2}))
+    outcome = forms.ChoiceField(label=_("How the case ended"), required=False,
+                                choices=[("", "—"), *Incident.Outcome.choices])
+
+
+class ChangeRequestForm(ServiceForm):
+    """Ask for a de-registration or a reopening of a counted crime (kind hidden: one form per action)."""
+
+    kind = forms.ChoiceField(choices=[(k, k) for k in ("deregister", "reopen")], widget=forms.HiddenInput)
+    reason_code = forms.ChoiceField(label=_("Why it leaves the count"), required=False,
+                                    choices=[("", "—"), *IncidentChangeRequest.Reason.choices])
+    reason = forms.CharField(label=_("Explanation"), max_length=2000, widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class ChangeRequestDecisionForm(ServiceForm):
+    decision = forms.ChoiceField(choices=[("approve", "approve"), ("reject", "reject")], widget=forms.HiddenInput)
+    comment = forms.CharField(label=_("Comment"), required=False, max_length=2000,
+                              widget=forms.Textarea(attrs={"rows": 2}))
 
 
 # --- field visits -------------------------------------------------------------------------------------

@@ -17,6 +17,7 @@ from mahallas.models import Mahalla
 from .querysets import (
     FieldVisitQuerySet,
     IncidentCategoryQuerySet,
+    IncidentChangeRequestQuerySet,
     IncidentQuerySet,
     SupportCaseQuerySet,
 )
@@ -241,6 +242,8 @@ class IncidentChangeRequest(models.Model):
                                    related_name="+", verbose_name=_("decided by"))
     decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
     decision_comment = models.TextField(_("decision comment"), blank=True)
+
+    objects = IncidentChangeRequestQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("incident change request")

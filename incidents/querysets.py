@@ -9,7 +9,7 @@ from django.contrib.gis.db import models
 from django.db.models import BooleanField, Case, Q, Value, When
 from django.utils import timezone
 
-from accounts.models import Role
+from accounts.models import Role, User
 from mahallas.scope import ScopeLevel, scope_of
 
 # Who supervises field work in their territory (and so reads every support case in it).
@@ -127,3 +127,28 @@ class SupportCaseQuerySet(models.QuerySet):
         if not text:
             return self
         return self.filter(Q(subject_name__icontains=text) | Q(subject_address__icontains=text))
+
+
+class IncidentChangeRequestQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """Requests about incidents of the user's territory (where the crime counted when asked)."""
+        return scope_of(user).apply(self, mahalla_path="counted_mahalla")
+
+    def pending(self):
+        return self.filter(status="pending")
+
+    def decidable_by(self, user):
+        """Pending requests this user may decide: the one definition behind the rule
+        `incidents.decide_change_request` and the approver's list. Never their own; requests of regional staff go
+        to national staff; the others to the region's registrar, or its regional staff where it has none."""
+        role = getattr(user, "role", "") if getattr(user, "is_active", False) else ""
+        qs = self.pending().exclude(requested_by=user)
+        if role == Role.NATIONAL:
+            return qs.filter(requester_role=Role.REGIONAL)
+        if role not in (Role.REGISTRAR, Role.REGIONAL) or not user.region_id:
+            return qs.none()
+        qs = qs.exclude(requester_role=Role.REGIONAL).filter(counted_mahalla__district__region_id=user.region_id)
+        registrar_appointed = User.objects.filter(is_active=True, role=Role.REGISTRAR, region_id=user.region_id)
+        if role == Role.REGIONAL and registrar_appointed.exists():
+            return qs.none()
+        return qs

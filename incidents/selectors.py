@@ -12,7 +12,7 @@ from accounts.models import Assignment, Role
 from audit.services import audit_read
 from mahallas.models import Mahalla
 
-from .models import FieldVisit, Incident, SupportCase
+from .models import FieldVisit, Incident, IncidentChangeRequest, SupportCase
 
 COVERAGE_WINDOW_DAYS = 30
 
@@ -82,3 +82,21 @@ def coverage_gaps(qs, missing: str | None):
     if missing == "any":
         return qs.filter(Q(has_inspector=False) | Q(has_social_worker=False))
     return qs
+
+
+def change_request_list(*, user, to_decide: bool = False, mine: bool = False):
+    """Change requests of the user's territory; `to_decide` those waiting for this user's decision, `mine` those
+    the user filed."""
+    qs = IncidentChangeRequest.objects.visible_to(user)
+    if to_decide:
+        qs = qs.decidable_by(user)
+    if mine:
+        qs = qs.filter(requested_by=user)
+    return qs.select_related("incident__category", "counted_mahalla", "requested_by", "decided_by").defer(
+        "counted_mahalla__boundary", "requested_by__password", "decided_by__password").order_by(
+        "-requested_at", "-id")
+
+
+def change_request_get(*, user, pk) -> IncidentChangeRequest:
+    """Raises DoesNotExist for a request outside the user's territory, as for a missing one."""
+    return change_request_list(user=user).get(pk=pk)

@@ -3,13 +3,22 @@ live in `services`. Times are ISO 8601 with the Asia/Tashkent offset (DRF render
 
 from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from accounts.models import FIELD_ROLES, Assignment, Role
 from mahallas.models import Mahalla
 
-from .models import FieldVisit, Incident, IncidentCategory, IncidentTransition, SupportCase, SupportCaseReview
-from .services import allowed_transitions
+from .models import (
+    FieldVisit,
+    Incident,
+    IncidentCategory,
+    IncidentChangeRequest,
+    IncidentTransition,
+    SupportCase,
+    SupportCaseReview,
+)
+from .services import direct_transitions, is_counted
 
 User = get_user_model()
 
@@ -73,8 +82,8 @@ class IncidentSerializer(serializers.ModelSerializer):
         model = Incident
         fields = ["id", "mahalla", "mahalla_name", "occurred_at", "reported_at", "category", "category_code",
                   "category_name", "legal_kind", "source", "minor_involved", "youth_involved", "woman_victim",
-                  "financial_loss", "description", "status", "longitude", "latitude", "created_by",
-                  "created_by_name", "created_at", "updated_at"]
+                  "financial_loss", "description", "status", "registered_at", "outcome", "version",
+                  "longitude", "latitude", "created_by", "created_by_name", "created_at", "updated_at"]
 
     def get_created_by_name(self, obj) -> str:
         return _full_name(obj.created_by)
@@ -97,15 +106,46 @@ class IncidentTransitionSerializer(serializers.ModelSerializer):
         return _full_name(obj.by)
 
 
+class ChangeRequestSerializer(serializers.ModelSerializer):
+    requested_by_name = serializers.SerializerMethodField()
+    decided_by_name = serializers.SerializerMethodField()
+
+    class Meta:
+        model = IncidentChangeRequest
+        fields = ["id", "incident", "kind", "reason_code", "reason", "changes", "before", "incident_version",
+                  "counted_mahalla", "counted_occurred_at", "status", "requested_by", "requested_by_name",
+                  "requester_role", "requested_at", "decided_by", "decided_by_name", "decided_at",
+                  "decision_comment"]
+
+    def get_requested_by_name(self, obj) -> str:
+        return _full_name(obj.requested_by)
+
+    def get_decided_by_name(self, obj) -> str:
+        return _full_name(obj.decided_by) if obj.decided_by_id else ""
+
+
 class IncidentDetailSerializer(IncidentSerializer):
     transitions = IncidentTransitionSerializer(many=True, read_only=True)
     allowed_transitions = serializers.SerializerMethodField()
+    counted = serializers.SerializerMethodField()
+    pending_change_request = serializers.SerializerMethodField()
 
     class Meta(IncidentSerializer.Meta):
-        fields = [*IncidentSerializer.Meta.fields, "transitions", "allowed_transitions"]
+        fields = [*IncidentSerializer.Meta.fields, "counted", "transitions", "allowed_transitions",
+                  "pending_change_request"]
 
     def get_allowed_transitions(self, obj) -> list[str]:
-        return allowed_transitions(obj.status)
+        """What the transition endpoint accepts now; leaving the count goes through a change request."""
+        return direct_transitions(obj)
+
+    def get_counted(self, obj) -> bool:
+        return is_counted(obj)
+
+    @extend_schema_field(ChangeRequestSerializer(allow_null=True))
+    def get_pending_change_request(self, obj):
+        pending = obj.change_requests.filter(status=IncidentChangeRequest.Status.PENDING).select_related(
+            "requested_by").first()
+        return ChangeRequestSerializer(pending).data if pending else None
 
 
 class IncidentWriteSerializer(LocationFieldsMixin, serializers.Serializer):
@@ -123,9 +163,37 @@ class IncidentWriteSerializer(LocationFieldsMixin, serializers.Serializer):
     description = serializers.CharField(required=False, allow_blank=True, max_length=20000)
 
 
+class IncidentEditSerializer(IncidentWriteSerializer):
+    reason = serializers.CharField(required=False, allow_blank=True, max_length=2000,
+                                   help_text="Required when a change takes a registered crime out of a count: "
+                                             "that part is filed as a change request.")
+
+
 class IncidentTransitionWriteSerializer(serializers.Serializer):
     to_status = serializers.ChoiceField(choices=Incident.Status.choices)
     reason = serializers.CharField(required=False, allow_blank=True, max_length=4000)
+    outcome = serializers.ChoiceField(choices=Incident.Outcome.choices, required=False,
+                                      help_text="Required when a registered crime's case is closed.")
+
+
+class ChangeRequestWriteSerializer(serializers.Serializer):
+    kind = serializers.ChoiceField(choices=IncidentChangeRequest.Kind.choices)
+    reason_code = serializers.ChoiceField(choices=IncidentChangeRequest.Reason.choices, required=False)
+    reason = serializers.CharField(max_length=2000)
+    mahalla = MahallaRef(required=False)
+    category = serializers.PrimaryKeyRelatedField(queryset=IncidentCategory.objects.all(), required=False)
+    occurred_at = serializers.DateTimeField(required=False)
+    legal_kind = serializers.ChoiceField(choices=Incident.LegalKind.choices, required=False)
+
+    def service_kwargs(self) -> dict:
+        data = dict(self.validated_data)
+        changes = {f: data.pop(f) for f in ("mahalla", "category", "occurred_at", "legal_kind") if f in data}
+        return {**data, "changes": changes or None}
+
+
+class ChangeRequestDecisionSerializer(serializers.Serializer):
+    approve = serializers.BooleanField()
+    comment = serializers.CharField(required=False, allow_blank=True, max_length=2000)
 
 
 # --- field visits ------------------------------------------------------------------------------------

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import change_views, views
 
 app_name = "incidents"
 urlpatterns = [
@@ -9,6 +9,14 @@ urlpatterns = [
     path("incidents/<int:pk>/", views.incident_detail, name="detail"),
     path("incidents/<int:pk>/edit/", views.incident_edit_view, name="edit"),
     path("incidents/<int:pk>/status/", views.incident_transition_view, name="transition"),
+    path("incidents/<int:pk>/change-requests/", change_views.change_request_create_view,
+         name="change_request_create"),
+    path("change-requests/", change_views.change_request_list_view, name="change_requests"),
+    path("change-requests/<int:pk>/", change_views.change_request_detail_view, name="change_request"),
+    path("change-requests/<int:pk>/decision/", change_views.change_request_decide_view,
+         name="change_request_decide"),
+    path("change-requests/<int:pk>/withdraw/", change_views.change_request_withdraw_view,
+         name="change_request_withdraw"),
     path("visits/", views.visit_list, name="visit-list"),
     path("visits/new/", views.visit_create_view, name="visit-create"),
     path("visits/week/", views.visit_week, name="visit-week"),

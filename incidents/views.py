@@ -29,6 +29,7 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from accounts.capabilities import can
 from accounts.models import Role
 from audit.models import AuditEvent
 from audit.services import audit_record
@@ -37,16 +38,17 @@ from mahallas.scope import ScopeLevel
 
 from . import forms, permissions, selectors
 from .assignments import assignment_create, assignment_end
+from .change_requests import incident_edit
 from .errors import FieldWorkError
 from .filters import FieldVisitFilter, IncidentFilter, SupportCaseFilter, filters_used
 from .models import FieldVisit, Incident, SupportCase
 from .services import (
     TRANSITIONS,
-    allowed_transitions,
+    direct_transitions,
     field_visit_create,
     incident_create,
     incident_transition,
-    incident_update,
+    is_counted,
     support_case_open,
     support_case_review,
     support_case_update,
@@ -172,23 +174,43 @@ def _incident(request, pk) -> Incident:
 
 def _transition_forms(incident: Incident, failed: forms.TransitionForm | None = None) -> list[dict]:
     rows = []
-    for to in allowed_transitions(incident.status):
+    for to in direct_transitions(incident):
         form = failed if failed is not None and failed.data.get("to_status") == to else \
             forms.TransitionForm(initial={"to_status": to}, prefix=None)
         rows.append({"to": to, "label": Incident.Status(to).label, "form": form,
                      "reason_required": TRANSITIONS[(incident.status, to)],
+                     "outcome_required": (incident.status, to) == (Incident.Status.REGISTERED, Incident.Status.CLOSED),
                      "reopen": to == Incident.Status.UNDER_VERIFICATION and incident.status != "reported"})
     return rows
 
 
-def _incident_detail_context(request, incident, failed=None) -> dict:
+def _change_request_forms(incident: Incident, failed: forms.ChangeRequestForm | None = None) -> list[dict]:
+    rows = []
+    for kind, label in (("deregister", _("Request de-registration")), ("reopen", _("Request reopening"))):
+        if kind == "reopen" and incident.status == Incident.Status.UNDER_VERIFICATION:
+            continue
+        form = failed if failed is not None and failed.data.get("kind") == kind else \
+            forms.ChangeRequestForm(initial={"kind": kind})
+        rows.append({"kind": kind, "label": label, "form": form})
+    return rows
+
+
+def _incident_detail_context(request, incident, failed=None, failed_request=None) -> dict:
     can_edit = permissions.can_edit_incident(request.user, incident)
+    pending = incident.change_requests.filter(status="pending").select_related("requested_by").first()
+    may_request = (is_counted(incident) and pending is None
+                   and can(request.user, "incidents.request_change", incident))
     return {
         "incident": incident,
+        "counted": is_counted(incident),
         "transitions": list(incident.transitions.all()),
-        "can_edit": can_edit and incident.status != Incident.Status.CLOSED,
+        "can_edit": can_edit and incident.status not in (Incident.Status.CLOSED, Incident.Status.DEREGISTERED),
         "can_transition": can_edit,
         "transition_forms": _transition_forms(incident, failed) if can_edit else [],
+        "pending_request": pending,
+        "change_request_forms": _change_request_forms(incident, failed_request) if may_request else [],
+        "change_requests": list(incident.change_requests.exclude(status="pending").select_related(
+            "requested_by", "decided_by")[:20]),
     }
 
 
@@ -209,7 +231,7 @@ def incident_transition_view(request, pk: int):
     if form.is_valid():
         try:
             incident_transition(by=request.user, incident=incident, to_status=form.cleaned_data["to_status"],
-                                reason=form.cleaned_data["reason"])
+                                reason=form.cleaned_data["reason"], outcome=form.cleaned_data["outcome"])
         except FieldWorkError as exc:
             form.add_service_error(exc)
         else:
@@ -245,18 +267,23 @@ def incident_create_view(request):
 @require_http_methods(["GET", "POST"])
 def incident_edit_view(request, pk: int):
     incident = _incident(request, pk)
-    if not permissions.can_edit_incident(request.user, incident) or incident.status == Incident.Status.CLOSED:
+    if (not permissions.can_edit_incident(request.user, incident)
+            or incident.status in (Incident.Status.CLOSED, Incident.Status.DEREGISTERED)):
         raise PermissionDenied
     form = forms.IncidentForm(request.POST or None, user=request.user, instance=incident)
     if request.method == "POST" and form.is_valid():
         changes = form.service_kwargs()
         changes["reported_at"] = form.cleaned_data["reported_at"] or incident.reported_at
         try:
-            incident_update(by=request.user, incident=incident, **changes)
+            result = incident_edit(by=request.user, incident=incident,
+                                   reason=form.cleaned_data.get("change_reason", ""), **changes)
         except FieldWorkError as exc:
-            form.add_service_error(exc)
+            form.add_service_error(FieldWorkError("change_reason", exc.message) if exc.field == "reason" else exc)
         else:
             messages.success(request, _("Changes saved."))
+            if result.change_request is not None:
+                messages.info(request, _("The correction that takes the crime out of a count was sent for "
+                                         "approval; until then it counts as before."))
             return redirect("incidents:detail", pk=incident.pk)
     status = 400 if request.method == "POST" else 200
     return _render(request, "incidents/form.html", {"form": form, "incident": incident,

@@ -332,7 +332,7 @@ def test_leaving_green_and_turning_red_are_events_and_notify_district_officials(
 def test_back_to_green_is_an_event_without_notification(territory, personas, policy):
     incident = crime(territory.mahalla_a1a, by=personas.national)
     recompute()
-    Incident.objects.filter(pk=incident.pk).update(status=S.UNFOUNDED)
+    Incident.objects.filter(pk=incident.pk).update(status=S.DEREGISTERED, registered_at=None)
     recompute()
     assert ColourChange.objects.filter(from_colour="yellow", to_colour="green").count() == 1
     assert not Notification.objects.exists()
