@@ -1,8 +1,8 @@
 """The change-request API: file a request to take a counted crime out of a count, list and read requests, decide
 them (approve/reject), withdraw one's own. Rules live in incidents.change_requests and the capability registry."""
 
-from drf_spectacular.utils import OpenApiParameter, extend_schema
 from django.utils.translation import gettext as _
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import status
 from rest_framework.exceptions import PermissionDenied
 from rest_framework.response import Response
