@@ -51,10 +51,15 @@ class IncidentFilter(django_filters.FilterSet):
     occurred_from = django_filters.DateFilter(method=_from_day("occurred_at"), label=_("occurred from"))
     occurred_to = django_filters.DateFilter(method=_to_day("occurred_at"), label=_("occurred to"))
     search = django_filters.CharFilter(method=_search, label=_("search"))
+    decision_overdue = django_filters.BooleanFilter(method="filter_decision_overdue",
+                                                    label=_("waiting for a decision too long"))
 
     class Meta:
         model = Incident
         fields: list = []
+
+    def filter_decision_overdue(self, queryset, name, value):
+        return queryset.decision_overdue() if value else queryset
 
     def filter_category(self, queryset, name, value):
         ids = [value, *IncidentCategory.objects.filter(parent_id=value).values_list("id", flat=True)]

@@ -149,12 +149,13 @@ class IncidentFilterForm(ServiceForm):
     minor_involved = forms.BooleanField(label=_("Minor involved"), required=False)
     youth_involved = forms.BooleanField(label=_("Youth involved"), required=False)
     woman_victim = forms.BooleanField(label=_("Woman victim"), required=False)
+    decision_overdue = forms.BooleanField(label=_("Waiting for a decision too long"), required=False)
 
     def __init__(self, data, *, user):
         super().__init__(data)
         _territory_filter_fields(self, user)
         self.fields["category"].choices = category_choices(blank=_("All categories"))
-        for name in ("minor_involved", "youth_involved", "woman_victim"):
+        for name in ("minor_involved", "youth_involved", "woman_victim", "decision_overdue"):
             self.fields[name].widget.attrs["value"] = "true"
 
     def clean(self):

@@ -1,6 +1,6 @@
 """Sections of the territory pages (registered in IncidentsConfig.ready): recent incidents and visits on a
 mahalla page, and links to coverage and the lists on district and region pages. Every query starts from
-`visible_to(request.user)`; the district and region panels cost no query."""
+`visible_to(request.user)`; the district panel counts the reports waiting too long for a decision."""
 
 from django.urls import reverse
 from django.utils.http import urlencode
@@ -22,7 +22,11 @@ def mahalla_panel(request, mahalla):
 def district_panel(request, district):
     if not permissions.can_view_coverage(request.user):
         return None
+    base = f"{reverse('incidents:list')}?{urlencode({'district': district.pk})}"
     return {"template": "incidents/_district_panel.html",
+            "overdue": selectors.incident_list(user=request.user).filter(
+                mahalla__district=district).decision_overdue().count(),
+            "overdue_url": f"{base}&decision_overdue=true",
             "coverage_url": reverse("incidents:coverage-district", args=[district.pk]),
             "incidents_url": f"{reverse('incidents:list')}?{urlencode({'district': district.pk})}",
             "visits_url": f"{reverse('incidents:visit-list')}?{urlencode({'district': district.pk})}"}

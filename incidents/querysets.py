@@ -21,6 +21,7 @@ SUPERVISOR_ROLES = (Role.NATIONAL, Role.REGIONAL, Role.DISTRICT)
 # approved change request (de-registration, reopening, a correction of kind) clears `registered_at`.
 # `counted()` is the ORM form; `counted_sql()` the same condition for the set-based SQL of zones and dashboards.
 COUNTED_LEGAL_KIND = "crime"
+AWAITING_DECISION = ("reported", "under_verification")
 
 
 def counted_sql(alias: str = "i") -> str:
@@ -47,7 +48,7 @@ class IncidentQuerySet(models.QuerySet):
 
     def awaiting_decision(self):
         """Reports not yet decided (registered, found unfounded or referred)."""
-        return self.filter(status__in=("reported", "under_verification"))
+        return self.filter(status__in=AWAITING_DECISION)
 
     def decision_overdue(self, now=None):
         """Reports waiting for a decision longer than INCIDENT_DECISION_DAYS since they were reported."""
@@ -57,8 +58,11 @@ class IncidentQuerySet(models.QuerySet):
 
     def for_list(self):
         # The boundary of a mahalla can be megabytes of vertices: never load it for a list row.
+        limit = timezone.now() - datetime.timedelta(days=settings.INCIDENT_DECISION_DAYS)
         return self.select_related("mahalla", "category", "created_by").defer(
-            "mahalla__boundary", "created_by__password")
+            "mahalla__boundary", "created_by__password").annotate(is_decision_overdue=Case(
+                When(Q(status__in=AWAITING_DECISION) & Q(reported_at__lt=limit), then=Value(True)),
+                default=Value(False), output_field=BooleanField()))
 
     def search(self, text: str):
         text = (text or "").strip()

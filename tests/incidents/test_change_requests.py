@@ -379,3 +379,25 @@ def test_migration_counts_every_crime_ever_registered_and_deregisters_the_later_
         "deregister", "unfounded", "approved", at)
     assert Incident.objects.get(pk=unfounded.pk).status == S.DEREGISTERED
     assert Incident.objects.get(pk=never.pk).status == S.UNFOUNDED
+
+
+# --- intake deadline ----------------------------------------------------------------------------------------
+
+def test_reports_undecided_past_the_deadline_are_flagged_overdue(client, personas, territory, settings, in_english):
+    settings.INCIDENT_DECISION_DAYS = 3
+    old = incident_create(by=personas.inspector, mahalla=territory.mahalla_a1a, category=category("theft"),
+                          occurred_at=timezone.now() - datetime.timedelta(days=5),
+                          reported_at=timezone.now() - datetime.timedelta(days=4))
+    fresh_report = incident_create(by=personas.inspector, mahalla=territory.mahalla_a1a, category=category("theft"),
+                                   occurred_at=timezone.now() - datetime.timedelta(days=1))
+    decided = _registered(personas.inspector, territory.mahalla_a1a, at=timezone.now() - datetime.timedelta(days=9))
+    assert set(Incident.objects.decision_overdue().values_list("pk", flat=True)) == {old.pk}
+    assert {fresh_report.pk, decided.pk}.isdisjoint(Incident.objects.decision_overdue().values_list("pk", flat=True))
+    client.force_login(personas.district_official)
+    listing = client.get(reverse("incidents:list"), {"decision_overdue": "true"})
+    assert listing.status_code == 200
+    body = listing.content.decode()
+    assert f"/incidents/{old.pk}/" in body and f"/incidents/{fresh_report.pk}/" not in body
+    assert "decision overdue" in body
+    district_page = client.get(reverse("mahallas:district", args=[territory.district_a1.pk]))
+    assert "1 report waits for a decision longer than allowed" in district_page.content.decode()
