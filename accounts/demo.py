@@ -83,6 +83,7 @@ class DemoLoadResult:
 MAIN_USERS = [
     DemoUser("demo_national", Role.NATIONAL),
     DemoUser("demo_region", Role.REGIONAL, region_code=DEMO_REGION_CODE),
+    DemoUser("demo_registrar", Role.REGISTRAR, region_code=DEMO_REGION_CODE),
     DemoUser("demo_district", Role.DISTRICT, district_code=DEMO_DISTRICT_CODE),
     DemoUser("demo_inspector", Role.INSPECTOR),
     DemoUser("demo_social", Role.SOCIAL_WORKER),

@@ -29,6 +29,7 @@ CATEGORY_WEIGHTS = {
     "drug-trafficking": 2, "robbery": 2, "other": 3,
 }
 STATUS_WEIGHTS = {"registered": 72, "closed": 9, "unfounded": 7, "under_verification": 6, "reported": 6}
+OUTCOME_WEIGHTS = {"solved": 45, "sent_to_court": 35, "suspended": 15, "transferred": 5}
 # About 4 incidents per mahalla a year nationally, spread very unevenly: most mahallas see none in a quarter,
 # a few see many (a gamma-distributed rate per mahalla).
 INCIDENTS_PER_MAHALLA_MONTH = 0.25
@@ -42,6 +43,7 @@ class DemoActivity:
     incidents: int = 0
     visits: int = 0
     cases: int = 0
+    change_requests: int = 0
     skipped: list[str] = field(default_factory=list)
 
 
@@ -73,9 +75,12 @@ def _incidents_build(rng: random.Random, *, by: User, now: datetime.datetime) ->
             code = _weighted(rng, weights)
             category = categories[code]
             status = _weighted(rng, STATUS_WEIGHTS)
+            counted = status in ("registered", "closed")
             rows.append(Incident(
                 mahalla_id=mahalla.pk, category=category, occurred_at=occurred, reported_at=reported,
                 status=status, legal_kind=Incident.LegalKind.CRIME, created_by=by,
+                registered_at=min(reported + datetime.timedelta(hours=rng.uniform(2, 60)), now) if counted else None,
+                outcome=_weighted(rng, OUTCOME_WEIGHTS) if status == "closed" else "",
                 source=rng.choice([Incident.Source.INSPECTOR, Incident.Source.CITIZEN, Incident.Source.DUTY_UNIT]),
                 # A cybercrime's "place" is the victim's home mahalla, not a point on the map.
                 location=None if category.is_cyber else mahalla.spot,
@@ -145,4 +150,41 @@ def demo_activity_load(*, by: User, district_id: int, seed: int = 2026) -> DemoA
     FieldVisit.objects.bulk_create(visits, batch_size=2000, ignore_conflicts=True)
     SupportCase.objects.bulk_create(cases)
     result.incidents, result.visits, result.cases = len(incidents), len(visits), len(cases)
+    result.change_requests = _change_requests_load(rng, district_id=district_id)
     return result
+
+
+def _change_requests_load(rng: random.Random, *, district_id: int) -> int:
+    """A few requests to take crimes out of the count, through the real services: three approved by the region's
+    registrar (two de-registrations and a move to another mahalla), two still waiting, so the approver's page,
+    the incident pages and the count-changes report show the workflow."""
+    from .change_requests import change_request_create, change_request_decide
+
+    official = User.objects.filter(is_active=True, role=Role.DISTRICT, district_id=district_id).order_by("id").first()
+    if official is None:
+        return 0
+    registrar = User.objects.filter(is_active=True, role=Role.REGISTRAR,
+                                    region_id=official.district.region_id).order_by("id").first()
+    crimes = list(Incident.objects.counted().filter(mahalla__district_id=district_id, status="registered")
+                  .order_by("occurred_at", "id")[:5])
+    if registrar is None or len(crimes) < 5:
+        return 0
+    plans = [
+        ("deregister", "duplicate", "Registered twice: the same theft was reported by the victim and the shop.", True),
+        ("deregister", "unfounded", "The phone was found at home: no theft took place.", True),
+        ("edit", "", "The shop stands across the street, in the neighbouring mahalla.", True),
+        ("reopen", "", "A new witness contradicts the victim's account; verify again.", False),
+        ("deregister", "decriminalised", "The amount is below the new threshold for a crime.", False),
+    ]
+    neighbour = (Mahalla.objects.filter(district_id=district_id).exclude(pk=crimes[2].mahalla_id)
+                 .defer("boundary").order_by("code").first())
+    for incident, (kind, code, reason, approve) in zip(crimes, plans, strict=True):
+        changes = {"mahalla": neighbour} if kind == "edit" else None
+        if kind == "edit" and neighbour is None:
+            continue
+        request = change_request_create(by=official, incident=incident, kind=kind, reason_code=code, reason=reason,
+                                        changes=changes)
+        if approve:
+            change_request_decide(by=registrar, request=request, approve=True,
+                                  comment=rng.choice(["Checked against the case file.", "Confirmed by the duty unit."]))
+    return len(plans)
