@@ -10,6 +10,8 @@ MENU = [
     (_("Field work"), "incidents:list", ("national", "regional", "registrar", "district", "operator")),
     (_("Change requests"), "incidents:change_requests", ("national", "regional", "registrar", "district")),
     (_("Dashboards"), "dashboards:home", ("national", "regional", "district", "admin")),
+    # Registrars see no dashboards; the count-changes report is theirs too (staff reach it from the dashboards).
+    (_("Count changes"), "dashboards:count-changes", ("registrar",)),
     (_("Territories"), "mahallas:home", None),
     (_("Alerts"), "surveillance:alerts", ("operator", "inspector", "district", "regional", "national")),
     (_("Crime-free"), "zones:crime-free", ("national", "regional", "district", "admin")),

@@ -7,6 +7,6 @@ class DashboardsConfig(AppConfig):
     verbose_name = _("Dashboards")
 
     def ready(self):
-        from . import receivers
+        from . import receivers, rules  # noqa: F401 - rules register their capabilities on import
 
         receivers.connect()

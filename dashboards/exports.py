@@ -77,3 +77,33 @@ def export_response(*, table: str, fmt: str, filename: str, header: list, rows: 
             out.getvalue(), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
     response["Content-Disposition"] = f'attachment; filename="{filename}.{fmt}"'
     return response
+
+
+# --- The count-changes report ------------------------------------------------------------------------------
+
+COUNT_TABLES = ("changes", "units")
+
+
+def _when(value) -> str:
+    from django.utils import timezone
+
+    return "" if value is None else timezone.localtime(value).strftime("%Y-%m-%d %H:%M")
+
+
+def count_report_rows(table: str, report) -> tuple[list[str], list[list]]:
+    """The report's tables as rows: "changes" (every crime that left the count) or "units" (figures per unit)."""
+    if table == "changes":
+        header = [_("request"), _("incident"), _("kind"), _("reason"), _("explanation"), _("district"),
+                  _("mahalla"), _("occurred at"), _("requested by"), _("requested at"), _("approved by"),
+                  _("approved at")]
+        return header, [[c.id, c.incident_id, c.kind_label, c.reason_label, c.reason, c.district, c.mahalla,
+                         _when(c.counted_occurred_at), c.requested_by, _when(c.requested_at), c.approved_by,
+                         _when(c.decided_at)] for c in report.changes]
+    level = {"region": _("region"), "district": _("district"), "mahalla": _("mahalla")}[report.unit_level]
+    header = [_("code"), level, _("registered crimes"), _("de-registered"), _("de-registered, %"),
+              _("reports decided"), _("turned away before registration"), _("turned away, %"),
+              _("median days to a decision"), _("overdue for a decision now"), _("longest wait, days")]
+    return header, [[r.code, r.name, r.counted, r.deregistered, _round(r.deregistered_share, 1), r.decided,
+                     r.turned_away, _round(r.turned_away_share, 1), _round(r.median_decision_days, 1), r.overdue,
+                     "" if r.oldest_waiting_days is None else r.oldest_waiting_days]
+                    for r in [*report.rows, report.total]]

@@ -20,8 +20,12 @@ Only `dashboards.stats` writes them (set-based SQL); they are derived state, reb
 kind is "crime".
 """
 
+from django.conf import settings
 from django.db import models
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+
+from mahallas.models import Mahalla
 
 
 class _Counters(models.Model):
@@ -173,3 +177,54 @@ class RefreshState(models.Model):
 
     def __str__(self) -> str:
         return f"v{self.version}"
+
+
+class FigurePublication(models.Model):
+    """The official figures of a period as the ministry published them: one version of a period's snapshot.
+
+    Append-only (the database refuses UPDATE and DELETE, migration 0003): a period published again is a new
+    version, and every earlier version stays readable, so "as published" never changes after the fact."""
+
+    period = models.CharField(_("period"), max_length=10)
+    version = models.PositiveIntegerField(_("version"))
+    starts = models.DateTimeField(_("starts"))
+    ends = models.DateTimeField(_("ends"))
+    published_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
+                                     verbose_name=_("published by"))
+    published_at = models.DateTimeField(_("published at"), auto_now_add=True)
+    note = models.TextField(_("note"), blank=True)
+
+    class Meta:
+        verbose_name = _("published figures")
+        verbose_name_plural = _("published figures")
+        ordering = ["-published_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(fields=["period", "version"], name="dash_publication_period_version"),
+            models.CheckConstraint(condition=Q(version__gte=1), name="dash_publication_version_positive"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.period} v{self.version}"
+
+
+class PublishedMahallaFigure(models.Model):
+    """One mahalla's counted crimes in a publication, frozen: total, per top-level category (the category
+    group's id as the key) and the zone colour of the period at publication ("" when none was computed)."""
+
+    publication = models.ForeignKey(FigurePublication, on_delete=models.PROTECT, related_name="figures",
+                                    verbose_name=_("publication"))
+    # An official record: a mahalla named in published figures cannot be deleted from under them.
+    mahalla = models.ForeignKey(Mahalla, on_delete=models.PROTECT, related_name="+", db_index=False,
+                                verbose_name=_("mahalla"))
+    crimes = models.PositiveIntegerField(_("registered crimes"))
+    by_group = models.JSONField(_("registered crimes by category group"), default=dict)
+    colour = models.CharField(_("zone colour"), max_length=8, blank=True)
+
+    class Meta:
+        verbose_name = _("published mahalla figure")
+        verbose_name_plural = _("published mahalla figures")
+        constraints = [models.UniqueConstraint(fields=["publication", "mahalla"],
+                                               name="dash_published_figure_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.publication_id}/{self.mahalla_id}: {self.crimes}"

@@ -110,19 +110,32 @@ def can_view_dashboards(user) -> bool:
 
 def home_scope(user) -> Scope:
     """The dashboard a user lands on: their own territory."""
-    level = scope_of(user).level if can_view_dashboards(user) else ScopeLevel.NONE
+    if not can_view_dashboards(user):
+        raise DashboardNotFound
+    return own_territory_scope(user)
+
+
+def own_territory_scope(user) -> Scope:
+    """The user's own territory as a Scope (the caller has checked what the user may view)."""
+    level = scope_of(user).level
     if level == ScopeLevel.NATIONAL:
         return Scope("national")
     if level == ScopeLevel.REGION:
-        return dashboard_scope(user, region_id=scope_of(user).region_id)
+        return territory_scope(user, region_id=scope_of(user).region_id)
     if level == ScopeLevel.DISTRICT:
-        return dashboard_scope(user, district_id=scope_of(user).district_id)
+        return territory_scope(user, district_id=scope_of(user).district_id)
     raise DashboardNotFound
 
 
 def dashboard_scope(user, *, region_id: int | None = None, district_id: int | None = None) -> Scope:
     if not can_view_dashboards(user):
         raise DashboardNotFound
+    return territory_scope(user, region_id=region_id, district_id=district_id)
+
+
+def territory_scope(user, *, region_id: int | None = None, district_id: int | None = None) -> Scope:
+    """The requested unit, looked up through visible_to: one outside the user's territory does not exist.
+    The caller has checked that the user may view the page at all."""
     level = scope_of(user).level
     if district_id is not None:
         district = (District.objects.visible_to(user).select_related("region")

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import count_views, views
 
 app_name = "dashboards"
 urlpatterns = [
@@ -9,6 +9,10 @@ urlpatterns = [
     path("dashboards/districts/<int:pk>/", views.dashboard_district, name="district"),
     path("dashboards/export/", views.dashboard_export, name="export"),
     path("dashboards/report/", views.dashboard_report, name="report"),
+    path("dashboards/count-changes/", count_views.count_changes, name="count-changes"),
+    path("dashboards/count-changes/export/", count_views.count_changes_export, name="count-changes-export"),
+    path("dashboards/published/", count_views.publications, name="publications"),
+    path("dashboards/published/compare/", count_views.publication_compare, name="publication-compare"),
     path("open/", views.public_page, name="public"),
     path("open/map/", views.public_map, name="public-map"),
 ]

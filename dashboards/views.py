@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
+from accounts.capabilities import can
 from audit.net import client_ip
 from audit.services import audit_record
 from zones import periods as zone_periods
@@ -74,6 +75,7 @@ def _context(request, scope: selectors.Scope, period: DashPeriod, error: str = "
         "zones_period": period.zones_period(), "map_url": reverse("api:dashboards-map") + "?" + query,
         "region": scope.region, "district": scope.district,
         "map_tiles_url": settings.MAP_TILES_URL,
+        "can_view_count_report": can(request.user, "dashboards.view_count_report"),
         **_charts(data),
     }
 

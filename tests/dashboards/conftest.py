@@ -128,3 +128,85 @@ def seeded(territory, personas) -> Seeded:
 
     stats_rebuild()
     return Seeded(len(incidents), len(alerts), len(visits))
+
+
+# --- Count integrity: known crimes, change requests and reports of Q2 2025 ----------------------------------
+
+
+@dataclass
+class CountData:
+    crimes: dict  # name -> Incident
+    requests: dict  # name -> IncidentChangeRequest
+    region_b_officer: object
+
+
+def _crime(mahalla, when, author, category_code="theft", **extra):
+    from tests.incidents.factories import IncidentFactory, category, ensure_incident_categories
+
+    ensure_incident_categories()
+    return IncidentFactory(mahalla=mahalla, occurred_at=when, reported_at=when + datetime.timedelta(hours=1),
+                           category=category(category_code), status="registered", created_by=author, **extra)
+
+
+def _decided_report(mahalla, when, author, status, days):
+    """A report of `when` decided (`status`) after `days` days, with its history row."""
+    from incidents.models import IncidentTransition
+    from tests.incidents.factories import IncidentFactory, category, ensure_incident_categories
+
+    ensure_incident_categories()
+    incident = IncidentFactory(mahalla=mahalla, occurred_at=when, reported_at=when, category=category("theft"),
+                               status=status, created_by=author,
+                               registered_at=when + datetime.timedelta(days=days) if status == "registered" else None)
+    row = IncidentTransition.objects.create(incident=incident, from_status="under_verification", to_status=status,
+                                            by=author)
+    IncidentTransition.objects.filter(pk=row.pk).update(at=when + datetime.timedelta(days=days))
+    return incident
+
+
+@pytest.fixture
+def count_data(territory, personas) -> CountData:
+    """Q2 2025 in both regions:
+
+    A1a: crimes a1, a2, a3; a1 de-registered (unfounded: district official asked, registrar approved); a3 has a
+         pending de-registration. A1b: b1, reopened (approved). A2a: c1, c2; c1 de-registered as a duplicate
+         (regional staff asked, national approved). B1a: d1, d2; d1 de-registered (outsider asked, region B's
+         officer approved). Plus a crime of Q3 in A1a (out of the period) and an administrative offence.
+    Intake of Q2 in A1: reports decided after 1, 2 and 4 days (registered, unfounded, referred) and one waiting.
+    """
+    from incidents.change_requests import change_request_create, change_request_decide
+    from tests.incidents.factories import IncidentFactory
+
+    t, p = territory, personas
+    author = p.inspector
+    crimes = {
+        "a1": _crime(t.mahalla_a1a, at(2025, 4, 10), author),
+        "a2": _crime(t.mahalla_a1a, at(2025, 5, 2), author, "cyber-bank-card"),
+        "a3": _crime(t.mahalla_a1a, at(2025, 6, 30, 23, 30), author),
+        "b1": _crime(t.mahalla_a1b, at(2025, 4, 20), author),
+        "c1": _crime(t.mahalla_a2a, at(2025, 5, 5), author),
+        "c2": _crime(t.mahalla_a2a, at(2025, 6, 1), author),
+        "d1": _crime(t.mahalla_b1a, at(2025, 4, 3), author),
+        "d2": _crime(t.mahalla_b1a, at(2025, 4, 4), author),
+        "q3": _crime(t.mahalla_a1a, at(2025, 7, 1, 0, 10), author),
+        "admin": _crime(t.mahalla_a1a, at(2025, 5, 9), author, legal_kind="administrative"),
+    }
+    region_b_officer = UserFactory(username="region-b-officer", role=Role.REGIONAL, region=t.region_b)
+
+    def approved(name, *, by, approver, kind="deregister", reason_code="unfounded"):
+        request = change_request_create(by=by, incident=crimes[name], kind=kind, reason=f"Because of {name}",
+                                        reason_code=reason_code if kind == "deregister" else "")
+        return change_request_decide(by=approver, request=request, approve=True)
+
+    requests = {
+        "a1": approved("a1", by=p.district_official, approver=p.registrar),
+        "b1": approved("b1", by=p.district_official, approver=p.registrar, kind="reopen"),
+        "c1": approved("c1", by=p.region_officer, approver=p.national, reason_code="duplicate"),
+        "d1": approved("d1", by=p.outsider, approver=region_b_officer),
+        "a3": change_request_create(by=p.district_official, incident=crimes["a3"], kind="deregister",
+                                    reason_code="duplicate", reason="Pending"),
+    }
+    for name, status, days in (("r1", "registered", 1), ("r2", "unfounded", 2), ("r3", "referred", 4)):
+        crimes[name] = _decided_report(t.mahalla_a1b, at(2025, 5, 10), author, status, days)
+    crimes["waiting"] = IncidentFactory(mahalla=t.mahalla_a1b, occurred_at=at(2025, 5, 20), reported_at=at(2025, 5, 20),
+                                        category=crimes["a1"].category, status="reported", created_by=author)
+    return CountData(crimes, requests, region_b_officer)
