@@ -83,6 +83,7 @@ class Incident(models.Model):
     LegalKind = IncidentLegalKind
     Source = IncidentSource
     Status = IncidentStatus
+    AUDIT_PERSONAL_FIELDS = frozenset({"description"})  # hashed, never in clear, in the audit change store
 
     mahalla = models.ForeignKey(Mahalla, on_delete=models.PROTECT, related_name="incidents",
                                 verbose_name=_("mahalla"))
@@ -184,6 +185,7 @@ class VisitTopic(models.TextChoices):
 class FieldVisit(models.Model):
     Kind = VisitKind
     Topic = VisitTopic
+    AUDIT_PERSONAL_FIELDS = frozenset({"address_or_household", "notes", "outcome"})  # see Incident
 
     mahalla = models.ForeignKey(Mahalla, on_delete=models.PROTECT, related_name="field_visits",
                                 verbose_name=_("mahalla"))
@@ -255,6 +257,7 @@ class SupportCase(models.Model):
     Category = CaseCategory
     Action = CaseAction
     Status = CaseStatus
+    AUDIT_PERSONAL_FIELDS = frozenset({"subject_name", "subject_address", "needs", "notes"})  # see Incident
 
     mahalla = models.ForeignKey(Mahalla, on_delete=models.PROTECT, related_name="support_cases",
                                 verbose_name=_("mahalla"))
