@@ -51,6 +51,10 @@ class AuditedModelAdminMixin:
     def save_model(self, request, obj, form, change):
         # The form has already written the new values into `obj`: the old ones are read from the database.
         fields = _form_model_fields(form, type(obj))
+        if change:
+            # What the form changed, as the admin's own history says: a date-time shown to the second is not
+            # "changed" because its stored microseconds are not shown.
+            fields = [name for name in fields if name in form.changed_data]
         obj._audit_before = (_stored(type(obj), obj.pk, fields) if change else {}, fields, change)
         super().save_model(request, obj, form, change)
 

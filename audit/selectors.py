@@ -82,6 +82,14 @@ class ChangeRow:
     object_type: str = ""
     object_id: str = ""
 
+    @property
+    def object_label(self) -> str:
+        try:
+            name = apps.get_model(self.object_type)._meta.verbose_name
+        except (LookupError, ValueError):
+            name = self.object_type
+        return f"{str(name).capitalize()} #{self.object_id}"
+
 
 def _model_field(object_type: str, name: str):
     try:
@@ -102,6 +110,9 @@ def _shown(field, value) -> str:
         return gettext("yes") if value else gettext("no")
     if field is not None and field.is_relation and isinstance(value, int):
         return f"#{value}"
+    if isinstance(field, models.DateTimeField) and isinstance(value, str):
+        # Stored in UTC (audit.changes): said so, instead of a "+00:00" few readers parse.
+        return value.replace("T", " ").removesuffix("+00:00") + " UTC"
     if isinstance(value, list):
         return ", ".join(str(v) for v in value)
     return str(value)

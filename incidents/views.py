@@ -31,6 +31,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from accounts.models import Role
 from audit.models import AuditEvent
+from audit.selectors import object_history
 from audit.services import audit_record
 from mahallas.models import District, Mahalla, Region
 from mahallas.scope import ScopeLevel
@@ -189,6 +190,8 @@ def _incident_detail_context(request, incident, failed=None) -> dict:
         "can_edit": can_edit and incident.status != Incident.Status.CLOSED,
         "can_transition": can_edit,
         "transition_forms": _transition_forms(incident, failed) if can_edit else [],
+        # The incident was read through visible_to (`_incident`): its field history may be shown.
+        "history": object_history(incident),
     }
 
 
