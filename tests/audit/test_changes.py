@@ -241,3 +241,51 @@ def test_object_history_gives_labels_usernames_and_hides_personal_values(inciden
     assert (rows["status"].old, rows["status"].new) == ("reported", "under verification")
     assert rows["description"].personal and (rows["description"].old, rows["description"].new) == ("", "")
     assert {row.who for row in rows.values()} == {"district"}
+
+
+# --- the object pages -----------------------------------------------------------------------------------
+
+def test_incident_page_shows_its_field_history(client, change, incident, personas):
+    from django.urls import reverse
+
+    client.force_login(personas.district_official)
+
+    response = client.get(reverse("incidents:detail", args=[incident.pk]))
+
+    assert response.status_code == 200
+    assert [t.name for t in response.templates].count("audit/_history.html") == 1
+    assert [(row.field, row.who) for row in response.context["history"]] == [("occurred_at", "national")]
+    assert "2026-02-01 00:00:00 UTC" in response.content.decode()
+
+
+def test_incident_page_history_says_changed_for_personal_fields(client, incident, personas, in_english):
+    from django.urls import reverse
+
+    before = snapshot(incident, ["description"])
+    incident.description = "Secret neighbour story"
+    audit_record(action=Action.CHANGE, actor=personas.inspector, obj=incident,
+                 changes=diff(before, snapshot(incident, ["description"])))
+    client.force_login(personas.inspector)
+
+    html = client.get(reverse("incidents:detail", args=[incident.pk])).content.decode()
+
+    history = html[html.index('id="changes-heading"'):]
+    assert "changed" in history and "Karimov" not in history and "Secret neighbour" not in history
+
+
+def test_roadmap_page_shows_the_roadmap_and_its_measures_history(client, personas, territory):
+    from django.urls import reverse
+
+    from roadmaps import services
+
+    roadmap = services.roadmap_create(by=personas.district_official, territory=territory.mahalla_a1a, year=2026)
+    item = services.item_create(by=personas.district_official, roadmap=roadmap, focus_area="outreach",
+                                title="Darslar", deadline=datetime.date(2026, 6, 30))
+    services.item_update(by=personas.district_official, item=item, progress=40)
+    client.force_login(personas.district_official)
+
+    response = client.get(reverse("roadmaps:detail", args=[roadmap.pk]))
+
+    rows = response.context["history"]
+    assert ("progress", "0", "40") in [(r.field, r.old, r.new) for r in rows]
+    assert {r.object_type for r in rows} == {"roadmaps.roadmap", "roadmaps.roadmapitem"}
