@@ -62,7 +62,8 @@ def json_value(value):
     if isinstance(value, uuid.UUID):
         return str(value)
     if hasattr(value, "geom_type") and hasattr(value, "wkt"):
-        return [value.x, value.y] if value.geom_type == "Point" else value.wkt
+        # A boundary's WKT can run to megabytes: cut like any long text.
+        return [value.x, value.y] if value.geom_type == "Point" else json_value(value.wkt)
     if isinstance(value, models.fields.files.FieldFile):
         return value.name or None
     if isinstance(value, dict):
