@@ -3,6 +3,9 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.utils.translation import gettext_lazy as _
 
+from audit.admin_site import AuditedModelAdminMixin
+from audit.models import AuditEvent
+
 from .models import Assignment, Role, User
 
 
@@ -29,8 +32,22 @@ class AssignmentInline(admin.TabularInline):
     autocomplete_fields = ("mahalla",)
 
 
+def _account_action(obj, changes: dict, created: bool) -> str:
+    """The trail's most telling action for an admin save of an account or an assignment."""
+    Action = AuditEvent.Action
+    if isinstance(obj, Assignment):
+        return Action.ASSIGNMENT_CHANGE
+    if created:
+        return Action.CREATE
+    if "role" in changes:
+        return Action.ROLE_CHANGE
+    if "locked_at" in changes:
+        return Action.ACCOUNT_UNLOCKED if changes["locked_at"][1] is None else Action.ACCOUNT_LOCKED
+    return Action.CHANGE
+
+
 @admin.register(User)
-class UserAdmin(BaseUserAdmin):
+class UserAdmin(AuditedModelAdminMixin, BaseUserAdmin):
     list_display = ("username", "last_name", "first_name", "role", "region", "district", "is_active",
                     "locked_at")
     list_filter = ("role", "is_active", "is_staff", "region")
@@ -48,6 +65,9 @@ class UserAdmin(BaseUserAdmin):
     )
     inlines = [AssignmentInline]
 
+    def audit_action(self, obj, changes, created):
+        return _account_action(obj, changes, created)
+
 
 class AssignmentForm(forms.ModelForm):
     class Meta:
@@ -63,7 +83,7 @@ class AssignmentForm(forms.ModelForm):
 
 
 @admin.register(Assignment)
-class AssignmentAdmin(admin.ModelAdmin):
+class AssignmentAdmin(AuditedModelAdminMixin, admin.ModelAdmin):
     form = AssignmentForm
     list_display = ("mahalla", "user", "role", "is_primary", "starts_on", "ends_on")
     list_filter = ("role", "is_primary", "mahalla__district__region")
@@ -76,3 +96,6 @@ class AssignmentAdmin(admin.ModelAdmin):
         if not change:
             obj.created_by = request.user
         super().save_model(request, obj, form, change)
+
+    def audit_action(self, obj, changes, created):
+        return _account_action(obj, changes, created)

@@ -54,6 +54,9 @@ class User(AbstractUser):
 
     objects = ScopedUserManager()
 
+    # Stored only as a hash plus "changed" in the audit change store (audit.changes).
+    AUDIT_PERSONAL_FIELDS = frozenset({"first_name", "last_name", "email", "phone"})
+
     class Meta:
         verbose_name = _("user")
         verbose_name_plural = _("users")

@@ -12,10 +12,13 @@ def count_login_failure(sender, credentials, request=None, **kwargs):
     username = credentials.get("username") or ""
     locked = login_failure_record(username=username, ip=client_ip(request) if request else None)
     if locked is not None:
+        from audit.changes import diff, snapshot
         from audit.services import audit_record
 
+        # The account was unlocked a moment ago: login_failure_record only locks an unlocked account.
         audit_record(action="account_locked", actor=locked, request=request, obj=locked,
-                     outcome="success", details={"reason": "too many failed sign-ins"})
+                     outcome="success", details={"reason": "too many failed sign-ins"},
+                     changes=diff({"locked_at": None}, snapshot(locked, ["locked_at"])))
 
 
 @receiver(user_logged_in, dispatch_uid="accounts.reset_login_failures")

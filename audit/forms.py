@@ -1,4 +1,5 @@
 from django import forms
+from django.core.validators import RegexValidator
 from django.utils.translation import gettext_lazy as _
 
 from mahallas.models import District, Region
@@ -27,6 +28,10 @@ class AuditSearchForm(forms.Form):
     object_type = forms.CharField(label=_("Object type"), required=False, max_length=100,
                                   help_text=_("e.g. accounts.user"))
     object_id = forms.CharField(label=_("Object id"), required=False, max_length=64)
+    field = forms.CharField(label=_("Changed field"), required=False, max_length=100,
+                            help_text=_("e.g. occurred_at"),
+                            validators=[RegexValidator(r"^[A-Za-z_][A-Za-z0-9_]*$",
+                                                       _("Enter a field name such as occurred_at."))])
     region = forms.ModelChoiceField(label=_("Region"), required=False, queryset=Region.objects.only(*_NAMES))
     district = forms.ModelChoiceField(label=_("District"), required=False,
                                       queryset=District.objects.only(*_NAMES))
@@ -50,6 +55,7 @@ class AuditSearchForm(forms.Form):
             "outcome": data.get("outcome", ""),
             "object_type": data.get("object_type", "").strip().lower(),
             "object_id": data.get("object_id", "").strip(),
+            "field": data.get("field", "").strip(),
             "region_id": data["region"].pk if data.get("region") else None,
             "district_id": data["district"].pk if data.get("district") else None,
             "mahalla_id": data.get("mahalla"),

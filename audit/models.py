@@ -4,6 +4,11 @@ Append-only is enforced by PostgreSQL, not by Python (migration 0002): a stateme
 UPDATE, DELETE and TRUNCATE of the table, and an insert trigger stamps `occurred_at` with the database
 clock, so the application can neither rewrite history nor backdate it.
 
+`FieldChange` holds the before and after of each field an event changed, under the same rules (migration
+0003): one row per field, append-only, its `occurred_at` taken from its event by the database. Values of
+personal fields (the model's `AUDIT_PERSONAL_FIELDS`) are never stored: only a keyed hash of each side, so
+"changed back to what it was" can still be told without anybody reading the value.
+
 Retention: rows are kept at least one year and the application never deletes them. Archiving older rows
 is a deliberate DBA operation (copy out, `ALTER TABLE audit_auditevent DISABLE TRIGGER
 audit_event_append_only`, delete, re-enable), never a job of the application. For protection against a
@@ -19,7 +24,7 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from .querysets import AuditEventQuerySet
+from .querysets import AuditEventQuerySet, FieldChangeQuerySet
 
 
 class ClockTimestamp(models.Func):
@@ -104,3 +109,43 @@ class AuditEvent(models.Model):
         if self.occurred_at is None:
             return ""
         return self.occurred_at.astimezone(UTC).isoformat(timespec="milliseconds")
+
+
+class FieldChange(models.Model):
+    """The old and new value of one field changed by one audited write.
+
+    Object and territory are copied from the event, so "who changed field F of objects of type T in mahalla M"
+    needs no join. Readable only by audit readers (`visible_to`); an object's own page shows the history of
+    that object after the page has checked that its user may see the object (`audit.selectors.object_history`).
+    """
+
+    event = models.ForeignKey(AuditEvent, on_delete=models.PROTECT, related_name="changes",
+                              verbose_name=_("audit event"))
+    occurred_at = models.DateTimeField(_("occurred at"), db_default=ClockTimestamp(), editable=False)
+    object_type = models.CharField(_("object type"), max_length=100, blank=True)
+    object_id = models.CharField(_("object id"), max_length=64, blank=True)
+    region_id = models.BigIntegerField(_("region id"), null=True, blank=True)
+    district_id = models.BigIntegerField(_("district id"), null=True, blank=True)
+    mahalla_id = models.BigIntegerField(_("mahalla id"), null=True, blank=True)
+    field = models.CharField(_("field"), max_length=100)
+    # JSON null for "no value" and always for personal fields, whose values live only as hashes.
+    old_value = models.JSONField(_("old value"), null=True, blank=True, encoder=DjangoJSONEncoder)
+    new_value = models.JSONField(_("new value"), null=True, blank=True, encoder=DjangoJSONEncoder)
+    personal = models.BooleanField(_("personal"), default=False)
+    old_hash = models.CharField(_("old value hash"), max_length=64, blank=True)
+    new_hash = models.CharField(_("new value hash"), max_length=64, blank=True)
+
+    objects = FieldChangeQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("field change")
+        verbose_name_plural = _("field changes")
+        ordering = ["-id"]
+        indexes = [
+            BrinIndex(fields=["occurred_at"], name="audit_change_occurred_brin"),
+            models.Index(fields=["object_type", "object_id", "id"], name="audit_change_object_idx"),
+            models.Index(fields=["mahalla_id", "field", "id"], name="audit_change_mahalla_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.object_type} #{self.object_id} {self.field}"

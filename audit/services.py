@@ -13,13 +13,17 @@ must do so after leaving their `transaction.atomic()`, never inside it.
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable
+from contextlib import nullcontext
 
+from django.db import transaction
 from django.db.models import Model
 
 from mahallas.models import District, Mahalla, Region
 
+from .changes import is_secret, personal_fields_of, value_hash
 from .context import current_request
-from .models import AuditEvent
+from .models import AuditEvent, FieldChange
 from .net import client_ip
 
 Action = AuditEvent.Action
@@ -30,11 +34,12 @@ _SECRET_MARKERS = ("password", "passwd", "secret", "token", "otp", "recovery")
 _DETAILS_MAX_CHARS = 4000
 
 
-def _clean_details(details) -> dict:
+def _clean_details(details, personal: frozenset[str] = frozenset()) -> dict:
     def clean(value):
         if isinstance(value, dict):
             return {str(k): clean(v) for k, v in value.items()
-                    if not any(marker in str(k).lower() for marker in _SECRET_MARKERS)}
+                    if str(k) not in personal
+                    and not any(marker in str(k).lower() for marker in _SECRET_MARKERS)}
         if isinstance(value, list | tuple | set | frozenset):
             return [clean(v) for v in value]
         return value
@@ -98,7 +103,8 @@ def _actor_of(actor, request, action):
 def audit_record(*, action: str, actor=None, request=None, obj: Model | None = None,
                  object_type: str | None = None, object_id=None, object_repr: str | None = None,
                  territory: Model | None = None, outcome: str = Outcome.SUCCESS,
-                 details: dict | None = None, actor_username: str | None = None) -> AuditEvent:
+                 details: dict | None = None, actor_username: str | None = None,
+                 changes: dict | None = None, personal: Iterable[str] | None = None) -> AuditEvent:
     """Append one event to the audit trail and return it.
 
     `actor` defaults to the request's signed-in user; `request` supplies IP (see `audit.net.client_ip`)
@@ -108,6 +114,10 @@ def audit_record(*, action: str, actor=None, request=None, obj: Model | None = N
     (or override), and `territory` (a Region, District or Mahalla) overrides the territory derived from
     `obj`. `details` is small JSON: field names, filters, reasons; keys that look like secrets are dropped.
     Never pass field values of personal data.
+    `changes` is what `audit.changes.diff` returned: one FieldChange row per field, written with the event
+    in one transaction, and the field names listed in `details["fields"]`. `personal` names the fields whose
+    values are kept only as hashes (default: the `AUDIT_PERSONAL_FIELDS` of `obj`'s model); those names are
+    also dropped from `details`, so a caller cannot leak their values there either.
     Read the module docstring about transactions before recording a failure or a refusal.
     """
     actor = _actor_of(actor, request, action)
@@ -120,22 +130,47 @@ def audit_record(*, action: str, actor=None, request=None, obj: Model | None = N
     # request's. The actor is never taken from it: services name theirs.
     origin = request if request is not None else current_request()
     meta = origin.META if origin is not None else {}
-    return AuditEvent.objects.create(
-        actor=actor,
-        actor_username=(actor.get_username() if actor is not None else actor_username or "")[:150],
-        actor_role=str(getattr(actor, "role", "") or "")[:32],
-        ip=client_ip(origin),
-        user_agent=(meta.get("HTTP_USER_AGENT") or "")[:255],
-        action=action,
-        outcome=outcome,
-        object_type=(object_type or "")[:100],
-        object_id="" if object_id is None else str(object_id)[:64],
-        object_repr=(object_repr or "")[:200],
-        region_id=region_id,
-        district_id=district_id,
-        mahalla_id=mahalla_id,
-        details=_clean_details(details),
-    )
+    personal = frozenset(personal) if personal is not None else personal_fields_of(obj)
+    details = dict(details or {})
+    if changes:
+        details.setdefault("fields", sorted(changes))
+    # The event and its field changes are one write; no savepoint, so a page's query count does not grow.
+    with transaction.atomic(savepoint=False) if changes else nullcontext():
+        event = AuditEvent.objects.create(
+            actor=actor,
+            actor_username=(actor.get_username() if actor is not None else actor_username or "")[:150],
+            actor_role=str(getattr(actor, "role", "") or "")[:32],
+            ip=client_ip(origin),
+            user_agent=(meta.get("HTTP_USER_AGENT") or "")[:255],
+            action=action,
+            outcome=outcome,
+            object_type=(object_type or "")[:100],
+            object_id="" if object_id is None else str(object_id)[:64],
+            object_repr=(object_repr or "")[:200],
+            region_id=region_id,
+            district_id=district_id,
+            mahalla_id=mahalla_id,
+            details=_clean_details(details, personal),
+        )
+        if changes:
+            _record_changes(event, changes, personal)
+    return event
+
+
+def _record_changes(event: AuditEvent, changes: dict, personal: frozenset[str]) -> None:
+    rows = []
+    for field, (old, new) in sorted(changes.items()):
+        hidden = field in personal or is_secret(field)
+        rows.append(FieldChange(
+            event=event, object_type=event.object_type, object_id=event.object_id,
+            region_id=event.region_id, district_id=event.district_id, mahalla_id=event.mahalla_id,
+            field=field[:100], personal=hidden,
+            old_value=None if hidden else old, new_value=None if hidden else new,
+            # A secret (a password hash) gets no hash of its own either: only the fact that it changed.
+            old_hash=value_hash(old) if hidden and old is not None and not is_secret(field) else "",
+            new_hash=value_hash(new) if hidden and new is not None and not is_secret(field) else "",
+        ))
+    FieldChange.objects.bulk_create(rows)
 
 
 def audit_read(request, obj: Model, *, details: dict | None = None) -> AuditEvent:

@@ -1,4 +1,5 @@
 import csv
+import json
 
 from django.contrib.auth.views import redirect_to_login
 from django.http import Http404, StreamingHttpResponse
@@ -70,7 +71,13 @@ class _Echo:
 
 
 CSV_HEADER = ["occurred_at_utc", "username", "role", "ip", "action", "outcome", "object_type", "object_id",
-              "object", "region_id", "district_id", "mahalla_id", "user_agent", "details"]
+              "object", "region_id", "district_id", "mahalla_id", "user_agent", "details", "changes"]
+
+
+def _changes_cell(event) -> str:
+    """{"field": [old, new]} as JSON; a personal field is only "changed"."""
+    return json.dumps({c.field: "changed" if c.personal else [c.old_value, c.new_value] for c in event.field_changes},
+                      ensure_ascii=False, sort_keys=True) if event.field_changes else ""
 
 
 def _csv_lines(events):
@@ -80,7 +87,7 @@ def _csv_lines(events):
         yield writer.writerow([_cell(v) for v in (
             e.occurred_at_utc, e.actor_username, e.actor_role, e.ip, e.action, e.outcome, e.object_type,
             e.object_id, e.object_repr, e.region_id, e.district_id, e.mahalla_id, e.user_agent,
-            AuditEvent._meta.get_field("details").value_to_string(e),
+            AuditEvent._meta.get_field("details").value_to_string(e), _changes_cell(e),
         )])
 
 

@@ -16,12 +16,16 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import FIELD_ROLES, Assignment
+from audit.changes import diff, snapshot
 from audit.models import AuditEvent
 from audit.services import audit_record
 from mahallas.models import Mahalla
 
 from . import permissions
 from .errors import FieldWorkError
+
+# What the change store keeps of an assignment: everything that decides who covers which mahalla when.
+AUDITED_FIELDS = ("user", "mahalla", "role", "is_primary", "starts_on", "ends_on")
 
 _OVERLAP_MESSAGE = _("This mahalla already has a primary %(role)s for these dates; "
                      "end that assignment first.")
@@ -61,7 +65,8 @@ def assignment_create(*, by, user, mahalla: Mahalla, role: str, starts_on: datet
         raise FieldWorkError("mahalla", message) from exc
     audit_record(action=AuditEvent.Action.ASSIGNMENT_CHANGE, actor=by, obj=assignment,
                  details={"op": "create", "user": user.pk, "role": role, "starts_on": starts_on,
-                          "ends_on": ends_on, "primary": is_primary})
+                          "ends_on": ends_on, "primary": is_primary},
+                 changes=diff({}, snapshot(assignment, AUDITED_FIELDS)))
     return assignment
 
 
@@ -78,10 +83,12 @@ def assignment_end(*, by, assignment: Assignment, ends_on: datetime.date | None 
         raise FieldWorkError("ends_on", _("This assignment already ended on %(date)s.") % {
             "date": assignment.ends_on.isoformat()})
     previous = assignment.ends_on
+    before = snapshot(assignment, AUDITED_FIELDS)
     assignment.ends_on = ends_on
     assignment.save(update_fields=["ends_on"])
     audit_record(action=AuditEvent.Action.ASSIGNMENT_CHANGE, actor=by, obj=assignment,
-                 details={"op": "end", "user": assignment.user_id, "ends_on": ends_on, "previous": previous})
+                 details={"op": "end", "user": assignment.user_id, "ends_on": ends_on, "previous": previous},
+                 changes=diff(before, snapshot(assignment, AUDITED_FIELDS)))
     return assignment
 
 

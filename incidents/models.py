@@ -97,6 +97,7 @@ class Incident(models.Model):
     Source = IncidentSource
     Status = IncidentStatus
     Outcome = CaseOutcome
+    AUDIT_PERSONAL_FIELDS = frozenset({"description"})  # hashed, never in clear, in the audit change store
 
     mahalla = models.ForeignKey(Mahalla, on_delete=models.PROTECT, related_name="incidents",
                                 verbose_name=_("mahalla"))
@@ -293,6 +294,7 @@ class VisitTopic(models.TextChoices):
 class FieldVisit(models.Model):
     Kind = VisitKind
     Topic = VisitTopic
+    AUDIT_PERSONAL_FIELDS = frozenset({"address_or_household", "notes", "outcome"})  # see Incident
 
     mahalla = models.ForeignKey(Mahalla, on_delete=models.PROTECT, related_name="field_visits",
                                 verbose_name=_("mahalla"))
@@ -364,6 +366,7 @@ class SupportCase(models.Model):
     Category = CaseCategory
     Action = CaseAction
     Status = CaseStatus
+    AUDIT_PERSONAL_FIELDS = frozenset({"subject_name", "subject_address", "needs", "notes"})  # see Incident
 
     mahalla = models.ForeignKey(Mahalla, on_delete=models.PROTECT, related_name="support_cases",
                                 verbose_name=_("mahalla"))

@@ -32,6 +32,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from accounts.capabilities import can
 from accounts.models import Role
 from audit.models import AuditEvent
+from audit.selectors import object_history
 from audit.services import audit_record
 from mahallas.models import District, Mahalla, Region
 from mahallas.scope import ScopeLevel
@@ -211,6 +212,8 @@ def _incident_detail_context(request, incident, failed=None, failed_request=None
         "change_request_forms": _change_request_forms(incident, failed_request) if may_request else [],
         "change_requests": list(incident.change_requests.exclude(status="pending").select_related(
             "requested_by", "decided_by")[:20]),
+        # The incident was read through visible_to (`_incident`): its field history may be shown.
+        "history": object_history(incident),
     }
 
 

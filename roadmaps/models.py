@@ -170,6 +170,9 @@ class RoadmapEvent(models.Model):
 class RoadmapReview(models.Model):
     """A review of a red mahalla's roadmap held by the senior official it is assigned to."""
 
+    # Minutes may name the people the measures are about: the audit change store keeps only their hashes.
+    AUDIT_PERSONAL_FIELDS = frozenset({"notes", "decisions"})
+
     roadmap = models.ForeignKey(Roadmap, on_delete=models.CASCADE, related_name="reviews",
                                 verbose_name=_("roadmap"))
     held_on = models.DateField(_("date held"))

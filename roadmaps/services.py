@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 
 from accounts.models import Role, User
 from accounts.notifications import notify
+from audit.changes import diff, snapshot
 from audit.models import AuditEvent
 from audit.services import audit_record
 from mahallas.models import District, Mahalla, Region
@@ -54,6 +55,16 @@ ITEM_FIELDS = ITEM_PLAN_FIELDS + ITEM_EXECUTION_FIELDS
 KPI_PLAN_FIELDS = ("indicator", "unit", "baseline", "target", "direction")
 TEXT_LIMITS = {"title": 300, "responsible_organisation": 200, "responsible_person": 200}
 MAX_ITEMS_PER_ROADMAP = 500
+# What the audit trail's change store keeps of each write (audit.changes): every field a service sets.
+ROADMAP_DETAIL_FIELDS = ("title", "senior_official_name", "senior_official_post", "review_frequency")
+ROADMAP_WORKFLOW_FIELDS = ("status", "submitted_by", "submitted_at", "approved_by", "approved_at",
+                           "return_comment")
+ROADMAP_AUDITED_FIELDS = ("region", "district", "mahalla", "year", "revision", "parent",
+                          *ROADMAP_DETAIL_FIELDS, *ROADMAP_WORKFLOW_FIELDS)
+ITEM_AUDITED_FIELDS = ("position", *ITEM_FIELDS)
+KPI_AUDITED_FIELDS = ("item", *KPI_PLAN_FIELDS, "actual")
+EVIDENCE_AUDITED_FIELDS = ("item", "kind", "original_name", "content_type", "size", "linked_id", "note")
+REVIEW_AUDITED_FIELDS = ("roadmap", "held_on", "held_by", "notes", "decisions")
 
 
 # --- helpers ----------------------------------------------------------------------------------------
@@ -82,6 +93,24 @@ def _snapshot(item: RoadmapItem) -> dict:
 
 def _diff(before: dict, after: dict) -> dict:
     return {f: [before.get(f), after.get(f)] for f in after if before.get(f) != after.get(f)}
+
+
+def _audit(*, by, obj, before: dict, fields, action: str = Action.CHANGE, territory=None,
+           details: dict | None = None) -> None:
+    """One audit event with the field changes of `obj` since `before` (nothing if nothing changed)."""
+    changes = diff(before, snapshot(obj, fields) if obj.pk is not None and action != Action.DELETE else {})
+    if changes:
+        audit_record(action=action, actor=by, obj=obj, territory=territory, details=details, changes=changes)
+
+
+def _audited_update(*, by, queryset, fields: dict, audited, territory_of) -> None:
+    """`queryset.update(**fields)`, with the change of every row it touches in the audit trail."""
+    for obj in queryset.select_for_update():
+        before = snapshot(obj, audited)
+        for name, value in fields.items():
+            setattr(obj, name, value)
+        _audit(by=by, obj=obj, before=before, fields=audited, territory=territory_of(obj))
+    queryset.update(**fields)
 
 
 def _log_item(*, by, item: RoadmapItem, action: str, changes: dict) -> ItemChange:
@@ -188,11 +217,13 @@ def _check_room(roadmap: Roadmap, adding: int = 1) -> None:
         raise RoadmapError("roadmap", _("A roadmap holds at most %(n)d measures.") % {"n": MAX_ITEMS_PER_ROADMAP})
 
 
-def _mirror_execution(item: RoadmapItem, fields: dict) -> None:
+def _mirror_execution(item: RoadmapItem, fields: dict, *, by: User) -> None:
     """Progress reported on the roadmap in force reaches the copy in a revision being prepared."""
     if fields:
-        RoadmapItem.objects.filter(origin=item, roadmap__status__in=[
-            RoadmapStatus.DRAFT, RoadmapStatus.SUBMITTED, RoadmapStatus.RETURNED]).update(**fields)
+        copies = RoadmapItem.objects.filter(origin=item, roadmap__status__in=[
+            RoadmapStatus.DRAFT, RoadmapStatus.SUBMITTED, RoadmapStatus.RETURNED]).select_related("roadmap")
+        _audited_update(by=by, queryset=copies, fields=fields, audited=ITEM_AUDITED_FIELDS,
+                        territory_of=lambda copy: copy.roadmap)
 
 
 # --- roadmaps ---------------------------------------------------------------------------------------
@@ -211,7 +242,7 @@ def roadmap_create(*, by: User, territory, year: int, title: str = "") -> Roadma
                            % {"territory": territory, "year": year})
     roadmap = Roadmap.objects.create(**kwargs, year=year, title=(title or "").strip()[:200], created_by=by)
     _event(by=by, roadmap=roadmap, action=RoadmapEvent.Action.CREATED)
-    audit_record(action=Action.CREATE, actor=by, obj=roadmap)
+    _audit(by=by, obj=roadmap, before={}, fields=ROADMAP_AUDITED_FIELDS, action=Action.CREATE)
     return roadmap
 
 
@@ -221,8 +252,7 @@ def roadmap_update(*, by: User, roadmap: Roadmap, title: str | None = None,
                    review_frequency: str | None = None) -> Roadmap:
     """The roadmap's own details; the senior official of a red mahalla may be named at any time."""
     _require_not_history(roadmap)
-    before = {f: getattr(roadmap, f) for f in ("title", "senior_official_name", "senior_official_post",
-                                               "review_frequency")}
+    before = snapshot(roadmap, ROADMAP_DETAIL_FIELDS)
     if title is not None:
         if roadmap.status not in EDITABLE_STATUSES and title.strip() != roadmap.title:
             raise RoadmapError("title", _("The title of an approved roadmap changes only through a new revision."))
@@ -237,13 +267,12 @@ def roadmap_update(*, by: User, roadmap: Roadmap, title: str | None = None,
         roadmap.review_frequency = review_frequency
     if roadmap.senior_official_name and not roadmap.review_frequency:
         raise RoadmapError("review_frequency", _("Say how often the senior official reviews this roadmap."))
-    after = {f: getattr(roadmap, f) for f in before}
-    changes = _diff(before, after)
+    changes = diff(before, snapshot(roadmap, ROADMAP_DETAIL_FIELDS))
     if changes:
         roadmap.save()
         _event(by=by, roadmap=roadmap, action=RoadmapEvent.Action.UPDATED, from_status=roadmap.status,
                comment=", ".join(sorted(changes)))
-        audit_record(action=Action.CHANGE, actor=by, obj=roadmap, details={"fields": sorted(changes)})
+        audit_record(action=Action.CHANGE, actor=by, obj=roadmap, changes=changes)
     return roadmap
 
 
@@ -270,12 +299,13 @@ def roadmap_submit(*, by: User, roadmap: Roadmap) -> Roadmap:
     if not roadmap.items.exclude(status=ItemStatus.CANCELLED).exists():
         raise RoadmapError("items", _("Add at least one measure before submitting."))
     before = roadmap.status
+    audited = snapshot(roadmap, ROADMAP_WORKFLOW_FIELDS)
     roadmap.status = RoadmapStatus.SUBMITTED
     roadmap.submitted_by = by
     roadmap.submitted_at = timezone.now()
     roadmap.save(update_fields=["status", "submitted_by", "submitted_at", "updated_at"])
     _event(by=by, roadmap=roadmap, action=RoadmapEvent.Action.SUBMITTED, from_status=before)
-    audit_record(action=Action.CHANGE, actor=by, obj=roadmap, details={"transition": "submitted"})
+    _audit(by=by, obj=roadmap, before=audited, fields=ROADMAP_WORKFLOW_FIELDS, details={"transition": "submitted"})
     notify(users=_approvers(roadmap), kind="roadmap_submitted",
            title=_("Roadmap submitted for approval: %(roadmap)s") % {"roadmap": roadmap},
            body=_("Submitted by %(user)s.") % {"user": by.get_full_name() or by.get_username()}, url=_url(roadmap))
@@ -293,6 +323,7 @@ def _check_approver(by: User, roadmap: Roadmap) -> None:
 def roadmap_approve(*, by: User, roadmap: Roadmap, comment: str = "") -> Roadmap:
     roadmap = Roadmap.objects.select_for_update(of=("self",)).select_related("parent").get(pk=roadmap.pk)
     _check_approver(by, roadmap)
+    audited = snapshot(roadmap, ROADMAP_WORKFLOW_FIELDS)
     roadmap.status = RoadmapStatus.APPROVED
     roadmap.approved_by = by
     roadmap.approved_at = timezone.now()
@@ -302,11 +333,14 @@ def roadmap_approve(*, by: User, roadmap: Roadmap, comment: str = "") -> Roadmap
            comment=comment.strip())
     parent = roadmap.parent
     if parent is not None and parent.status == RoadmapStatus.APPROVED:
+        parent_before = snapshot(parent, ROADMAP_WORKFLOW_FIELDS)
         parent.status = RoadmapStatus.SUPERSEDED
         parent.save(update_fields=["status", "updated_at"])
+        _audit(by=by, obj=parent, before=parent_before, fields=ROADMAP_WORKFLOW_FIELDS,
+               details={"transition": "superseded"})
         _event(by=by, roadmap=parent, action=RoadmapEvent.Action.SUPERSEDED, from_status=RoadmapStatus.APPROVED,
                comment=_("Revision %(n)s approved.") % {"n": roadmap.revision})
-    audit_record(action=Action.CHANGE, actor=by, obj=roadmap, details={"transition": "approved"})
+    _audit(by=by, obj=roadmap, before=audited, fields=ROADMAP_WORKFLOW_FIELDS, details={"transition": "approved"})
     if roadmap.submitted_by_id:
         notify(users=[roadmap.submitted_by], kind="roadmap_approved",
                title=_("Roadmap approved: %(roadmap)s") % {"roadmap": roadmap}, body=comment.strip(),
@@ -321,12 +355,13 @@ def roadmap_return(*, by: User, roadmap: Roadmap, comment: str) -> Roadmap:
         raise RoadmapError("comment", _("Say what must change: comments are required when returning a roadmap."))
     roadmap = Roadmap.objects.select_for_update().get(pk=roadmap.pk)
     _check_approver(by, roadmap)
+    audited = snapshot(roadmap, ROADMAP_WORKFLOW_FIELDS)
     roadmap.status = RoadmapStatus.RETURNED
     roadmap.return_comment = comment
     roadmap.save(update_fields=["status", "return_comment", "updated_at"])
     _event(by=by, roadmap=roadmap, action=RoadmapEvent.Action.RETURNED, from_status=RoadmapStatus.SUBMITTED,
            comment=comment)
-    audit_record(action=Action.CHANGE, actor=by, obj=roadmap, details={"transition": "returned"})
+    _audit(by=by, obj=roadmap, before=audited, fields=ROADMAP_WORKFLOW_FIELDS, details={"transition": "returned"})
     if roadmap.submitted_by_id:
         notify(users=[roadmap.submitted_by], kind="roadmap_returned",
                title=_("Roadmap returned with comments: %(roadmap)s") % {"roadmap": roadmap}, body=comment,
@@ -364,7 +399,8 @@ def roadmap_revise(*, by: User, roadmap: Roadmap) -> Roadmap:
         _copy_item(item, roadmap=revision, position=item.position, link_origin=True, keep_execution=True)
     _event(by=by, roadmap=revision, action=RoadmapEvent.Action.REVISED,
            comment=_("Revision %(n)s of an approved roadmap.") % {"n": revision.revision})
-    audit_record(action=Action.CREATE, actor=by, obj=revision, details={"revision_of": roadmap.pk})
+    _audit(by=by, obj=revision, before={}, fields=ROADMAP_AUDITED_FIELDS, action=Action.CREATE,
+           details={"revision_of": roadmap.pk})
     return revision
 
 
@@ -381,6 +417,7 @@ def item_create(*, by: User, roadmap: Roadmap, **data) -> RoadmapItem:
     _check_dates(item)
     item.save()
     _log_item(by=by, item=item, action=ItemChange.Action.CREATED, changes=_diff({}, _snapshot(item)))
+    _audit(by=by, obj=item, before={}, fields=ITEM_AUDITED_FIELDS, action=Action.CREATE, territory=roadmap)
     return item
 
 
@@ -406,8 +443,9 @@ def item_update(*, by: User, item: RoadmapItem, **data) -> RoadmapItem:
     item.save()
     changes = _diff(before, _snapshot(item))
     _log_item(by=by, item=item, action=ItemChange.Action.UPDATED, changes=changes)
+    _audit(by=by, obj=item, before=before, fields=ITEM_FIELDS, territory=roadmap)
     if roadmap.status == RoadmapStatus.APPROVED:
-        _mirror_execution(item, {f: getattr(item, f) for f in ITEM_EXECUTION_FIELDS if f in changes})
+        _mirror_execution(item, {f: getattr(item, f) for f in ITEM_EXECUTION_FIELDS if f in changes}, by=by)
     return item
 
 
@@ -416,6 +454,8 @@ def item_delete(*, by: User, item: RoadmapItem) -> None:
     roadmap = item.roadmap
     _require_editable(roadmap)
     _log_item(by=by, item=item, action=ItemChange.Action.DELETED, changes=_diff(_snapshot(item), {}))
+    _audit(by=by, obj=item, before=snapshot(item, ITEM_AUDITED_FIELDS), fields=ITEM_AUDITED_FIELDS,
+           action=Action.DELETE, territory=roadmap)
     item.delete()
     _renumber(roadmap)
 
@@ -440,7 +480,9 @@ def item_move(*, by: User, item: RoadmapItem, direction: str) -> RoadmapItem:
         return item
     ids[index], ids[target] = ids[target], ids[index]
     for position, pk in enumerate(ids):
-        RoadmapItem.objects.filter(pk=pk).exclude(position=position).update(position=position)
+        moved = RoadmapItem.objects.filter(pk=pk).exclude(position=position)
+        _audited_update(by=by, queryset=moved, fields={"position": position}, audited=("position",),
+                        territory_of=lambda _item: roadmap)
     item.position = target
     _log_item(by=by, item=item, action=ItemChange.Action.MOVED, changes={"position": [index + 1, target + 1]})
     return item
@@ -456,6 +498,8 @@ def item_duplicate(*, by: User, item: RoadmapItem) -> RoadmapItem:
     copy = _copy_item(item, roadmap=roadmap, position=item.position + 1, link_origin=False, keep_execution=False)
     _log_item(by=by, item=copy, action=ItemChange.Action.CREATED,
               changes={**_diff({}, _snapshot(copy)), "duplicate_of": [None, item.pk]})
+    _audit(by=by, obj=copy, before={}, fields=ITEM_AUDITED_FIELDS, action=Action.CREATE, territory=roadmap,
+           details={"duplicate_of": item.pk})
     return copy
 
 
@@ -519,7 +563,9 @@ def items_import(*, by: User, roadmap: Roadmap, rows: list[dict]) -> list[Roadma
         kpi = row.pop("kpi", None)
         item = item_create(by=by, roadmap=roadmap, **row)
         if kpi:
-            Kpi.objects.create(item=item, **kpi)
+            created = Kpi.objects.create(item=item, **kpi)
+            _audit(by=by, obj=created, before={}, fields=KPI_AUDITED_FIELDS, action=Action.CREATE,
+                   territory=roadmap)
         items.append(item)
     _event(by=by, roadmap=roadmap, action=RoadmapEvent.Action.IMPORTED, from_status=roadmap.status,
            comment=str(len(items)))
@@ -555,6 +601,7 @@ def kpi_create(*, by: User, item: RoadmapItem, indicator: str, target, unit: str
     cleaned = _clean_kpi({"indicator": indicator, "unit": unit, "baseline": baseline, "target": target,
                           "direction": direction})
     kpi = Kpi.objects.create(item=item, **cleaned)
+    _audit(by=by, obj=kpi, before={}, fields=KPI_AUDITED_FIELDS, action=Action.CREATE, territory=item.roadmap)
     _log_item(by=by, item=item, action=ItemChange.Action.UPDATED,
               changes={"kpi": [None, f"{kpi.indicator}: {kpi.target} {kpi.unit}".strip()]})
     return kpi
@@ -573,13 +620,19 @@ def kpi_record(*, by: User, kpi: Kpi, on, value, note: str = "") -> KpiUpdate:
     update = KpiUpdate.objects.create(kpi=kpi, on=on, value=value, note=(note or "").strip()[:300], by=by)
     latest = kpi.updates.order_by("-on", "-id").first()
     before = kpi.actual
+    audited = snapshot(kpi, ["actual"])
     kpi.actual = latest.value
     kpi.save(update_fields=["actual"])
     if before != kpi.actual:
+        roadmap = kpi.item.roadmap
+        _audit(by=by, obj=kpi, before=audited, fields=["actual"], territory=roadmap,
+               details={"kpi_update": update.pk})
         _log_item(by=by, item=kpi.item, action=ItemChange.Action.UPDATED,
                   changes={f"kpi:{kpi.indicator}": [_json(before), _json(kpi.actual)]})
-        Kpi.objects.filter(origin=kpi, item__roadmap__status__in=[
-            RoadmapStatus.DRAFT, RoadmapStatus.SUBMITTED, RoadmapStatus.RETURNED]).update(actual=kpi.actual)
+        copies = Kpi.objects.filter(origin=kpi, item__roadmap__status__in=[
+            RoadmapStatus.DRAFT, RoadmapStatus.SUBMITTED, RoadmapStatus.RETURNED]).select_related("item__roadmap")
+        _audited_update(by=by, queryset=copies, fields={"actual": kpi.actual}, audited=("actual",),
+                        territory_of=lambda copy: copy.item.roadmap)
     return update
 
 
@@ -597,7 +650,8 @@ def evidence_add_file(*, by: User, item: RoadmapItem, upload, note: str = "") ->
     evidence.file.save(original, upload, save=False)
     evidence.save()
     _log_item(by=by, item=item, action=ItemChange.Action.UPDATED, changes={"evidence": [None, original]})
-    audit_record(action=Action.CREATE, actor=by, obj=evidence, territory=item.roadmap.territory)
+    _audit(by=by, obj=evidence, before={}, fields=EVIDENCE_AUDITED_FIELDS, action=Action.CREATE,
+           territory=item.roadmap)
     return evidence
 
 
@@ -618,6 +672,8 @@ def evidence_add_link(*, by: User, item: RoadmapItem, kind: str, linked_id, note
                                        by=by)
     _log_item(by=by, item=item, action=ItemChange.Action.UPDATED,
               changes={"evidence": [None, f"{kind} #{linked_id}"]})
+    _audit(by=by, obj=evidence, before={}, fields=EVIDENCE_AUDITED_FIELDS, action=Action.CREATE,
+           territory=item.roadmap)
     return evidence
 
 
@@ -636,5 +692,5 @@ def review_add(*, by: User, roadmap: Roadmap, held_on, held_by: str, notes: str 
     review = RoadmapReview.objects.create(roadmap=roadmap, held_on=held_on, held_by=held_by,
                                           notes=(notes or "").strip(), decisions=(decisions or "").strip(),
                                           recorded_by=by)
-    audit_record(action=Action.CREATE, actor=by, obj=review, territory=roadmap.territory)
+    _audit(by=by, obj=review, before={}, fields=REVIEW_AUDITED_FIELDS, action=Action.CREATE, territory=roadmap)
     return review

@@ -21,6 +21,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from accounts.models import Role
 from audit.models import AuditEvent
+from audit.selectors import object_history
 from audit.services import audit_record
 from mahallas.models import District, Mahalla, Region
 
@@ -218,6 +219,8 @@ def roadmap_detail(request, pk: int):
         "next_revision": Roadmap.objects.visible_to(user).filter(parent=roadmap).first(),
         "reviews": list(roadmap.reviews.select_related("recorded_by")[:50]),
         "events": list(roadmap.events.select_related("by").order_by("-at", "-id")[:8]),
+        # The roadmap came through visible_to (`_roadmap`): its own and its measures' field history may show.
+        "history": object_history(roadmap, include=items, limit=50),
         "return_form": ReturnForm(),
         "settings_form": RoadmapSettingsForm(initial={
             "title": roadmap.title, "senior_official_name": roadmap.senior_official_name,

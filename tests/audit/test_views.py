@@ -155,7 +155,8 @@ def test_list_pages_without_counting_and_with_bounded_queries(client, personas, 
         audit_record(action=Action.VIEW, actor=personas.inspector, obj=territory.mahalla_a1a)
     client.force_login(personas.national)
 
-    with django_assert_max_num_queries(14):
+    # 15: the page's field changes come in one query, whatever the number of events.
+    with django_assert_max_num_queries(15):
         first = client.get(LIST, {"user": "inspector"})
     second = client.get(LIST, {"user": "inspector", "page": 2})
 
@@ -211,3 +212,84 @@ def test_admin_site_is_read_only(client, personas, events):
     assert client.get(reverse("admin:audit_auditevent_change", args=[event.pk])).status_code == 200
     assert client.get(reverse("admin:audit_auditevent_add")).status_code == 403
     assert client.get(reverse("admin:audit_auditevent_delete", args=[event.pk])).status_code == 403
+
+
+# --- field changes on the audit page ------------------------------------------------------------------------
+
+@pytest.fixture
+def moved_incidents(personas, territory):
+    """Two incidents whose occurred_at was moved, in two mahallas, and one whose status changed."""
+    import datetime
+
+    from audit.changes import diff, snapshot
+    from tests.incidents.factories import IncidentFactory, ensure_incident_categories
+
+    ensure_incident_categories()
+
+    def move(mahalla, field, value):
+        incident = IncidentFactory(mahalla=mahalla, created_by=personas.inspector,
+                                   occurred_at=datetime.datetime(2026, 3, 1, 10, 30, tzinfo=datetime.UTC),
+                                   reported_at=datetime.datetime(2026, 3, 2, tzinfo=datetime.UTC))
+        before = snapshot(incident, [field])
+        setattr(incident, field, value)
+        incident.save()
+        return audit_record(action=Action.CHANGE, actor=personas.district_official, obj=incident,
+                            changes=diff(before, snapshot(incident, [field])))
+
+    earlier = datetime.datetime(2026, 2, 27, 9, 0, tzinfo=datetime.UTC)
+    return {
+        "a1a": move(territory.mahalla_a1a, "occurred_at", earlier),
+        "a1b": move(territory.mahalla_a1b, "occurred_at", earlier),
+        "status": move(territory.mahalla_a1a, "status", "under_verification"),
+    }
+
+
+@pytest.mark.parametrize("persona", ["national", "admin"])
+def test_changed_occurred_at_shows_old_and_new_value_to_auditors(client, personas, moved_incidents, persona):
+    client.force_login(getattr(personas, persona))
+
+    response = client.get(LIST, {"object_type": "incidents.incident"})
+
+    html = response.content.decode()
+    assert "<del>2026-03-01 10:30:00 UTC</del> &rarr; <ins>2026-02-27 09:00:00 UTC</ins>" in html
+    event = next(e for e in response.context["page"].events if e.pk == moved_incidents["a1a"].pk)
+    assert [(c.field, c.old_value, c.new_value) for c in event.field_changes] == [
+        ("occurred_at", "2026-03-01T10:30:00+00:00", "2026-02-27T09:00:00+00:00")]
+
+
+def test_changes_on_the_audit_page_as_district_official_return_404(client, personas, moved_incidents):
+    client.force_login(personas.district_official)
+
+    response = client.get(LIST, {"object_type": "incidents.incident", "field": "occurred_at"})
+
+    assert response.status_code == 404
+    assert b"2026-02-27" not in response.content
+
+
+def test_search_by_object_type_field_and_mahalla_finds_who_moved_occurred_at(client, personas, territory,
+                                                                           moved_incidents):
+    response = search(client, personas, object_type="incidents.incident", field="occurred_at",
+                      mahalla=territory.mahalla_a1a.pk)
+    by_field_only = search(client, personas, field="occurred_at")
+
+    assert shown_ids(response) == [moved_incidents["a1a"].pk]
+    assert shown_ids(by_field_only) == [moved_incidents["a1b"].pk, moved_incidents["a1a"].pk]
+    assert response.context["page"].events[0].actor_username == "district"
+
+
+def test_search_by_a_field_that_is_not_a_name_shows_an_error(client, personas):
+    response = search(client, personas, field="occurred_at; drop")
+
+    assert response.context["page"] is None
+    assert response.context["form"].errors["field"]
+
+
+def test_export_includes_the_field_changes(client, personas, moved_incidents):
+    import json
+
+    client.force_login(personas.national)
+
+    response = client.get(EXPORT, {"field": "status"})
+
+    rows = list(csv.DictReader(io.StringIO(b"".join(response.streaming_content).decode())))
+    assert [json.loads(r["changes"]) for r in rows] == [{"status": ["reported", "under_verification"]}]

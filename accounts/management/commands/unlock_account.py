@@ -14,8 +14,11 @@ class Command(BaseCommand):
         user = User.objects.filter(username__iexact=username).first()
         if user is None:
             raise CommandError(f"No user named {username!r}.")
-        account_unlock(user=user)
+        from audit.changes import diff, snapshot
         from audit.services import audit_record
 
-        audit_record(action="account_unlocked", obj=user, details={"via": "command line"})
+        before = snapshot(user, ["locked_at"])
+        account_unlock(user=user)
+        audit_record(action="account_unlocked", obj=user, details={"via": "command line"},
+                     changes=diff(before, snapshot(user, ["locked_at"])))
         self.stdout.write(self.style.SUCCESS(f"{user.username} unlocked."))
