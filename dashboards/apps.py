@@ -7,6 +7,9 @@ class DashboardsConfig(AppConfig):
     verbose_name = _("Dashboards")
 
     def ready(self):
-        from . import receivers
+        from . import (
+            receivers,
+            rules,  # noqa: F401 - registers this app's capabilities
+        )
 
         receivers.connect()

@@ -9,6 +9,7 @@ class IncidentsConfig(AppConfig):
     def ready(self):
         from accounts.panels import register_panel
 
+        from . import rules  # noqa: F401 - registers this app's capabilities
         from .panels import district_panel, mahalla_panel, region_panel
 
         register_panel("mahalla", mahalla_panel, order=30)
