@@ -6,7 +6,8 @@ from django.utils.translation import gettext_lazy as _
 from audit.admin_site import AuditedModelAdminMixin
 from audit.models import AuditEvent
 
-from .models import Assignment, Role, User
+from .capabilities import can
+from .models import Assignment, User
 
 
 def administrators_only(request) -> bool:
@@ -14,8 +15,7 @@ def administrators_only(request) -> bool:
 
     `is_staff` alone is not enough: a ministry analyst flagged as staff by mistake must still be refused.
     """
-    user = request.user
-    return bool(user.is_active and user.is_staff and user.role == Role.ADMIN)
+    return can(request.user, "accounts.use_admin")
 
 
 admin.site.has_permission = administrators_only

@@ -29,6 +29,7 @@ from django.urls import reverse
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
+from accounts.capabilities import can
 from accounts.models import Assignment, Role
 from incidents.models import IncidentCategory
 from mahallas.models import District, Mahalla, Region, name_field
@@ -49,7 +50,6 @@ from .periods import DashPeriod, _add_months, split_days
 from .stats import COUNTERS
 
 CACHE_SECONDS = 120
-DASHBOARD_ROLES = (Role.NATIONAL, Role.ADMIN, Role.REGIONAL, Role.DISTRICT)
 TREND_MONTHS = 12
 TREND_SERIES = 5
 RANKING_ROWS = 15
@@ -103,14 +103,9 @@ class Scope:
         return self.territory.name if self.territory else _("Uzbekistan")
 
 
-def can_view_dashboards(user) -> bool:
-    return (getattr(user, "is_authenticated", False) and getattr(user, "role", "") in DASHBOARD_ROLES
-            and scope_of(user).level in (ScopeLevel.NATIONAL, ScopeLevel.REGION, ScopeLevel.DISTRICT))
-
-
 def home_scope(user) -> Scope:
     """The dashboard a user lands on: their own territory."""
-    if not can_view_dashboards(user):
+    if not can(user, "dashboards.view"):
         raise DashboardNotFound
     return own_territory_scope(user)
 
@@ -128,7 +123,7 @@ def own_territory_scope(user) -> Scope:
 
 
 def dashboard_scope(user, *, region_id: int | None = None, district_id: int | None = None) -> Scope:
-    if not can_view_dashboards(user):
+    if not can(user, "dashboards.view"):
         raise DashboardNotFound
     return territory_scope(user, region_id=region_id, district_id=district_id)
 

@@ -12,11 +12,12 @@ from rest_framework.generics import GenericAPIView
 from rest_framework.pagination import CursorPagination, PageNumberPagination
 from rest_framework.response import Response
 
+from accounts.capabilities import can
 from accounts.models import Assignment
 from audit.models import AuditEvent
 from audit.services import audit_record
 
-from . import permissions, selectors
+from . import selectors
 from .assignments import assignment_create, assignment_end
 from .change_requests import incident_edit
 from .errors import FieldWorkError
@@ -82,9 +83,9 @@ class FieldWorkApi(GenericAPIView):
             exc = NotFound()
         return super().handle_exception(exc)
 
-    def valid(self, serializer_class, *, partial: bool = False) -> dict:
+    def valid(self, serializer_class, *, partial: bool = False, **context) -> dict:
         serializer = serializer_class(data=self.request.data, partial=partial,
-                                      context={"request": self.request})
+                                      context={"request": self.request, **context})
         serializer.is_valid(raise_exception=True)
         return dict(serializer.validated_data)
 
@@ -144,9 +145,9 @@ class IncidentDetailApi(FieldWorkApi):
                                "as a change request (see `pending_change_request`) and needs `reason`.")
     def patch(self, request, pk: int):
         incident = selectors.incident_get(user=request.user, pk=pk)
-        if not permissions.can_edit_incident(request.user, incident):
+        if not can(request.user, "incidents.edit_incident", incident):
             _forbid(_("You may not edit this incident."))
-        changes = self.valid(IncidentEditSerializer, partial=True)
+        changes = self.valid(IncidentEditSerializer, partial=True, current_source=incident.source)
         incident_edit(by=request.user, incident=incident, **changes)
         return Response(IncidentDetailSerializer(selectors.incident_get(user=request.user, pk=pk)).data)
 
@@ -158,7 +159,7 @@ class IncidentTransitionApi(FieldWorkApi):
     @extend_schema(request=IncidentTransitionWriteSerializer, responses=IncidentDetailSerializer)
     def post(self, request, pk: int):
         incident = selectors.incident_get(user=request.user, pk=pk)
-        if not permissions.can_edit_incident(request.user, incident):
+        if not can(request.user, "incidents.edit_incident", incident):
             _forbid(_("You may not change this incident."))
         data = self.valid(IncidentTransitionWriteSerializer)
         incident_transition(by=request.user, incident=incident, **data)
@@ -232,7 +233,7 @@ class SupportCaseDetailApi(FieldWorkApi):
     @extend_schema(request=SupportCaseUpdateSerializer, responses=SupportCaseDetailSerializer)
     def patch(self, request, pk: int):
         case = selectors.support_case_get(user=request.user, pk=pk)
-        if not permissions.can_edit_case(request.user, case):
+        if not can(request.user, "incidents.edit_case", case):
             _forbid(_("You may not edit this case."))
         changes = self.valid(SupportCaseUpdateSerializer, partial=True)
         support_case_update(by=request.user, case=case, **changes)
@@ -247,7 +248,7 @@ class SupportCaseReviewApi(FieldWorkApi):
     @extend_schema(request=SupportCaseReviewWriteSerializer, responses={201: SupportCaseReviewSerializer})
     def post(self, request, pk: int):
         case = selectors.support_case_get(user=request.user, pk=pk)
-        if not permissions.can_edit_case(request.user, case):
+        if not can(request.user, "incidents.edit_case", case):
             _forbid(_("You may not review this case."))
         data = self.valid(SupportCaseReviewWriteSerializer)
         review = support_case_review(by=request.user, case=case, **data)
@@ -279,7 +280,7 @@ class AssignmentEndApi(FieldWorkApi):
     @extend_schema(request=AssignmentEndSerializer, responses=AssignmentSerializer)
     def post(self, request, pk: int):
         assignment = selectors.assignment_list(user=request.user).get(pk=pk)
-        if not permissions.can_manage_assignments_in(request.user, assignment.mahalla_id):
+        if not can(request.user, "incidents.manage_assignments", assignment.mahalla_id):
             _forbid(_("You may not change this assignment."))
         data = self.valid(AssignmentEndSerializer)
         assignment = assignment_end(by=request.user, assignment=assignment, **data)
@@ -296,7 +297,7 @@ class CoverageApi(FieldWorkListApi):
     filter_backends: list = []
 
     def get(self, request):
-        if not permissions.can_view_coverage(request.user):
+        if not can(request.user, "incidents.view_coverage"):
             _forbid(_("Coverage is for district, regional and national supervisors."))
         try:
             district_id = int(request.GET.get("district") or 0) or None
@@ -328,7 +329,7 @@ class _ExportApi(FieldWorkApi):
     def get(self, request, fmt: str):
         if fmt not in ("csv", "xlsx"):
             raise NotFound()
-        if not permissions.can_export(request.user):
+        if not can(request.user, "incidents.export"):
             _forbid(_("Exports are for district, regional and national supervisors."))
         filterset = self.filterset_class(request.GET, queryset=self.source(request), request=request)
         if not filterset.is_valid():

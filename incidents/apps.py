@@ -9,10 +9,9 @@ class IncidentsConfig(AppConfig):
     def ready(self):
         from accounts.panels import register_panel
 
+        from . import rules  # noqa: F401 - registers this app's capabilities
         from .panels import district_panel, mahalla_panel, region_panel
 
         register_panel("mahalla", mahalla_panel, order=30)
         register_panel("district", district_panel, order=30)
         register_panel("region", region_panel, order=30)
-
-        from . import change_rules  # noqa: F401 - registers the change-request capabilities

@@ -1,9 +1,9 @@
 """Assigning inspectors and social workers to mahallas.
 
-Its natural home is `accounts`; it lives here until that app is free to change. The rule: district officials
-assign within their district, regional staff within their region; one primary per role per mahalla at a
-time (the exclusion constraint on Assignment is the last word); history is never overwritten, an assignment
-is ended, not deleted.
+Its natural home is `accounts`; it lives here until that app is free to change. The rule (capabilities
+incidents.manage_assignments and incidents.assign_person): district officials and regional staff assign their
+own staff within their territory; one primary per role per mahalla at a time (the exclusion constraint on
+Assignment is the last word); history is never overwritten, an assignment is ended, not deleted.
 """
 
 from __future__ import annotations
@@ -15,13 +15,13 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from accounts.capabilities import can
 from accounts.models import FIELD_ROLES, Assignment
 from audit.changes import diff, snapshot
 from audit.models import AuditEvent
 from audit.services import audit_record
 from mahallas.models import Mahalla
 
-from . import permissions
 from .errors import FieldWorkError
 
 # What the change store keeps of an assignment: everything that decides who covers which mahalla when.
@@ -42,12 +42,14 @@ def _overlapping_primary(*, mahalla_id: int, role: str, starts_on, ends_on, excl
 @transaction.atomic
 def assignment_create(*, by, user, mahalla: Mahalla, role: str, starts_on: datetime.date,
                       ends_on: datetime.date | None = None, is_primary: bool = True) -> Assignment:
-    if not permissions.can_manage_assignments_in(by, mahalla):
+    if not can(by, "incidents.manage_assignments", mahalla):
         raise FieldWorkError("mahalla", _("You may assign staff only to mahallas of your territory."))
     if role not in [r.value for r in FIELD_ROLES]:
         raise FieldWorkError("role", _("Only inspectors and social workers are assigned to mahallas."))
     if user.role != role or not user.is_active:
         raise FieldWorkError("user", _("This person is not an active %(role)s.") % {"role": role_label(role)})
+    if not can(by, "incidents.assign_person", (user, mahalla)):
+        raise FieldWorkError("user", _("You may assign only inspectors and social workers of your territory."))
     if starts_on is None:
         raise FieldWorkError("starts_on", _("Set the first day of the assignment."))
     if ends_on is not None and ends_on < starts_on:
@@ -74,7 +76,7 @@ def assignment_create(*, by, user, mahalla: Mahalla, role: str, starts_on: datet
 def assignment_end(*, by, assignment: Assignment, ends_on: datetime.date | None = None) -> Assignment:
     """End an assignment on `ends_on` (default today): the last day it still counts."""
     assignment = Assignment.objects.select_for_update().get(pk=assignment.pk)
-    if not permissions.can_manage_assignments_in(by, assignment.mahalla_id):
+    if not can(by, "incidents.manage_assignments", assignment.mahalla_id):
         raise FieldWorkError("mahalla", _("You may end assignments only in mahallas of your territory."))
     ends_on = ends_on or timezone.localdate()
     if ends_on < assignment.starts_on:

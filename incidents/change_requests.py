@@ -131,7 +131,7 @@ def change_request_create(*, by, incident: Incident, kind: str, reason: str, rea
         raise FieldWorkError("reason_code", _("A reason code is given only for a de-registration."))
     if kind == Kind.EDIT:
         target_mahalla = (changes or {}).get("mahalla")
-        if target_mahalla is not None and not can(by, "incidents.write_in_mahalla", target_mahalla):
+        if target_mahalla is not None and not can(by, "incidents.record_incident", target_mahalla):
             raise FieldWorkError("mahalla", _("You may move incidents only to mahallas you work in."))
         requested, before = _edit_values(incident, changes or {})
     else:

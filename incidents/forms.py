@@ -9,10 +9,11 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from accounts.capabilities import can
 from accounts.models import FIELD_ROLES, Assignment, Role
 from mahallas.models import District, Mahalla, Region
+from mahallas.scope import ScopeLevel, scope_of
 
-from . import permissions
 from .errors import FieldWorkError
 from .models import FieldVisit, Incident, IncidentCategory, IncidentChangeRequest, SupportCase
 
@@ -85,6 +86,19 @@ def _mahalla_label(m: Mahalla, with_district: bool) -> str:
     return f"{m.name} — {m.district.name}" if with_district else m.name
 
 
+def _spans_districts(user) -> bool:
+    """Mahalla names repeat across districts: a list spanning several districts names each one's district."""
+    return scope_of(user).level in (ScopeLevel.REGION, ScopeLevel.NATIONAL)
+
+
+def source_choices(user, *, current: str | None = None) -> list[tuple[str, str]]:
+    """Sources a person may type in. "Camera alert" takes an alert behind it (incidents.report_from_camera,
+    asked here without one), so only an incident made from an alert carries it, and keeps it when edited."""
+    camera = Incident.Source.CAMERA_ALERT
+    return [(value, label) for value, label in Incident.Source.choices
+            if value != camera or value == current or can(user, "incidents.report_from_camera")]
+
+
 def mahalla_choices(qs, *, with_district: bool) -> list[tuple[int, str]]:
     qs = qs.defer("boundary")
     if with_district:
@@ -96,11 +110,8 @@ def mahalla_choices(qs, *, with_district: bool) -> list[tuple[int, str]]:
 
 def writable_mahallas(user):
     """Mahallas where this user may record incidents: their assignments, or the territory they supervise."""
-    if getattr(user, "role", "") in permissions.FIELD_ROLES:
-        return Mahalla.objects.visible_to(user)
-    if getattr(user, "role", "") in permissions.TERRITORY_EDITOR_ROLES:
-        return Mahalla.objects.visible_to(user)
-    return Mahalla.objects.none()
+    # The territory a recorder sees is exactly where they record (incidents.record_incident per mahalla).
+    return Mahalla.objects.visible_to(user) if can(user, "incidents.record_incident") else Mahalla.objects.none()
 
 
 class MahallaField(forms.TypedChoiceField):
@@ -259,12 +270,13 @@ class IncidentForm(ServiceForm, LocationFields):
         mahallas = writable_mahallas(user)
         if instance is not None:
             mahallas = mahallas | Mahalla.objects.filter(pk=instance.mahalla_id)
-        with_district = getattr(user, "role", "") == Role.REGIONAL
+        with_district = _spans_districts(user)
         self.fields["mahalla"].choices = mahalla_choices(mahallas.distinct(), with_district=with_district)
         if len(self.fields["mahalla"].choices) > 1:
             self.fields["mahalla"].choices = [("", "—"), *self.fields["mahalla"].choices]
         self.fields["category"].choices = [("", "—"), *category_choices(
             with_inactive_id=instance.category_id if instance else None)]
+        self.fields["source"].choices = source_choices(user, current=instance.source if instance else None)
         if instance is None:
             self.fields["occurred_at"].initial = timezone.localtime().replace(second=0, microsecond=0)
         if instance is None or instance.registered_at is None:
@@ -401,14 +413,11 @@ class CaseForm(ServiceForm):
             kwargs["initial"]["social_worker"] = instance.social_worker_id
         super().__init__(*args, **kwargs)
         self.instance = instance
-        self.is_supervisor = getattr(user, "role", "") in permissions.TERRITORY_EDITOR_ROLES
+        self.is_supervisor = can(user, "incidents.supervise_cases")
         if instance is None:
             del self.fields["status"]
-            if self.is_supervisor:
-                qs = Mahalla.objects.visible_to(user)
-            else:
-                qs = Mahalla.objects.visible_to(user) if user.role == Role.SOCIAL_WORKER else Mahalla.objects.none()
-            choices = mahalla_choices(qs, with_district=user.role == Role.REGIONAL)
+            qs = Mahalla.objects.visible_to(user) if can(user, "incidents.open_case") else Mahalla.objects.none()
+            choices = mahalla_choices(qs, with_district=_spans_districts(user))
             self.fields["mahalla"].choices = choices if len(choices) == 1 else [("", "—"), *choices]
         else:
             del self.fields["mahalla"]
@@ -441,11 +450,9 @@ class CaseReviewForm(ServiceForm):
 # --- assignments --------------------------------------------------------------------------------------
 
 def field_staff_for(manager):
-    """Inspectors and social workers a supervisor may assign: those who work (or worked) in their territory,
-    and those not assigned anywhere yet (new staff)."""
-    in_territory = User.objects.visible_to(manager).values("pk")
-    return (User.objects.filter(role__in=[r.value for r in FIELD_ROLES], is_active=True)
-            .filter(Q(pk__in=in_territory) | Q(assignments__isnull=True)).distinct()
+    """Inspectors and social workers a supervisor may assign (incidents.assign_person): their own staff, the
+    active field workers they may see (of their district or region, or working in it)."""
+    return (User.objects.visible_to(manager).filter(role__in=[r.value for r in FIELD_ROLES], is_active=True)
             .order_by("role", "last_name", "first_name", "username"))
 
 

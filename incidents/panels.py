@@ -5,7 +5,9 @@ mahalla page, and links to coverage and the lists on district and region pages. 
 from django.urls import reverse
 from django.utils.http import urlencode
 
-from . import permissions, selectors
+from accounts.capabilities import can
+
+from . import selectors
 
 RECENT = 5
 
@@ -16,11 +18,11 @@ def mahalla_panel(request, mahalla):
     visits = list(selectors.field_visit_list(user=user).filter(mahalla=mahalla)[:RECENT])
     return {"template": "incidents/_mahalla_panel.html", "incidents": incidents, "visits": visits,
             "mahalla_id": mahalla.pk,
-            "can_log": permissions.can_log_visit_in(user, mahalla.pk)}
+            "can_log": can(user, "incidents.log_visit", mahalla.pk)}
 
 
 def district_panel(request, district):
-    if not permissions.can_view_coverage(request.user):
+    if not can(request.user, "incidents.view_coverage"):
         return None
     base = f"{reverse('incidents:list')}?{urlencode({'district': district.pk})}"
     return {"template": "incidents/_district_panel.html",
@@ -33,7 +35,7 @@ def district_panel(request, district):
 
 
 def region_panel(request, region):
-    if not permissions.can_view_coverage(request.user):
+    if not can(request.user, "incidents.view_coverage"):
         return None
     return {"template": "incidents/_district_panel.html",
             "coverage_url": reverse("incidents:coverage-region", args=[region.pk]),

@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from accounts.capabilities import can
 from accounts.models import FIELD_ROLES, Assignment, Role
 from mahallas.models import Mahalla
 
@@ -161,6 +162,16 @@ class IncidentWriteSerializer(LocationFieldsMixin, serializers.Serializer):
     financial_loss = serializers.DecimalField(max_digits=16, decimal_places=2, min_value=0, required=False,
                                               allow_null=True)
     description = serializers.CharField(required=False, allow_blank=True, max_length=20000)
+
+    def validate_source(self, value: str) -> str:
+        # "Camera alert" takes an alert behind it (incidents.report_from_camera, asked here without one): an
+        # incident typed in never claims it; one made from an alert keeps it (the API view passes its source).
+        request = self.context.get("request")
+        if (value == Incident.Source.CAMERA_ALERT and value != self.context.get("current_source")
+                and not can(getattr(request, "user", None), "incidents.report_from_camera")):
+            raise serializers.ValidationError(_("Only a confirmed camera alert becomes an incident from a "
+                                                "camera."))
+        return value
 
 
 class IncidentEditSerializer(IncidentWriteSerializer):

@@ -1,6 +1,6 @@
 """Writes of field work. Keyword-only, atomic, and every broken rule raises `FieldWorkError(field, message)`.
 
-Nothing here trusts the caller's permission check: each service checks `incidents.permissions` itself, so
+Nothing here trusts the caller's permission check: each service asks `accounts.capabilities.can` itself, so
 the HTML views, the API and scripts get the same rules.
 """
 
@@ -15,12 +15,12 @@ from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from accounts.capabilities import can
 from accounts.models import Assignment, Role
 from audit.models import AuditEvent
 from audit.services import audit_record
 from mahallas.models import Mahalla
 
-from . import permissions
 from .errors import FieldWorkError
 from .models import FieldVisit, Incident, IncidentCategory, IncidentTransition, SupportCase, SupportCaseReview
 from .signals import incident_changed
@@ -147,10 +147,11 @@ def _on_commit_incident_changed(incident_id: int, *mahalla_ids: int) -> None:
 
 # --- incidents -----------------------------------------------------------------------------------------
 
-def _validate_incident(*, by, incident: Incident, category_changed: bool) -> None:
-    from_camera = (incident.pk is None and incident.source == Incident.Source.CAMERA_ALERT
-                   and permissions.can_report_from_camera_in(by, incident.mahalla_id))
-    if not (from_camera or permissions.can_write_incident_in(by, incident.mahalla_id)):
+def _validate_incident(*, by, incident: Incident, category_changed: bool, alert=None) -> None:
+    from_camera = incident.pk is None and incident.source == Incident.Source.CAMERA_ALERT
+    if from_camera and not can(by, "incidents.report_from_camera", alert):
+        raise FieldWorkError("source", _("Only a confirmed camera alert becomes an incident from a camera."))
+    if not (from_camera or can(by, "incidents.record_incident", incident.mahalla_id)):
         raise FieldWorkError("mahalla", _("You may record incidents only in mahallas you are assigned to "
                                           "or that lie in your territory."))
     validate_incident_data(incident, category_changed=category_changed)
@@ -183,7 +184,7 @@ def incident_create(*, by, mahalla: Mahalla, category: IncidentCategory, occurre
                     legal_kind: str = Incident.LegalKind.CRIME, source: str = Incident.Source.INSPECTOR,
                     location=None, minor_involved: bool = False, youth_involved: bool = False,
                     woman_victim: bool = False, financial_loss: Decimal | None = None,
-                    description: str = "") -> Incident:
+                    description: str = "", alert=None) -> Incident:
     incident = Incident(
         mahalla=mahalla, category=category, occurred_at=occurred_at,
         reported_at=reported_at or timezone.now(), legal_kind=legal_kind, source=source,
@@ -191,7 +192,7 @@ def incident_create(*, by, mahalla: Mahalla, category: IncidentCategory, occurre
         woman_victim=woman_victim, financial_loss=financial_loss, description=description or "",
         status=S.REPORTED, created_by=by,
     )
-    _validate_incident(by=by, incident=incident, category_changed=True)
+    _validate_incident(by=by, incident=incident, category_changed=True, alert=alert)
     incident.save()
     IncidentTransition.objects.create(incident=incident, from_status="", to_status=S.REPORTED, by=by)
     audit_record(action=AuditEvent.Action.CREATE, actor=by, obj=incident)
@@ -207,7 +208,7 @@ def incident_update(*, by, incident: Incident, **changes) -> Incident:
     if unknown:
         raise TypeError(f"incident_update() got unexpected fields: {sorted(unknown)}")
     incident = Incident.objects.select_for_update().select_related("category").get(pk=incident.pk)
-    if not permissions.can_edit_incident(by, incident):
+    if not can(by, "incidents.edit_incident", incident):
         raise FieldWorkError("mahalla", _("You may not edit incidents of this mahalla."))
     if incident.status in (S.CLOSED, S.DEREGISTERED):
         raise FieldWorkError("status", _("A closed incident cannot be edited; reopen it first."))
@@ -243,7 +244,7 @@ def incident_update(*, by, incident: Incident, **changes) -> Incident:
 @transaction.atomic
 def incident_transition(*, by, incident: Incident, to_status: str, reason: str = "", outcome: str = "") -> Incident:
     incident = Incident.objects.select_for_update().get(pk=incident.pk)
-    if not permissions.can_edit_incident(by, incident):
+    if not can(by, "incidents.edit_incident", incident):
         raise FieldWorkError("mahalla", _("You may not change incidents of this mahalla."))
     if to_status not in S.values:
         raise FieldWorkError("to_status", _("Unknown status."))
@@ -304,7 +305,7 @@ def field_visit_create(*, by, mahalla: Mahalla, kind: str, visited_at: datetime.
     existing = FieldVisit.objects.filter(client_uuid=client_uuid).first()
     if existing is not None:
         return _same_author(existing, by), False
-    if not permissions.can_log_visit_in(by, mahalla):
+    if not can(by, "incidents.log_visit", mahalla):
         raise FieldWorkError("mahalla", _("You may log visits only in mahallas you are assigned to."))
     if kind not in FieldVisit.Kind.values:
         raise FieldWorkError("kind", _("Unknown kind of visit."))
@@ -349,7 +350,7 @@ def _same_author(visit: FieldVisit, by) -> FieldVisit:
 # --- support cases -------------------------------------------------------------------------------------
 
 def _check_social_worker(*, by, social_worker, mahalla_id: int) -> None:
-    if getattr(by, "role", "") == Role.SOCIAL_WORKER and social_worker.pk != by.pk:
+    if social_worker.pk != by.pk and not can(by, "incidents.supervise_cases", mahalla_id):
         raise FieldWorkError("social_worker", _("A social worker opens cases for themselves; a supervisor "
                                                 "reassigns them."))
     assigned = Assignment.objects.active().filter(user=social_worker, mahalla_id=mahalla_id,
@@ -384,7 +385,7 @@ def support_case_open(*, by, mahalla: Mahalla, subject_name: str, category: str,
                       subject_address: str = "", needs: str = "", actions=(), social_worker=None,
                       notes: str = "") -> SupportCase:
     mahalla_id = mahalla.pk if isinstance(mahalla, Mahalla) else mahalla
-    if not permissions.can_open_case_in(by, mahalla_id):
+    if not can(by, "incidents.open_case", mahalla_id):
         raise FieldWorkError("mahalla", _("You may open cases only in mahallas you are assigned to or that "
                                           "lie in your territory."))
     if social_worker is None:
@@ -412,7 +413,7 @@ def support_case_update(*, by, case: SupportCase, **changes) -> SupportCase:
     if unknown:
         raise TypeError(f"support_case_update() got unexpected fields: {sorted(unknown)}")
     case = SupportCase.objects.select_for_update().get(pk=case.pk)
-    if not permissions.can_edit_case(by, case):
+    if not can(by, "incidents.edit_case", case):
         raise FieldWorkError("mahalla", _("You may not edit this case."))
     changed = []
     for field, value in changes.items():
@@ -426,7 +427,7 @@ def support_case_update(*, by, case: SupportCase, **changes) -> SupportCase:
     if "social_worker" in changed:
         if case.social_worker is None:
             raise FieldWorkError("social_worker", _("A case always has a social worker."))
-        if not permissions.supervises(by, case.mahalla_id):
+        if not can(by, "incidents.supervise_cases", case.mahalla_id):
             raise FieldWorkError("social_worker", _("Only a supervisor reassigns a case."))
         _check_social_worker(by=by, social_worker=case.social_worker, mahalla_id=case.mahalla_id)
     if "subject_name" in changed and not (case.subject_name or "").strip():
@@ -449,7 +450,7 @@ def support_case_review(*, by, case: SupportCase, note: str = "", next_review_on
                         status: str | None = None) -> SupportCaseReview:
     """Record a periodic review; an open case must name its next review date."""
     case = SupportCase.objects.select_for_update().get(pk=case.pk)
-    if not permissions.can_edit_case(by, case):
+    if not can(by, "incidents.edit_case", case):
         raise FieldWorkError("mahalla", _("You may not review this case."))
     if not status:
         status = SupportCase.Status.IN_PROGRESS if case.status == SupportCase.Status.OPEN else case.status

@@ -30,14 +30,13 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts.capabilities import can
-from accounts.models import Role
 from audit.models import AuditEvent
 from audit.selectors import object_history
 from audit.services import audit_record
 from mahallas.models import District, Mahalla, Region
-from mahallas.scope import ScopeLevel
+from mahallas.scope import ScopeLevel, scope_of
 
-from . import forms, permissions, selectors
+from . import forms, selectors
 from .assignments import assignment_create, assignment_end
 from .change_requests import incident_edit
 from .errors import FieldWorkError
@@ -89,11 +88,8 @@ def _has_filters(params, names) -> bool:
 
 
 def _is_field_worker(user) -> bool:
-    return getattr(user, "role", "") in permissions.FIELD_ROLES
-
-
-def _is_supervisor(user) -> bool:
-    return getattr(user, "role", "") in (Role.NATIONAL, Role.REGIONAL, Role.DISTRICT)
+    """Field workers log visits (and their visit list starts at their own)."""
+    return can(user, "incidents.log_visit")
 
 
 @dataclass
@@ -161,7 +157,7 @@ def incident_list(request):
                                                   "occurred_from", "occurred_to", "minor_involved",
                                                   "youth_involved", "woman_victim")),
         "can_create": forms.writable_mahallas(request.user).exists(),
-        "can_export": permissions.can_export(request.user),
+        "can_export": can(request.user, "incidents.export"),
     }
     return _render(request, "incidents/list.html", context, rows_template="incidents/_incident_rows.html")
 
@@ -197,7 +193,7 @@ def _change_request_forms(incident: Incident, failed: forms.ChangeRequestForm | 
 
 
 def _incident_detail_context(request, incident, failed=None, failed_request=None) -> dict:
-    can_edit = permissions.can_edit_incident(request.user, incident)
+    can_edit = can(request.user, "incidents.edit_incident", incident)
     pending = incident.change_requests.filter(status="pending").select_related("requested_by").first()
     may_request = (is_counted(incident) and pending is None
                    and can(request.user, "incidents.request_change", incident))
@@ -228,7 +224,7 @@ def incident_detail(request, pk: int):
 @require_POST
 def incident_transition_view(request, pk: int):
     incident = _incident(request, pk)
-    if not permissions.can_edit_incident(request.user, incident):
+    if not can(request.user, "incidents.edit_incident", incident):
         raise PermissionDenied
     form = forms.TransitionForm(request.POST)
     if form.is_valid():
@@ -270,7 +266,7 @@ def incident_create_view(request):
 @require_http_methods(["GET", "POST"])
 def incident_edit_view(request, pk: int):
     incident = _incident(request, pk)
-    if (not permissions.can_edit_incident(request.user, incident)
+    if (not can(request.user, "incidents.edit_incident", incident)
             or incident.status in (Incident.Status.CLOSED, Incident.Status.DEREGISTERED)):
         raise PermissionDenied
     form = forms.IncidentForm(request.POST or None, user=request.user, instance=incident)
@@ -370,7 +366,7 @@ def visit_list(request):
         "form": form, "page": page, "query": _filter_query(params), "mine": params.get("mine") == "true",
         "has_filters": _has_filters(params, VISIT_FILTERS),
         "is_field_worker": _is_field_worker(request.user),
-        "can_export": permissions.can_export(request.user),
+        "can_export": can(request.user, "incidents.export"),
         "can_log": bool(_visit_mahallas(request.user)), "visit_messages": _visit_messages(),
     }
     return _render(request, "incidents/visit_list.html", context, rows_template="incidents/_visit_rows.html")
@@ -431,18 +427,10 @@ def visit_detail(request, pk: int):
 
 # --- support cases ------------------------------------------------------------------------------------
 
-def _can_open_cases(user) -> bool:
-    role = getattr(user, "role", "")
-    if role == Role.SOCIAL_WORKER:
-        return Mahalla.objects.visible_to(user).exists()
-    return role in permissions.TERRITORY_EDITOR_ROLES and user.scope.level != ScopeLevel.NONE
-
-
 @login_required
 @require_GET
 def case_list(request):
-    role = getattr(request.user, "role", "")
-    if role not in (*permissions.FIELD_ROLES, Role.NATIONAL, Role.REGIONAL, Role.DISTRICT):
+    if not can(request.user, "incidents.view_field_work"):
         raise PermissionDenied
     form = forms.CaseFilterForm(request.GET, user=request.user)
     form.is_valid()
@@ -458,7 +446,7 @@ def case_list(request):
     context = {
         "form": form, "page": page, "rows": rows, "query": _filter_query(request.GET),
         "has_filters": _has_filters(request.GET, ("district", "mahalla", "category", "status", "overdue")),
-        "can_export": permissions.can_export(request.user), "can_open": _can_open_cases(request.user),
+        "can_export": can(request.user, "incidents.export"), "can_open": can(request.user, "incidents.open_case"),
         "today": timezone.localdate(),
     }
     return _render(request, "incidents/case_list.html", context, rows_template="incidents/_case_rows.html")
@@ -473,7 +461,7 @@ def _case(request, pk, *, audited: bool) -> SupportCase:
 
 def _case_detail(request, case, review_form, status=200):
     context = {"case": case, "reviews": list(case.reviews.all()), "review_form": review_form,
-               "can_edit": permissions.can_edit_case(request.user, case)}
+               "can_edit": can(request.user, "incidents.edit_case", case)}
     return _render(request, "incidents/case_detail.html", context, status=status)
 
 
@@ -490,7 +478,7 @@ def case_detail(request, pk: int):
 @require_POST
 def case_review_view(request, pk: int):
     case = _case(request, pk, audited=False)
-    if not permissions.can_edit_case(request.user, case):
+    if not can(request.user, "incidents.edit_case", case):
         raise PermissionDenied
     form = forms.CaseReviewForm(request.POST)
     if form.is_valid():
@@ -507,7 +495,7 @@ def case_review_view(request, pk: int):
 @login_required
 @require_http_methods(["GET", "POST"])
 def case_create_view(request):
-    if not _can_open_cases(request.user):
+    if not can(request.user, "incidents.open_case"):
         raise PermissionDenied
     form = forms.CaseForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():
@@ -526,7 +514,7 @@ def case_create_view(request):
 @require_http_methods(["GET", "POST"])
 def case_edit_view(request, pk: int):
     case = _case(request, pk, audited=request.method == "GET")
-    if not permissions.can_edit_case(request.user, case):
+    if not can(request.user, "incidents.edit_case", case):
         raise PermissionDenied
     form = forms.CaseForm(request.POST or None, user=request.user, instance=case)
     if request.method == "POST" and form.is_valid():
@@ -551,19 +539,20 @@ def case_edit_view(request, pk: int):
 def coverage_home(request):
     """Coverage starts at the user's own territory; national staff choose a region."""
     user = request.user
-    if not permissions.can_view_coverage(user):
+    if not can(user, "incidents.view_coverage"):
         raise PermissionDenied
-    if user.role == Role.DISTRICT:
-        return redirect("incidents:coverage-district", pk=user.district_id)
-    if user.role == Role.REGIONAL:
-        return redirect("incidents:coverage-region", pk=user.region_id)
+    scope = scope_of(user)
+    if scope.level == ScopeLevel.DISTRICT:
+        return redirect("incidents:coverage-district", pk=scope.district_id)
+    if scope.level == ScopeLevel.REGION:
+        return redirect("incidents:coverage-region", pk=scope.region_id)
     regions = Region.objects.visible_to(user).defer("boundary").order_by("name_uz")
     return _render(request, "incidents/coverage_home.html", {"regions": regions})
 
 
 def _coverage_page(request, *, region: Region, district: District | None):
     user = request.user
-    if not permissions.can_view_coverage(user):
+    if not can(user, "incidents.view_coverage"):
         raise PermissionDenied
     missing = request.GET.get("missing") or None
     if missing not in (None, "inspector", "social_worker", "any"):
@@ -595,7 +584,7 @@ def _coverage_page(request, *, region: Region, district: District | None):
     mahallas_qs = Mahalla.objects.visible_to(user).filter(
         **({"district": district} if district else {"district__region": region}))
     assign_form = None
-    if user.role in permissions.TERRITORY_EDITOR_ROLES:
+    if can(user, "incidents.manage_assignments"):
         assign_form = forms.AssignmentForm(manager=user, mahallas_qs=mahallas_qs)
     districts = []
     if district is None:
@@ -635,7 +624,7 @@ def _back_to_coverage(mahalla: Mahalla) -> str:
 @require_POST
 def assignment_create_view(request):
     user = request.user
-    if user.role not in permissions.TERRITORY_EDITOR_ROLES:
+    if not can(user, "incidents.manage_assignments"):
         raise PermissionDenied
     mahallas_qs = Mahalla.objects.visible_to(user)
     form = forms.AssignmentForm(request.POST, manager=user, mahallas_qs=mahallas_qs)
@@ -660,7 +649,7 @@ def assignment_end_view(request, pk: int):
         assignment = selectors.assignment_list(user=request.user).get(pk=pk)
     except ObjectDoesNotExist as exc:
         raise Http404 from exc
-    if not permissions.can_manage_assignments_in(request.user, assignment.mahalla_id):
+    if not can(request.user, "incidents.manage_assignments", assignment.mahalla_id):
         raise PermissionDenied
     form = forms.AssignmentEndForm(request.POST)
     back = _back_to_coverage(assignment.mahalla)

@@ -1,5 +1,5 @@
 """The roadmaps API. Every lookup starts from `visible_to(user)` (out of scope = 404); writes check the same
-named permissions as the HTML views (403 when visible but not allowed) and call the same services
+capabilities (accounts.capabilities.can) as the HTML views (403 when visible but not allowed) and call the same services
 (RoadmapError -> 400 naming the field)."""
 
 from __future__ import annotations
@@ -16,11 +16,12 @@ from rest_framework.generics import GenericAPIView
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.response import Response
 
+from accounts.capabilities import can
 from audit.models import AuditEvent
 from audit.services import audit_record
 from mahallas.models import District, Mahalla, Region
 
-from . import excel, permissions, selectors, services
+from . import excel, selectors, services
 from .errors import RoadmapError
 from .models import Kpi, Roadmap, RoadmapItem, RoadmapStatus
 from .serializers import (
@@ -102,7 +103,7 @@ class RoadmapListCreateApi(RoadmapApi):
         territory = models[field].objects.visible_to(request.user).filter(pk=data[field]).first()
         if territory is None:
             raise ValidationError({field: [_("No such territory among those you may see.")]})
-        self.require(permissions.can_write_territory(request.user, territory))
+        self.require(can(request.user, "roadmaps.write_territory", territory))
         roadmap = services.roadmap_create(by=request.user, territory=territory, year=data["year"],
                                           title=data.get("title", ""))
         return self.detail_response(self.roadmap(roadmap.pk), status.HTTP_201_CREATED)
@@ -126,18 +127,18 @@ class RoadmapActionApi(RoadmapApi):
         roadmap = self.roadmap(pk)
         user = request.user
         if action == "submit":
-            self.require(permissions.can_submit_roadmap(user, roadmap))
+            self.require(can(user, "roadmaps.submit_roadmap", roadmap))
             result = services.roadmap_submit(by=user, roadmap=roadmap)
         elif action == "approve":
-            self.require(permissions.can_approve_roadmap(user, roadmap))
+            self.require(can(user, "roadmaps.approve_roadmap", roadmap))
             data = self.valid(ApproveSerializer)
             result = services.roadmap_approve(by=user, roadmap=roadmap, comment=data.get("comment", ""))
         elif action == "return":
-            self.require(permissions.can_approve_roadmap(user, roadmap))
+            self.require(can(user, "roadmaps.approve_roadmap", roadmap))
             data = self.valid(ReturnSerializer)
             result = services.roadmap_return(by=user, roadmap=roadmap, comment=data["comment"])
         elif action == "revise":
-            self.require(permissions.can_revise_roadmap(user, roadmap))
+            self.require(can(user, "roadmaps.revise_roadmap", roadmap))
             result = services.roadmap_revise(by=user, roadmap=roadmap)
             return self.detail_response(self.roadmap(result.pk), status.HTTP_201_CREATED)
         else:
@@ -157,7 +158,7 @@ class RoadmapItemListCreateApi(RoadmapApi):
     @extend_schema(request=ItemWriteSerializer, responses=RoadmapItemSerializer)
     def post(self, request, pk: int):
         roadmap = self.roadmap(pk)
-        self.require(permissions.can_edit_roadmap(request.user, roadmap))
+        self.require(can(request.user, "roadmaps.edit_roadmap", roadmap))
         item = services.item_create(by=request.user, roadmap=roadmap, **self.valid(ItemWriteSerializer))
         item = selectors.roadmap_items(roadmap).get(pk=item.pk)
         return Response(RoadmapItemSerializer(item).data, status=status.HTTP_201_CREATED)
@@ -175,14 +176,14 @@ class RoadmapItemDetailApi(RoadmapApi):
     def patch(self, request, pk: int):
         item = self.item(pk)
         roadmap = item.roadmap
-        self.require(permissions.can_edit_roadmap(request.user, roadmap)
-                     or permissions.can_report_progress(request.user, roadmap))
+        self.require(can(request.user, "roadmaps.edit_roadmap", roadmap)
+                     or can(request.user, "roadmaps.report_progress", roadmap))
         services.item_update(by=request.user, item=item, **self.valid(ItemWriteSerializer, partial=True))
         return Response(RoadmapItemSerializer(selectors.roadmap_items(roadmap).get(pk=pk)).data)
 
     def delete(self, request, pk: int):
         item = self.item(pk)
-        self.require(permissions.can_edit_roadmap(request.user, item.roadmap))
+        self.require(can(request.user, "roadmaps.edit_roadmap", item.roadmap))
         services.item_delete(by=request.user, item=item)
         return Response(status=status.HTTP_204_NO_CONTENT)
 
@@ -193,7 +194,7 @@ class KpiCreateApi(RoadmapApi):
     @extend_schema(request=KpiWriteSerializer, responses=KpiSerializer)
     def post(self, request, pk: int):
         item = self.item(pk)
-        self.require(permissions.can_edit_roadmap(request.user, item.roadmap))
+        self.require(can(request.user, "roadmaps.edit_roadmap", item.roadmap))
         kpi = services.kpi_create(by=request.user, item=item, **self.valid(KpiWriteSerializer))
         return Response(KpiSerializer(kpi).data, status=status.HTTP_201_CREATED)
 
@@ -204,7 +205,7 @@ class KpiUpdateCreateApi(RoadmapApi):
     def post(self, request, pk: int):
         kpi = get_object_or_404(Kpi.objects.visible_to(request.user).select_related(
             "item__roadmap", "item__roadmap__mahalla", "item__roadmap__district"), pk=pk)
-        self.require(permissions.can_report_progress(request.user, kpi.item.roadmap))
+        self.require(can(request.user, "roadmaps.report_progress", kpi.item.roadmap))
         data = self.valid(KpiUpdateSerializer)
         update = services.kpi_record(by=request.user, kpi=kpi, **data)
         return Response(KpiUpdateSerializer(update).data, status=status.HTTP_201_CREATED)

@@ -9,6 +9,7 @@ class RoadmapsConfig(AppConfig):
     def ready(self):
         from accounts.panels import register_panel
 
+        from . import rules  # noqa: F401 - registers this app's capabilities
         from .panels import roadmap_panel
 
         for level in ("region", "district", "mahalla"):

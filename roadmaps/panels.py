@@ -6,9 +6,8 @@ HTMX fills from `roadmaps:panel` when the page loads (a plain link without JavaS
 
 from django.urls import reverse
 
+from accounts.capabilities import can
 from mahallas.models import District, Mahalla, Region
-
-from . import permissions
 
 
 def roadmap_panel(request, territory):
@@ -19,5 +18,5 @@ def roadmap_panel(request, territory):
         "template": "roadmaps/_panel.html",
         "url": reverse("roadmaps:panel", args=[level, territory.pk]),
         "territory_key": f"{level}:{territory.pk}",
-        "can_create": permissions.can_write_territory(request.user, territory),
+        "can_create": can(request.user, "roadmaps.write_territory", territory),
     }

@@ -20,6 +20,7 @@ from django.db.models import Avg, Case, Count, F, IntegerField, OuterRef, Q, Sub
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
+from accounts.capabilities import can
 from mahallas.models import District, Mahalla, Region
 
 from .models import ItemChange, ItemStatus, Kpi, Roadmap, RoadmapItem
@@ -250,11 +251,10 @@ def roadmap_items(roadmap: Roadmap, *, today=None):
 
 
 def awaiting_approval(user):
-    """Submitted roadmaps this user may approve (the exact rule is permissions.can_approve_roadmap)."""
-    from .permissions import can_approve_roadmap
+    """Submitted roadmaps this user may approve (the exact rule is the capability roadmaps.approve_roadmap)."""
 
     qs = Roadmap.objects.visible_to(user).for_list().filter(status="submitted").exclude(submitted_by=user)
-    return [r for r in qs.order_by("submitted_at")[:200] if can_approve_roadmap(user, r)]
+    return [r for r in qs.order_by("submitted_at")[:200] if can(user, "roadmaps.approve_roadmap", r)]
 
 
 # --- history ----------------------------------------------------------------------------------------

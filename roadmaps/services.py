@@ -1,6 +1,6 @@
 """Writes of roadmaps: keyword-only, atomic, one error type (RoadmapError) naming the field at fault.
 
-Views check who may do what (permissions.py) before calling; services keep the rules that hold whoever calls:
+Views check who may do what (rules.py) before calling; services keep the rules that hold whoever calls:
 the workflow's transitions, the frozen plan of an approved roadmap, the four-eyes rule of approval, and the
 validity of every value. Every change of an item leaves an ItemChange row with a field-level before/after.
 """
@@ -16,6 +16,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from accounts.capabilities import can
 from accounts.models import Role, User
 from accounts.notifications import notify
 from audit.changes import diff, snapshot
@@ -23,7 +24,6 @@ from audit.models import AuditEvent
 from audit.services import audit_record
 from mahallas.models import District, Mahalla, Region
 
-from . import permissions
 from .errors import RoadmapError
 from .models import (
     EDITABLE_STATUSES,
@@ -510,7 +510,7 @@ def items_create_for_mahallas(*, by: User, district: District, year: int, mahall
     mahallas = list(mahallas)
     if not mahallas:
         raise RoadmapError("mahallas", _("Choose at least one mahalla."))
-    outside = [m for m in mahallas if m.district_id != district.pk or not permissions.can_write_territory(by, m)]
+    outside = [m for m in mahallas if m.district_id != district.pk or not can(by, "roadmaps.write_territory", m)]
     if outside:
         raise RoadmapError("mahallas", _("Not a mahalla of your district: %(names)s")
                            % {"names": ", ".join(str(m) for m in outside)})

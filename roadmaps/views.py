@@ -19,13 +19,13 @@ from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from accounts.models import Role
+from accounts.capabilities import can
 from audit.models import AuditEvent
 from audit.selectors import object_history
 from audit.services import audit_record
 from mahallas.models import District, Mahalla, Region
 
-from . import excel, permissions, selectors, services
+from . import excel, selectors, services
 from .errors import RoadmapError
 from .evidence import linked_records
 from .forms import (
@@ -77,14 +77,14 @@ def _render(request, template: str, context: dict, *, status: int = 200):
 
 def _editable_territories(user) -> list[tuple[str, object, str]]:
     """(key, territory, label) of the territories whose roadmaps this user writes."""
-    if user.role == Role.DISTRICT and user.district_id:
-        district = District.objects.defer("boundary").get(pk=user.district_id)
+    district = District.objects.defer("boundary").filter(pk=user.district_id).first() if user.district_id else None
+    if district is not None and can(user, "roadmaps.write_territory", district):
         rows = [(f"district:{district.pk}", district, _("%(name)s (district)") % {"name": district.name})]
         for mahalla in Mahalla.objects.filter(district=district).defer("boundary").order_by("name_uz"):
             rows.append((f"mahalla:{mahalla.pk}", mahalla, mahalla.name))
         return rows
-    if user.role == Role.REGIONAL and user.region_id:
-        region = Region.objects.defer("boundary").get(pk=user.region_id)
+    region = Region.objects.defer("boundary").filter(pk=user.region_id).first() if user.region_id else None
+    if region is not None and can(user, "roadmaps.write_territory", region):
         return [(f"region:{region.pk}", region, _("%(name)s (region)") % {"name": region.name})]
     return []
 
@@ -111,7 +111,7 @@ def roadmap_list(request):
         "page": page, "rows": rows, "q": text, "status": status, "level": level, "year": year,
         "statuses": RoadmapStatus.choices,
         "create_form": RoadmapCreateForm(territories=territories) if territories else None,
-        "is_district_official": request.user.role == Role.DISTRICT,
+        "is_district_official": can(request.user, "roadmaps.plan_mahallas"),
         "awaiting": len(selectors.awaiting_approval(request.user)),
     }
     return _render(request, "roadmaps/_list_rows.html" if _fragment(request) else "roadmaps/list.html", context)
@@ -126,7 +126,7 @@ def roadmap_create(request):
     form = RoadmapCreateForm(request.POST, territories=territories)
     if form.is_valid():
         territory = form.cleaned_data["territory"]
-        if not permissions.can_write_territory(request.user, territory):
+        if not can(request.user, "roadmaps.write_territory", territory):
             raise PermissionDenied
         try:
             roadmap = services.roadmap_create(by=request.user, territory=territory, year=form.cleaned_data["year"],
@@ -155,10 +155,11 @@ def _rollup_territory(request):
     if level in models and pk.isdigit():
         return get_object_or_404(models[level].objects.visible_to(request.user).defer("boundary"), pk=int(pk))
     user = request.user
-    if user.role == Role.DISTRICT and user.district_id:
-        return District.objects.visible_to(user).defer("boundary").filter(pk=user.district_id).first()
-    if user.role == Role.REGIONAL and user.region_id:
-        return Region.objects.visible_to(user).defer("boundary").filter(pk=user.region_id).first()
+    # By default the roll-up is of the territory whose roadmaps the user writes.
+    for model, pk in ((District, user.district_id), (Region, user.region_id)):
+        territory = model.objects.visible_to(user).defer("boundary").filter(pk=pk).first() if pk else None
+        if territory is not None and can(user, "roadmaps.write_territory", territory):
+            return territory
     return None
 
 
@@ -187,7 +188,7 @@ def territory_panel(request, level: str, pk: int):
                     .order_by("-year", "-revision")[:6])
     context = {"roadmaps": roadmaps, "year": year, "territory_key": f"{level}:{territory.pk}",
                "progress": selectors.territory_progress(request.user, territory, year=year),
-               "can_create": permissions.can_write_territory(request.user, territory)}
+               "can_create": can(request.user, "roadmaps.write_territory", territory)}
     return _render(request, "roadmaps/_panel_body.html", context)
 
 
@@ -199,8 +200,8 @@ def _progress(roadmap: Roadmap):
 
 def _flags(user, roadmap: Roadmap) -> dict:
     return {
-        "can_edit": permissions.can_edit_roadmap(user, roadmap),
-        "can_report": permissions.can_report_progress(user, roadmap),
+        "can_edit": can(user, "roadmaps.edit_roadmap", roadmap),
+        "can_report": can(user, "roadmaps.report_progress", roadmap),
     }
 
 
@@ -212,9 +213,9 @@ def roadmap_detail(request, pk: int):
     items = list(selectors.roadmap_items(roadmap))
     context = {
         "roadmap": roadmap, "items": items, "progress": _progress(roadmap), **_flags(user, roadmap),
-        "can_submit": permissions.can_submit_roadmap(user, roadmap),
-        "can_approve": permissions.can_approve_roadmap(user, roadmap),
-        "can_revise": (permissions.can_revise_roadmap(user, roadmap)
+        "can_submit": can(user, "roadmaps.submit_roadmap", roadmap),
+        "can_approve": can(user, "roadmaps.approve_roadmap", roadmap),
+        "can_revise": (can(user, "roadmaps.revise_roadmap", roadmap)
                        and not Roadmap.objects.filter(parent=roadmap).exists()),
         "next_revision": Roadmap.objects.visible_to(user).filter(parent=roadmap).first(),
         "reviews": list(roadmap.reviews.select_related("recorded_by")[:50]),
@@ -246,9 +247,9 @@ def _form_post(request, form, act, *, ok: str, invalid: str, to: str):
     return redirect(to)
 
 
-def _workflow(request, pk: int, check, action):
+def _workflow(request, pk: int, capability: str, action):
     roadmap = _roadmap(request, pk)
-    if not check(request.user, roadmap):
+    if not can(request.user, capability, roadmap):
         raise PermissionDenied
     try:
         result = action(roadmap)
@@ -265,7 +266,7 @@ def roadmap_submit(request, pk: int):
         services.roadmap_submit(by=request.user, roadmap=roadmap)
         messages.success(request, _("Submitted for approval."))
         return redirect("roadmaps:detail", roadmap.pk)
-    return _workflow(request, pk, permissions.can_submit_roadmap, act)
+    return _workflow(request, pk, "roadmaps.submit_roadmap", act)
 
 
 @login_required
@@ -275,7 +276,7 @@ def roadmap_approve(request, pk: int):
         services.roadmap_approve(by=request.user, roadmap=roadmap, comment=request.POST.get("comment", ""))
         messages.success(request, _("Roadmap approved."))
         return redirect("roadmaps:detail", roadmap.pk)
-    return _workflow(request, pk, permissions.can_approve_roadmap, act)
+    return _workflow(request, pk, "roadmaps.approve_roadmap", act)
 
 
 @login_required
@@ -289,7 +290,7 @@ def roadmap_return(request, pk: int):
         services.roadmap_return(by=request.user, roadmap=roadmap, comment=form.cleaned_data["comment"])
         messages.success(request, _("Returned to the author with your comments."))
         return redirect("roadmaps:detail", roadmap.pk)
-    return _workflow(request, pk, permissions.can_approve_roadmap, act)
+    return _workflow(request, pk, "roadmaps.approve_roadmap", act)
 
 
 @login_required
@@ -300,14 +301,14 @@ def roadmap_revise(request, pk: int):
         messages.success(request, _("A new revision was started as a draft. The approved one stays in force "
                                     "until it is approved."))
         return redirect("roadmaps:detail", revision.pk)
-    return _workflow(request, pk, permissions.can_revise_roadmap, act)
+    return _workflow(request, pk, "roadmaps.revise_roadmap", act)
 
 
 @login_required
 @require_POST
 def roadmap_settings(request, pk: int):
     roadmap = _roadmap(request, pk)
-    if not permissions.can_report_progress(request.user, roadmap):
+    if not can(request.user, "roadmaps.report_progress", roadmap):
         raise PermissionDenied
     return _form_post(request, RoadmapSettingsForm(request.POST),
                       lambda data: services.roadmap_update(by=request.user, roadmap=roadmap, **data),
@@ -319,7 +320,7 @@ def roadmap_settings(request, pk: int):
 @require_POST
 def review_add(request, pk: int):
     roadmap = _roadmap(request, pk)
-    if not permissions.can_report_progress(request.user, roadmap):
+    if not can(request.user, "roadmaps.report_progress", roadmap):
         raise PermissionDenied
     return _form_post(request, ReviewForm(request.POST),
                       lambda data: services.review_add(by=request.user, roadmap=roadmap, **data),
@@ -376,8 +377,8 @@ def item_row(request, pk: int):
 def item_edit(request, pk: int):
     item = _item(request, pk)
     roadmap = item.roadmap
-    can_edit = permissions.can_edit_roadmap(request.user, roadmap)
-    if not (can_edit or permissions.can_report_progress(request.user, roadmap)):
+    can_edit = can(request.user, "roadmaps.edit_roadmap", roadmap)
+    if not (can_edit or can(request.user, "roadmaps.report_progress", roadmap)):
         raise PermissionDenied
     prefix = f"i{item.pk}"
     if request.method == "POST":
@@ -406,7 +407,7 @@ def item_edit(request, pk: int):
 @require_http_methods(["GET", "POST"])
 def item_add(request, pk: int):
     roadmap = _roadmap(request, pk)
-    if not permissions.can_edit_roadmap(request.user, roadmap):
+    if not can(request.user, "roadmaps.edit_roadmap", roadmap):
         raise PermissionDenied
     if request.method == "POST":
         form = ItemForm(request.POST, prefix="new")
@@ -432,7 +433,7 @@ def item_add(request, pk: int):
 def _item_action(request, pk: int, action):
     item = _item(request, pk)
     roadmap = item.roadmap
-    if not permissions.can_edit_roadmap(request.user, roadmap):
+    if not can(request.user, "roadmaps.edit_roadmap", roadmap):
         raise PermissionDenied
     try:
         action(item)
@@ -486,7 +487,7 @@ def item_detail(request, pk: int):
 @require_POST
 def kpi_add(request, pk: int):
     item = _item(request, pk)
-    if not permissions.can_edit_roadmap(request.user, item.roadmap):
+    if not can(request.user, "roadmaps.edit_roadmap", item.roadmap):
         raise PermissionDenied
     return _form_post(request, KpiForm(request.POST),
                       lambda data: services.kpi_create(by=request.user, item=item, **data),
@@ -498,7 +499,7 @@ def kpi_add(request, pk: int):
 @require_POST
 def kpi_record(request, pk: int):
     kpi = get_object_or_404(Kpi.objects.visible_to(request.user).select_related("item__roadmap"), pk=pk)
-    if not permissions.can_report_progress(request.user, kpi.item.roadmap):
+    if not can(request.user, "roadmaps.report_progress", kpi.item.roadmap):
         raise PermissionDenied
     return _form_post(request, KpiRecordForm(request.POST),
                       lambda data: services.kpi_record(by=request.user, kpi=kpi, **data),
@@ -510,7 +511,7 @@ def kpi_record(request, pk: int):
 @require_POST
 def evidence_add(request, pk: int):
     item = _item(request, pk)
-    if not permissions.can_report_progress(request.user, item.roadmap):
+    if not can(request.user, "roadmaps.report_progress", item.roadmap):
         raise PermissionDenied
 
     def add(data):
@@ -546,7 +547,7 @@ def evidence_file(request, pk: int):
 # --- many mahallas, templates -----------------------------------------------------------------------
 
 def _district_of(user) -> District:
-    if user.role != Role.DISTRICT or not user.district_id:
+    if not can(user, "roadmaps.plan_mahallas"):
         raise PermissionDenied
     return District.objects.defer("boundary").get(pk=user.district_id)
 
@@ -640,7 +641,7 @@ def import_template(request):
 @require_http_methods(["GET", "POST"])
 def roadmap_import(request, pk: int):
     roadmap = _roadmap(request, pk)
-    if not permissions.can_edit_roadmap(request.user, roadmap):
+    if not can(request.user, "roadmaps.edit_roadmap", roadmap):
         raise PermissionDenied
     errors, status = [], 200
     if request.method == "POST":

@@ -19,9 +19,10 @@ from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from accounts.capabilities import can
 from audit.services import audit_read
 
-from . import permissions, selectors, services
+from . import selectors, services
 from .authentication import (
     IntegrationIpAllowed,
     IntegrationRateThrottle,
@@ -205,7 +206,7 @@ class AlertActionApi(SurveillanceApi):
         alert = selectors.alert_get(user=self.request.user, alert_id=pk)
         if alert is None:
             raise NotFound()
-        if not permissions.can_review_alert(self.request.user, alert):
+        if not can(self.request.user, "surveillance.review_alert", alert):
             raise PermissionDenied(_("You may not review this alert."))
         return alert
 
@@ -308,7 +309,7 @@ class CameraListCreateApi(mixins.ListModelMixin, SurveillanceApi):
 
     @extend_schema(request=CameraWriteSerializer, responses={201: CameraSerializer})
     def post(self, request):
-        if not permissions.can_manage_cameras(request.user):
+        if not can(request.user, "surveillance.manage_cameras"):
             raise PermissionDenied(_("Only the district's operators and officials register cameras."))
         camera = services.camera_create(by=request.user, **self.valid(CameraWriteSerializer))
         return Response(CameraSerializer(camera).data, status=status.HTTP_201_CREATED)
@@ -321,7 +322,7 @@ class CameraDetailApi(SurveillanceApi):
         camera = selectors.camera_list(user=self.request.user).filter(pk=pk).first()
         if camera is None:
             raise NotFound()
-        if write and not permissions.can_manage_cameras_in(self.request.user, camera.district_id):
+        if write and not can(self.request.user, "surveillance.edit_camera", camera):
             raise PermissionDenied(_("You may not change cameras of this district."))
         return camera
 
@@ -350,7 +351,7 @@ class CameraImportApi(SurveillanceApi):
     @extend_schema(request={"multipart/form-data": CameraImportSerializer},
                    responses={201: CameraImportResultSerializer, 400: CameraImportResultSerializer})
     def post(self, request):
-        if not permissions.can_manage_cameras(request.user):
+        if not can(request.user, "surveillance.manage_cameras"):
             raise PermissionDenied(_("Only the district's operators and officials register cameras."))
         upload = self.valid(CameraImportSerializer)["file"]
         report = services.cameras_import_csv(by=request.user, data=upload.read())

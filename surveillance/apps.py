@@ -9,7 +9,10 @@ class SurveillanceConfig(AppConfig):
     def ready(self):
         from accounts.panels import register_panel
 
-        from . import panels
+        from . import (
+            panels,
+            rules,  # noqa: F401 - registers this app's capabilities
+        )
 
         register_panel("district", panels.territory_panel, order=30)
         register_panel("mahalla", panels.territory_panel, order=30)

@@ -5,14 +5,12 @@ loaded (surveillance.views.territory_panel), as the roadmaps panel does."""
 
 from django.urls import reverse
 
+from accounts.capabilities import can
 from mahallas.models import Mahalla
-
-# Roles whose scope can hold cameras; anyone else gets no placeholder at all.
-PANEL_ROLES = ("operator", "district", "regional", "national", "inspector")
 
 
 def territory_panel(request, territory):
-    if getattr(request.user, "role", "") not in PANEL_ROLES:
+    if not can(request.user, "surveillance.view_cameras"):
         return None
     level = "mahalla" if isinstance(territory, Mahalla) else "district"
     return {"template": "surveillance/_territory_panel_lazy.html",

@@ -33,11 +33,12 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from accounts.capabilities import can
 from audit.models import AuditEvent
 from audit.services import audit_record
 from mahallas.models import District, Mahalla
 
-from . import conf, permissions, redis_ops
+from . import conf, redis_ops
 from .errors import PayloadError, SurveillanceError
 from .models import (
     Alert,
@@ -723,7 +724,7 @@ def _camera_build(*, district_id: int, vendor: str, device_id: str, name: str, l
 
 
 def _camera_district(by) -> int:
-    if not permissions.can_manage_cameras(by):
+    if not can(by, "surveillance.manage_cameras"):
         raise SurveillanceError("district", _("Only the district's operators and officials register cameras."))
     return by.district_id
 
@@ -746,7 +747,7 @@ def camera_update(*, by, camera: Camera, **changes) -> Camera:
     if unknown:
         raise TypeError(f"camera_update() got unexpected fields: {sorted(unknown)}")
     camera = Camera.objects.select_for_update().get(pk=camera.pk)
-    if not permissions.can_manage_cameras_in(by, camera.district_id):
+    if not can(by, "surveillance.edit_camera", camera):
         raise SurveillanceError("district", _("You may not change cameras of this district."))
     if "location" in changes:
         camera.location = _as_point(changes.pop("location"))
@@ -766,7 +767,7 @@ def camera_update(*, by, camera: Camera, **changes) -> Camera:
 
 @transaction.atomic
 def camera_delete(*, by, camera: Camera) -> None:
-    if not permissions.can_manage_cameras_in(by, camera.district_id):
+    if not can(by, "surveillance.edit_camera", camera):
         raise SurveillanceError("district", _("You may not change cameras of this district."))
     audit_record(action=AuditEvent.Action.DELETE, actor=by, obj=camera)
     camera.delete()
@@ -855,7 +856,7 @@ CATEGORY_FOR_LABEL = {"fight": "hooliganism", "drug_dealing": "drug-trafficking"
 
 def _reviewable(by, alert: Alert) -> Alert:
     alert = Alert.objects.select_for_update().get(pk=alert.pk)
-    if not permissions.can_review_alert(by, alert):
+    if not can(by, "surveillance.review_alert", alert):
         raise SurveillanceError("alert", _("You may not review this alert."))
     if alert.status in (S.CONFIRMED, S.DISMISSED):
         raise SurveillanceError("status", _("This alert has already been reviewed."))
@@ -907,7 +908,7 @@ def alert_confirm(*, by, alert: Alert, incident_id: int | None = None, category_
                 by=by, mahalla=alert.mahalla, category=category, occurred_at=alert.started_at,
                 legal_kind=legal_kind or Incident.LegalKind.CRIME, source=Incident.Source.CAMERA_ALERT,
                 location=camera.location if camera else None,
-                description=f"{description}\n{note}".strip())
+                description=f"{description}\n{note}".strip(), alert=alert)
         except FieldWorkError as exc:
             raise SurveillanceError(exc.field if exc.field != "mahalla" else "incident", exc.message) from None
     alert.status, alert.incident, alert.review_note = S.CONFIRMED, incident, note or ""

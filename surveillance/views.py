@@ -26,9 +26,10 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from accounts.capabilities import can
 from mahallas.models import District, Mahalla
 
-from . import panels, permissions, selectors, services
+from . import selectors, services
 from .errors import SurveillanceError
 from .filters import CameraFilter
 from .forms import (
@@ -148,7 +149,7 @@ def _queue_counts(user) -> dict:
 
 
 def _tabs(request, current: str, counts: dict | None = None) -> dict:
-    manage = permissions.can_manage_cameras(request.user)
+    manage = can(request.user, "surveillance.manage_cameras")
     if counts is None and manage:
         counts = _queue_counts(request.user)
     return {"tab": current, "can_manage_cameras": manage, "counts": counts or {}}
@@ -174,7 +175,7 @@ def _queue(request, *, unmatched: bool):
     context = {
         "form": form, "page": page, "rows": rows, "seen": seen, "query": query, "unmatched": unmatched,
         "needs_review": form.needs_review,
-        "points": _alert_points(rows), "can_review": getattr(user, "role", "") in permissions.REVIEW_ROLES,
+        "points": _alert_points(rows), "can_review": can(user, "surveillance.review_alerts"),
         "list_url": reverse("surveillance:unmatched" if unmatched else "surveillance:alerts"),
         "devices": _devices(user) if unmatched else [],
         **_tabs(request, "unmatched" if unmatched else "queue", counts), **_map_context(),
@@ -198,7 +199,7 @@ def alert_queue(request):
 @login_required
 def alert_unmatched(request):
     """Alerts from devices that are not registered yet: the operators' list of cameras to register."""
-    if not permissions.can_manage_cameras(request.user):
+    if not can(request.user, "surveillance.manage_cameras"):
         raise Http404
     return _queue(request, unmatched=True)
 
@@ -212,7 +213,7 @@ def _alert_or_404(request, pk: int) -> Alert:
 
 def _review_context(request, alert: Alert, **forms) -> dict:
     can_review = (alert.status not in (Alert.Status.CONFIRMED, Alert.Status.DISMISSED)
-                  and permissions.can_review_alert(request.user, alert))
+                  and can(request.user, "surveillance.review_alert", alert))
     suggested = (services.CATEGORY_FOR_LABEL.get(alert.label) or services.CATEGORY_FOR_LABEL.get(alert.event_type)
                  or "other")
     history = selectors.alert_history(alert=alert)
@@ -286,7 +287,7 @@ def _action_failed(request, alert: Alert, **forms):
 
 def _reviewable_or_403(request, pk: int) -> Alert:
     alert = _alert_or_404(request, pk)
-    if not permissions.can_review_alert(request.user, alert):
+    if not can(request.user, "surveillance.review_alert", alert):
         raise PermissionDenied(_("You may not review this alert."))
     return alert
 
@@ -350,7 +351,7 @@ def territory_panel(request, level: str, pk: int):
     territory = model.objects.visible_to(request.user).defer("boundary").filter(pk=pk).first()
     if territory is None:
         raise Http404
-    if getattr(request.user, "role", "") not in panels.PANEL_ROLES:
+    if not can(request.user, "surveillance.view_cameras"):
         return HttpResponse("")
     counts = selectors.camera_counts(user=request.user, **{level: territory})
     if not (counts["total"] or counts["review"]):
@@ -454,7 +455,7 @@ def camera_detail(request, pk: int):
                                            alerts=Alert.objects.visible_to(request.user).filter(camera=camera))
     context = {
         "camera": camera, "alerts": alerts, "rate": (rates["by_camera"] or [None])[0],
-        "can_edit": permissions.can_manage_cameras_in(request.user, camera.district_id),
+        "can_edit": can(request.user, "surveillance.edit_camera", camera),
         "points": _camera_points([camera]), **_tabs(request, "cameras"), **_map_context(),
     }
     return render(request, "surveillance/camera.html", context)
@@ -477,7 +478,7 @@ def _mahalla_note(camera: Camera) -> str:
 
 @login_required
 def camera_create(request):
-    if not permissions.can_manage_cameras(request.user):
+    if not can(request.user, "surveillance.manage_cameras"):
         raise PermissionDenied(_("Only the district's operators and officials register cameras."))
     initial = {k: request.GET[k] for k in ("vendor", "device_id", "channel", "name") if request.GET.get(k)}
     form = CameraForm(request.POST or None, initial=initial, district_id=request.user.district_id)
@@ -495,7 +496,7 @@ def camera_create(request):
 @login_required
 def camera_edit(request, pk: int):
     camera = _camera_or_404(request, pk)
-    if not permissions.can_manage_cameras_in(request.user, camera.district_id):
+    if not can(request.user, "surveillance.edit_camera", camera):
         raise PermissionDenied(_("You may not change cameras of this district."))
     form = CameraForm(request.POST or None, initial=CameraForm.initial_for(camera), district_id=camera.district_id)
     if request.method == "POST" and form.is_valid():
@@ -511,7 +512,7 @@ def camera_edit(request, pk: int):
 
 @login_required
 def camera_import(request):
-    if not permissions.can_manage_cameras(request.user):
+    if not can(request.user, "surveillance.manage_cameras"):
         raise PermissionDenied(_("Only the district's operators and officials register cameras."))
     form = CameraImportForm(request.POST or None, request.FILES or None)
     report = None

@@ -10,6 +10,7 @@ from rest_framework.generics import GenericAPIView
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.response import Response
 
+from accounts.capabilities import can
 from mahallas.models import Mahalla
 
 from . import selectors, services
@@ -147,7 +148,7 @@ class PolicyApi(GenericAPIView):
         return Response(self.get_serializer(policy_current()).data)
 
     def post(self, request):
-        if not services.can_edit_policy(request.user):
+        if not can(request.user, "zones.edit_policy"):
             raise PermissionDenied("Only national administrators may change the zone status policy.")
         serializer = self.get_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)

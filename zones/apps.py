@@ -9,7 +9,11 @@ class ZonesConfig(AppConfig):
     def ready(self):
         from accounts.panels import register_panel
 
-        from . import panels, receivers
+        from . import (
+            panels,
+            receivers,
+            rules,  # noqa: F401 - registers this app's capabilities
+        )
 
         receivers.connect_surveillance()
         register_panel("mahalla", panels.mahalla_panel, order=10)

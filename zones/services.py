@@ -26,7 +26,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from accounts.models import Role
+from accounts.capabilities import can
 from accounts.notifications import district_officials, notify
 from audit.models import AuditEvent
 from audit.services import audit_record
@@ -48,21 +48,15 @@ DRAIN_BATCH = 2000
 SWEEP_AFTER_SECONDS = 30
 RUNS_KEPT_DAYS = 30
 
-POLICY_EDITOR_ROLES = (Role.ADMIN, Role.NATIONAL)
-
 
 # --- policy ----------------------------------------------------------------------------------------------
-
-def can_edit_policy(user) -> bool:
-    return bool(getattr(user, "is_authenticated", False) and user.is_active and user.role in POLICY_EDITOR_ROLES)
-
 
 @transaction.atomic
 def policy_create(*, by, red_min_crimes: int, red_rate_top_percent: Decimal, green_max_crimes: int = 0,
                   note: str = "") -> Policy:
     """A new policy version; the old ones stay, and every status names the version it was computed with.
     All stored statuses are recomputed under the new rules after commit."""
-    if not can_edit_policy(by):
+    if not can(by, "zones.edit_policy"):
         raise ZoneError("policy", _("Only national administrators may change the zone status policy."))
     if green_max_crimes < 0 or red_min_crimes < 1:
         raise ZoneError("red_min_crimes", _("Thresholds cannot be negative."))

@@ -9,6 +9,8 @@ from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from accounts.capabilities import can
+
 from . import selectors, services
 from .errors import ZoneError
 from .forms import PeriodForm, PolicyForm
@@ -36,7 +38,7 @@ def crime_free(request):
 @require_http_methods(["GET", "POST"])
 def policy(request):
     current = policy_current()
-    editable = services.can_edit_policy(request.user)
+    editable = can(request.user, "zones.edit_policy")
     if request.method == "POST":
         if not editable:
             raise PermissionDenied

@@ -28,19 +28,19 @@ def fieldwork_sections(context) -> list[dict]:
     from django.urls import reverse
     from django.utils.translation import gettext as _
 
-    from incidents import permissions
+    from accounts.capabilities import can
 
     request = context.get("request")
     user = getattr(request, "user", None)
-    role = getattr(user, "role", "")
+    field_work = can(user, "incidents.view_field_work")
     items = []
-    if role in (*permissions.FIELD_ROLES, *permissions.EXPORT_ROLES):
-        label = _("My visits") if role in permissions.FIELD_ROLES else _("Visits")
+    if field_work:
+        label = _("My visits") if can(user, "incidents.log_visit") else _("Visits")
         items.append((label, reverse("incidents:visit-list")))
     items.append((_("Incidents"), reverse("incidents:list")))
-    if role in (*permissions.FIELD_ROLES, *permissions.EXPORT_ROLES):
+    if field_work:
         items.append((_("Support cases"), reverse("incidents:case-list")))
-    if permissions.can_view_coverage(user):
+    if can(user, "incidents.view_coverage"):
         items.append((_("Coverage"), reverse("incidents:coverage")))
     path = request.path if request else ""
     current = max((url for _label, url in items if path.startswith(url)), key=len, default=None)

@@ -12,6 +12,7 @@ from incidents.errors import FieldWorkError
 from incidents.models import SupportCase
 from incidents.selectors import coverage
 from incidents.services import support_case_open, support_case_review
+from mahallas.models import District
 from tests.factories import UserFactory
 
 from .conftest import fresh
@@ -149,8 +150,9 @@ def test_case_export_for_supervisors_only_and_audited(api, personas, cases):
 
 # --- assignments --------------------------------------------------------------------------------------
 
-def _new_inspector(name="new-insp"):
-    return UserFactory(username=name, role=Role.INSPECTOR)
+def _new_inspector(name="new-insp", district_code="1700101"):
+    """A new inspector on the staff of a district (A1 unless told), not assigned anywhere yet."""
+    return UserFactory(username=name, role=Role.INSPECTOR, district=District.objects.get(code=district_code))
 
 
 def test_district_official_assigns_within_district(personas, territory):
@@ -198,6 +200,27 @@ def test_assignment_role_mismatch_names_user(personas, territory):
         assignment_create(by=fresh(personas.district_official), user=_new_inspector(),
                           mahalla=territory.mahalla_a1b, role=Role.SOCIAL_WORKER, starts_on=TODAY())
     assert excinfo.value.field == "user"
+
+
+@pytest.mark.parametrize("who", ["district_official", "region_officer"])
+def test_assignment_api_refuses_a_worker_from_another_region(api, personas, territory, who):
+    # incidents.assign_person: the HTML form lists only the official's own staff; the API asks the same rule.
+    outsider_worker = _new_inspector("south-insp", district_code="1700201")
+    response = api(getattr(personas, who)).post("/api/v1/assignments/", {
+        "user": outsider_worker.pk, "mahalla": territory.mahalla_a1b.pk, "role": "inspector",
+        "starts_on": TODAY().isoformat()}, format="json")
+    assert response.status_code == 400 and list(response.json()["errors"]) == ["user"]
+    assert not Assignment.objects.filter(user=outsider_worker).exists()
+
+
+def test_assignment_form_offers_only_own_staff(personas, territory):
+    from incidents.forms import AssignmentForm
+    from mahallas.models import Mahalla
+
+    own, other = _new_inspector("own-insp"), _new_inspector("south-insp", district_code="1700201")
+    form = AssignmentForm(manager=fresh(personas.district_official), mahallas_qs=Mahalla.objects.all())
+    offered = {pk for pk, _label in form.fields["user"].choices}
+    assert own.pk in offered and personas.inspector.pk in offered and other.pk not in offered
 
 
 def test_assignment_end_by_outsider_returns_404(api, personas):

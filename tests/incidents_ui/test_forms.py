@@ -317,7 +317,8 @@ def test_case_edit_by_social_worker(client, personas, rows, territory):
 def test_district_official_assigns_and_ends_an_assignment(client, personas, territory, staff):
     from accounts.models import Role
     from tests.factories import UserFactory
-    newcomer = UserFactory(username="newcomer", role=Role.INSPECTOR)
+    # A newcomer on the district's staff, not assigned anywhere yet (incidents.assign_person: own staff only).
+    newcomer = UserFactory(username="newcomer", role=Role.INSPECTOR, district=territory.district_a1)
     client.force_login(personas.district_official)
     back = reverse("incidents:coverage-district", args=[territory.district_a1.pk])
     response = client.post(reverse("incidents:assignment-create"), {

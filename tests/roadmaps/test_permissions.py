@@ -5,7 +5,8 @@ import datetime
 import pytest
 from django.urls import reverse
 
-from roadmaps import permissions, services
+from accounts.capabilities import can
+from roadmaps import services
 from roadmaps.models import Roadmap, RoadmapItem
 
 from .conftest import YEAR, fresh
@@ -113,19 +114,19 @@ def _submitted(roadmap, by):
 def test_regional_staff_approve_district_roadmap(personas, roadmaps):
     roadmap = _submitted(roadmaps.district_a1, personas.district_official)
 
-    assert permissions.can_approve_roadmap(fresh(personas.region_officer), roadmap)
-    assert not permissions.can_approve_roadmap(fresh(personas.district_official), roadmap)
-    assert not permissions.can_approve_roadmap(fresh(personas.national), roadmap)
-    assert not permissions.can_approve_roadmap(fresh(personas.inspector), roadmap)
+    assert can(fresh(personas.region_officer), "roadmaps.approve_roadmap", roadmap)
+    assert not can(fresh(personas.district_official), "roadmaps.approve_roadmap", roadmap)
+    assert not can(fresh(personas.national), "roadmaps.approve_roadmap", roadmap)
+    assert not can(fresh(personas.inspector), "roadmaps.approve_roadmap", roadmap)
 
 
 def test_district_official_approves_mahalla_roadmap_but_not_own_submission(personas, roadmaps, second_official):
     roadmap = _submitted(roadmaps.mahalla_a1a, personas.district_official)
 
-    assert not permissions.can_approve_roadmap(fresh(personas.district_official), roadmap)  # four eyes
-    assert permissions.can_approve_roadmap(fresh(second_official), roadmap)
-    assert not permissions.can_approve_roadmap(fresh(personas.region_officer), roadmap)
-    assert not permissions.can_approve_roadmap(fresh(personas.outsider), roadmap)
+    assert not can(fresh(personas.district_official), "roadmaps.approve_roadmap", roadmap)  # four eyes
+    assert can(fresh(second_official), "roadmaps.approve_roadmap", roadmap)
+    assert not can(fresh(personas.region_officer), "roadmaps.approve_roadmap", roadmap)
+    assert not can(fresh(personas.outsider), "roadmaps.approve_roadmap", roadmap)
 
 
 def test_approving_own_submission_is_refused_by_the_service_too(personas, roadmaps):
@@ -140,8 +141,8 @@ def test_approving_own_submission_is_refused_by_the_service_too(personas, roadma
 def test_national_approves_region_roadmap(personas, roadmaps):
     roadmap = _submitted(roadmaps.region_a, personas.region_officer)
 
-    assert permissions.can_approve_roadmap(fresh(personas.national), roadmap)
-    assert not permissions.can_approve_roadmap(fresh(personas.region_officer), roadmap)
+    assert can(fresh(personas.national), "roadmaps.approve_roadmap", roadmap)
+    assert not can(fresh(personas.region_officer), "roadmaps.approve_roadmap", roadmap)
 
 
 def test_approve_over_http_as_district_official_of_district_roadmap_is_403(client, personas, roadmaps):

@@ -172,7 +172,7 @@ def test_operator_links_an_existing_incident(api, alerts, personas):
 
 
 def test_operator_confirming_creates_a_reported_camera_incident(api, alerts):
-    # Operators may report incidents from camera alerts in their district (incidents.permissions).
+    # Operators may report incidents from camera alerts in their district (the capability incidents.report_from_camera).
     response = api("operator").post(f"{ALERTS}{alerts['a1a'].pk}/confirm/", {}, format="json")
     assert response.status_code == 200, response.json()
     alert = Alert.objects.select_related("incident").get(pk=alerts["a1a"].pk)

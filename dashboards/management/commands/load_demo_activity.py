@@ -43,5 +43,6 @@ class Command(BaseCommand):
             call_command("dashboards_rebuild", stdout=self.stdout)
         self.stdout.write(self.style.SUCCESS(
             f"Demo activity in {time.monotonic() - started:.1f} s: {field.incidents} incidents, {field.visits} visits, "
-            f"{field.cases} support cases, {field.change_requests} count change requests, {cameras.cameras} cameras, {cameras.alerts} alerts "
+            f"{field.cases} support cases, {field.change_requests} count change requests, "
+            f"{cameras.cameras} cameras, {cameras.alerts} alerts "
             f"({cameras.reviewed} reviewed), {roadmap.items.count() if roadmap else 0} roadmap measures."))

@@ -1,4 +1,4 @@
-"""Small named write checks shared by the HTML and API views. Reads go through `visible_to`.
+"""Who may do what with roadmaps (registered in RoadmapsConfig.ready; see accounts.capabilities).
 
 Who writes a roadmap's plan:
 - a district official: their district's roadmap and the roadmaps of its mahallas;
@@ -9,23 +9,20 @@ Who approves a submitted roadmap:
 - a district official of the district: a mahalla roadmap;
 - the ministry (national role): a region roadmap;
 and never the person who submitted it (four eyes: a roadmap is checked by someone other than its author).
+Reads go through `visible_to`.
 """
 
+from accounts.capabilities import role_of, rule
 from accounts.models import Role
 from mahallas.models import District, Mahalla, Region
 
 from .models import EDITABLE_STATUSES, Roadmap, RoadmapStatus
 
 
-def _role(user) -> str:
-    if not getattr(user, "is_authenticated", False) or not getattr(user, "is_active", False):
-        return ""
-    return getattr(user, "role", "") or ""
-
-
-def can_write_territory(user, territory) -> bool:
-    """May this user write roadmaps (plans) of this territory at all, whatever the status?"""
-    role = _role(user)
+@rule("roadmaps.write_territory")
+def write_territory(user, territory) -> bool:
+    """Write roadmaps (plans) of this territory at all, whatever the status."""
+    role = role_of(user)
     if isinstance(territory, Mahalla):
         return role == Role.DISTRICT and territory.district_id == user.district_id
     if isinstance(territory, District):
@@ -33,6 +30,12 @@ def can_write_territory(user, territory) -> bool:
     if isinstance(territory, Region):
         return role == Role.REGIONAL and territory.pk == user.region_id
     return False
+
+
+@rule("roadmaps.plan_mahallas")
+def plan_mahallas(user, obj=None) -> bool:
+    """Create roadmaps for many mahallas of one's district at once."""
+    return role_of(user) == Role.DISTRICT and user.district_id is not None
 
 
 def _district_id_of(roadmap: Roadmap) -> int | None:
@@ -44,36 +47,36 @@ def _district_id_of(roadmap: Roadmap) -> int | None:
 
 
 def _owns(user, roadmap: Roadmap) -> bool:
-    role = _role(user)
+    role = role_of(user)
     if roadmap.region_id:
         return role == Role.REGIONAL and roadmap.region_id == user.region_id
     return role == Role.DISTRICT and _district_id_of(roadmap) == user.district_id
 
 
-def can_view_roadmap(user, roadmap: Roadmap) -> bool:
-    return Roadmap.objects.visible_to(user).filter(pk=roadmap.pk).exists()
-
-
-def can_edit_roadmap(user, roadmap: Roadmap) -> bool:
+@rule("roadmaps.edit_roadmap")
+def edit_roadmap(user, roadmap: Roadmap) -> bool:
     """Change the plan: items, their texts and dates, KPIs. Only while draft or returned."""
     return roadmap.status in EDITABLE_STATUSES and _owns(user, roadmap)
 
 
-def can_report_progress(user, roadmap: Roadmap) -> bool:
+@rule("roadmaps.report_progress")
+def report_progress(user, roadmap: Roadmap) -> bool:
     """Record execution (item status and progress, KPI values, evidence, reviews) on a roadmap that is not
     history: the owners of the roadmap, whether it is a draft or approved and in force."""
     return roadmap.status != RoadmapStatus.SUPERSEDED and _owns(user, roadmap)
 
 
-def can_submit_roadmap(user, roadmap: Roadmap) -> bool:
+@rule("roadmaps.submit_roadmap")
+def submit_roadmap(user, roadmap: Roadmap) -> bool:
     return roadmap.status in EDITABLE_STATUSES and _owns(user, roadmap)
 
 
-def can_revise_roadmap(user, roadmap: Roadmap) -> bool:
+@rule("roadmaps.revise_roadmap")
+def revise_roadmap(user, roadmap: Roadmap) -> bool:
     return roadmap.status == RoadmapStatus.APPROVED and _owns(user, roadmap)
 
 
-def approver_role_for(roadmap: Roadmap) -> str:
+def _approver_role_for(roadmap: Roadmap) -> str:
     if roadmap.mahalla_id:
         return Role.DISTRICT
     if roadmap.district_id:
@@ -81,12 +84,12 @@ def approver_role_for(roadmap: Roadmap) -> str:
     return Role.NATIONAL
 
 
-def can_approve_roadmap(user, roadmap: Roadmap) -> bool:
+@rule("roadmaps.approve_roadmap")
+def approve_roadmap(user, roadmap: Roadmap) -> bool:
     """Approve or return a submitted roadmap: the level above it, never its own submitter."""
-    if roadmap.status != RoadmapStatus.SUBMITTED or roadmap.submitted_by_id == getattr(user, "pk", None):
+    if roadmap.status != RoadmapStatus.SUBMITTED or roadmap.submitted_by_id == user.pk:
         return False
-    role = _role(user)
-    if role != approver_role_for(roadmap):
+    if role_of(user) != _approver_role_for(roadmap):
         return False
     if roadmap.mahalla_id:
         return roadmap.mahalla.district_id == user.district_id
