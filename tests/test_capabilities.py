@@ -5,7 +5,7 @@ answer in the persona's OWN territory and in the OTHER one ("Y" may, "-" may not
     own   = region A, district A1, mahalla A1a (the personas of tests/conftest.py work there);
     other = region B, district B1, mahalla B1a.
 Objects marked "(anywhere)" are asked without an object (menus, buttons): both marks are the same answer.
-Personas: national analyst, regional staff of A, district official of A1, inspector and social worker
+Personas: national analyst, regional staff of A, the crime registrar of A, district official of A1, inspector and social worker
 assigned to A1a, operator of A1, administrator, a user with no role, an anonymous visitor, and an inactive
 district official of A1.
 
@@ -21,58 +21,66 @@ from django.utils import timezone
 from accounts import capabilities
 from accounts.capabilities import can, capability_names, role_of
 from accounts.models import ROLE_SCOPE_FIELD, Role, User
-from incidents.models import Incident, SupportCase
+from incidents.models import Incident, IncidentCategory, IncidentChangeRequest, SupportCase
 from roadmaps.models import Roadmap, RoadmapStatus
 from surveillance.models import Alert, Camera
 
 from .factories import UserFactory
 
-COLUMNS = ("national", "regional", "district", "inspector", "social_worker", "operator", "admin", "no_role",
+COLUMNS = ("national", "regional", "registrar", "district", "inspector", "social_worker", "operator", "admin", "no_role",
            "anonymous", "inactive")
 
-# capability                 object asked about               na  re  di  in  so  op  ad  no  an  ia
-# (columns: national, regional, district, inspector, social worker, operator, admin, no role, anonymous, inactive)
+# capability                    object asked about                    na  re  rg  di  in  so  op  ad  no  an  ia
+# (columns: national, regional, registrar, district, inspector, social worker, operator, admin, no role, anonymous,
+#  inactive)
 TABLE = """
-accounts.use_admin           (anywhere)                       --  --  --  --  --  --  YY  --  --  --
-incidents.record_incident    mahalla                          --  Y-  Y-  Y-  Y-  --  --  --  --  --
-incidents.record_incident    (anywhere)                       --  YY  YY  YY  YY  --  --  --  --  --
-incidents.report_from_camera alert                            --  --  Y-  Y-  --  Y-  --  --  --  --
-incidents.report_from_camera (no alert: typed in by hand)     --  --  --  --  --  --  --  --  --  --
-incidents.edit_incident      incident recorded by another     --  Y-  Y-  Y-  --  --  --  --  --  --
-incidents.edit_incident      incident recorded by the user    --  Y-  Y-  Y-  Y-  --  --  --  --  --
-incidents.log_visit          mahalla                          --  --  --  Y-  Y-  --  --  --  --  --
-incidents.log_visit          (anywhere)                       --  --  --  YY  YY  --  --  --  --  --
-incidents.view_field_work    (anywhere)                       YY  YY  YY  YY  YY  --  --  --  --  --
-incidents.open_case          mahalla                          --  Y-  Y-  --  Y-  --  --  --  --  --
-incidents.open_case          (anywhere)                       --  YY  YY  --  YY  --  --  --  --  --
-incidents.edit_case          case of the social worker        --  Y-  Y-  --  Y-  --  --  --  --  --
-incidents.supervise_cases    mahalla                          --  Y-  Y-  --  --  --  --  --  --  --
-incidents.supervise_cases    (anywhere)                       --  YY  YY  --  --  --  --  --  --  --
-incidents.manage_assignments mahalla                          --  Y-  Y-  --  --  --  --  --  --  --
-incidents.manage_assignments (anywhere)                       --  YY  YY  --  --  --  --  --  --  --
-incidents.assign_person      worker of that territory to A1b  --  Y-  Y-  --  --  --  --  --  --  --
-incidents.export             (anywhere)                       YY  YY  YY  --  --  --  --  --  --  --
-incidents.view_coverage      (anywhere)                       YY  YY  YY  --  --  --  --  --  --  --
-roadmaps.write_territory     region                           --  Y-  --  --  --  --  --  --  --  --
-roadmaps.write_territory     district                         --  --  Y-  --  --  --  --  --  --  --
-roadmaps.write_territory     mahalla                          --  --  Y-  --  --  --  --  --  --  --
-roadmaps.plan_mahallas       (anywhere)                       --  --  YY  --  --  --  --  --  --  --
-roadmaps.edit_roadmap        draft district roadmap           --  --  Y-  --  --  --  --  --  --  --
-roadmaps.report_progress     draft district roadmap           --  --  Y-  --  --  --  --  --  --  --
-roadmaps.submit_roadmap      draft district roadmap           --  --  Y-  --  --  --  --  --  --  --
-roadmaps.revise_roadmap      approved district roadmap        --  --  Y-  --  --  --  --  --  --  --
-roadmaps.approve_roadmap     submitted district roadmap       --  Y-  --  --  --  --  --  --  --  --
-roadmaps.approve_roadmap     submitted region roadmap         YY  --  --  --  --  --  --  --  --  --
-surveillance.review_alert    alert                            --  --  Y-  Y-  --  Y-  --  --  --  --
-surveillance.review_alerts   (anywhere)                       --  --  YY  YY  --  YY  --  --  --  --
-surveillance.manage_cameras  (anywhere)                       --  --  YY  --  --  YY  --  --  --  --
-surveillance.edit_camera     camera of the district           --  --  Y-  --  --  Y-  --  --  --  --
-surveillance.view_cameras    (anywhere)                       YY  YY  YY  YY  --  YY  --  --  --  --
-zones.edit_policy            (anywhere)                       YY  --  --  --  --  --  YY  --  --  --
-dashboards.view              (anywhere)                       YY  YY  YY  --  --  --  YY  --  --  --
-dashboards.view_territory    (anywhere: the whole country)    YY  --  --  --  --  --  YY  --  --  --
-dashboards.view_territory    region                           YY  Y-  --  --  --  --  YY  --  --  --
-dashboards.view_territory    district                         YY  Y-  Y-  --  --  --  YY  --  --  --
+accounts.use_admin               (anywhere)                            --  --  --  --  --  --  --  YY  --  --  --
+incidents.record_incident        mahalla                               --  Y-  --  Y-  Y-  Y-  --  --  --  --  --
+incidents.record_incident        (anywhere)                            --  YY  --  YY  YY  YY  --  --  --  --  --
+incidents.report_from_camera     alert                                 --  --  --  Y-  Y-  --  Y-  --  --  --  --
+incidents.report_from_camera     (no alert: typed in by hand)          --  --  --  --  --  --  --  --  --  --  --
+incidents.edit_incident          incident recorded by another          --  Y-  --  Y-  Y-  --  --  --  --  --  --
+incidents.edit_incident          incident recorded by the user         --  Y-  --  Y-  Y-  Y-  --  --  --  --  --
+incidents.log_visit              mahalla                               --  --  --  --  Y-  Y-  --  --  --  --  --
+incidents.log_visit              (anywhere)                            --  --  --  --  YY  YY  --  --  --  --  --
+incidents.view_field_work        (anywhere)                            YY  YY  --  YY  YY  YY  --  --  --  --  --
+incidents.open_case              mahalla                               --  Y-  --  Y-  --  Y-  --  --  --  --  --
+incidents.open_case              (anywhere)                            --  YY  --  YY  --  YY  --  --  --  --  --
+incidents.edit_case              case of the social worker             --  Y-  --  Y-  --  Y-  --  --  --  --  --
+incidents.supervise_cases        mahalla                               --  Y-  --  Y-  --  --  --  --  --  --  --
+incidents.supervise_cases        (anywhere)                            --  YY  --  YY  --  --  --  --  --  --  --
+incidents.manage_assignments     mahalla                               --  Y-  --  Y-  --  --  --  --  --  --  --
+incidents.manage_assignments     (anywhere)                            --  YY  --  YY  --  --  --  --  --  --  --
+incidents.assign_person          worker of that territory to A1b       --  Y-  --  Y-  --  --  --  --  --  --  --
+incidents.export                 (anywhere)                            YY  YY  --  YY  --  --  --  --  --  --  --
+incidents.view_coverage          (anywhere)                            YY  YY  --  YY  --  --  --  --  --  --  --
+roadmaps.write_territory         region                                --  Y-  --  --  --  --  --  --  --  --  --
+roadmaps.write_territory         district                              --  --  --  Y-  --  --  --  --  --  --  --
+roadmaps.write_territory         mahalla                               --  --  --  Y-  --  --  --  --  --  --  --
+roadmaps.plan_mahallas           (anywhere)                            --  --  --  YY  --  --  --  --  --  --  --
+roadmaps.edit_roadmap            draft district roadmap                --  --  --  Y-  --  --  --  --  --  --  --
+roadmaps.report_progress         draft district roadmap                --  --  --  Y-  --  --  --  --  --  --  --
+roadmaps.submit_roadmap          draft district roadmap                --  --  --  Y-  --  --  --  --  --  --  --
+roadmaps.revise_roadmap          approved district roadmap             --  --  --  Y-  --  --  --  --  --  --  --
+roadmaps.approve_roadmap         submitted district roadmap            --  Y-  --  --  --  --  --  --  --  --  --
+roadmaps.approve_roadmap         submitted region roadmap              YY  --  --  --  --  --  --  --  --  --  --
+surveillance.review_alert        alert                                 --  --  --  Y-  Y-  --  Y-  --  --  --  --
+surveillance.review_alerts       (anywhere)                            --  --  --  YY  YY  --  YY  --  --  --  --
+surveillance.manage_cameras      (anywhere)                            --  --  --  YY  --  --  YY  --  --  --  --
+surveillance.edit_camera         camera of the district                --  --  --  Y-  --  --  Y-  --  --  --  --
+surveillance.view_cameras        (anywhere)                            YY  YY  --  YY  YY  --  YY  --  --  --  --
+zones.edit_policy                (anywhere)                            YY  --  --  --  --  --  --  YY  --  --  --
+dashboards.view                  (anywhere)                            YY  YY  --  YY  --  --  --  YY  --  --  --
+dashboards.view_territory        (anywhere: the whole country)         YY  --  --  --  --  --  --  YY  --  --  --
+dashboards.view_territory        region                                YY  Y-  --  --  --  --  --  YY  --  --  --
+dashboards.view_territory        district                              YY  Y-  --  Y-  --  --  --  YY  --  --  --
+incidents.request_change         incident recorded by another          --  Y-  --  Y-  Y-  --  --  --  --  --  --
+incidents.request_change         incident recorded by the user         --  Y-  --  Y-  Y-  Y-  --  --  --  --  --
+incidents.decide_change_request  pending request of an inspector       --  --  Y-  --  --  --  --  --  --  --  --
+incidents.decide_change_request  pending request of regional staff     YY  --  --  --  --  --  --  --  --  --  --
+incidents.view_change_requests   (anywhere)                            YY  YY  YY  YY  YY  YY  --  --  --  --  --
+dashboards.view_count_report     (anywhere)                            YY  YY  YY  YY  --  --  --  --  --  --  --
+dashboards.publish_figures       (anywhere)                            YY  --  --  --  --  --  --  --  --  --  --
 """
 
 
@@ -87,11 +95,13 @@ def _rows() -> list[tuple[str, str, dict[str, str]]]:
 
 ROWS = _rows()
 # Role value -> column; the extra columns are not roles.
-COLUMN_OF = {Role.NATIONAL: "national", Role.REGIONAL: "regional", Role.DISTRICT: "district",
+COLUMN_OF = {Role.NATIONAL: "national", Role.REGIONAL: "regional", Role.REGISTRAR: "registrar",
+             Role.DISTRICT: "district",
              Role.INSPECTOR: "inspector", Role.SOCIAL_WORKER: "social_worker", Role.OPERATOR: "operator",
              Role.ADMIN: "admin"}
 NOT_ROLES = ("no_role", "anonymous", "inactive")
-PERSONA_OF = {"national": "national", "regional": "region_officer", "district": "district_official",
+PERSONA_OF = {"national": "national", "regional": "region_officer", "registrar": "registrar",
+              "district": "district_official",
               "inspector": "inspector", "social_worker": "social_worker", "operator": "operator",
               "admin": "admin", "no_role": "nobody"}
 
@@ -143,6 +153,16 @@ def _worker(territory, own: bool) -> User:
                        district=territory.district_a1 if own else territory.district_b1)
 
 
+def _change_request(requester, mahalla) -> IncidentChangeRequest:
+    incident = Incident.objects.create(mahalla=mahalla, category=IncidentCategory.objects.get(code="theft"),
+                                       occurred_at=timezone.now(), reported_at=timezone.now(), status="registered",
+                                       registered_at=timezone.now(), created_by=requester)
+    return IncidentChangeRequest.objects.create(
+        incident=incident, kind="reopen", reason="doubt", changes={}, before={}, incident_version=1,
+        counted_mahalla=mahalla, counted_occurred_at=incident.occurred_at, requested_by=requester,
+        requester_role=requester.role)
+
+
 def _object(name: str, what: str, own: bool, user, personas, territory):
     """The object a row asks about, in the own (A) or other (B) territory."""
     region = territory.region_a if own else territory.region_b
@@ -170,6 +190,11 @@ def _object(name: str, what: str, own: bool, user, personas, territory):
         "submitted region roadmap": lambda: Roadmap(region=region, status=RoadmapStatus.SUBMITTED,
                                                     submitted_by=personas.region_officer),
         "camera of the district": lambda: Camera(district=district),
+        "pending request of an inspector": lambda: _change_request(
+            personas.inspector if own else UserFactory(username="south-inspector", role=Role.INSPECTOR), mahalla),
+        "pending request of regional staff": lambda: _change_request(
+            personas.region_officer if own else UserFactory(username="south-region", role=Role.REGIONAL,
+                                                            region=territory.region_b), mahalla),
     }
     return builders[what]()
 
