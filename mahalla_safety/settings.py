@@ -183,6 +183,8 @@ SPECTACULAR_SETTINGS = {
         "RoadmapStatusEnum": "roadmaps.models.RoadmapStatus",
         "RoadmapItemStatusEnum": "roadmaps.models.ItemStatus",
         "ZoneColourEnum": "zones.models.Colour",
+        "ChangeRequestKindEnum": "incidents.models.ChangeKind",
+        "ChangeRequestStatusEnum": "incidents.models.ChangeRequestStatus",
     },
 }
 
