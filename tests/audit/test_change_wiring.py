@@ -28,7 +28,7 @@ def changes_of(obj) -> dict:
 # --- assignments ----------------------------------------------------------------------------------------
 
 def test_assignment_create_and_end_store_old_and_new_values(personas, territory):
-    worker = UserFactory(username="inspector-2", role=Role.INSPECTOR)
+    worker = UserFactory(username="inspector-2", role=Role.INSPECTOR, district=territory.district_a1)
 
     assignment = assignments.assignment_create(by=personas.district_official, user=worker,
                                                mahalla=territory.mahalla_a1b, role=Role.INSPECTOR,
