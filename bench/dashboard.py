@@ -38,6 +38,10 @@ INCIDENTS = 1_000_000
 ALERTS = 5_000_000
 VISITS = 500_000
 TARGET_P95_MS = 200
+# Paths through the workflow (bench.seed_history.PATHS) and their shares: 60% counted (registered, or closed
+# after registration), so ~54% of all incidents are counted crimes (10% are administrative offences).
+SHARES = [("registered", 0.25), ("closed_registered", 0.35), ("deregistered", 0.02), ("closed_unregistered", 0.13),
+          ("unfounded", 0.10), ("reported", 0.10), ("referred", 0.05)]
 # Relative frequencies of the seeded categories (cybercrime ~44%, nearly all bank-card related).
 CATEGORY_WEIGHTS = {"cyber-bank-card": 30, "cyber-phishing": 8, "cyber-sms-code": 4, "cyber-marketplace": 2,
                     "drug-trafficking": 3, "drug-possession": 4, "theft": 20, "robbery": 4, "fraud": 8,
@@ -66,6 +70,8 @@ def seed(*, incidents: int, alerts: int, visits: int, since: str = "2024-07-01")
     """Set-based seeding of the base tables (also used by the dashboards' smoke runs on a small scale)."""
     from django.db import connection
 
+    from bench.seed_history import history_columns, path_case, write_histories
+
     timings = {}
     with connection.cursor() as cursor:
         cursor.execute("SELECT code, id FROM incidents_incidentcategory")
@@ -77,22 +83,24 @@ def seed(*, incidents: int, alerts: int, visits: int, since: str = "2024-07-01")
         window = f"{start} + random() * (now() - interval '2 hours' - {start})"
         started = time.monotonic()
         # Crimes concentrate: the mahalla index is drawn as n * u^2.2, so many mahallas have none in a quarter.
+        # Every incident went its own way through the workflow (SHARES), with its status history.
+        columns = history_columns(path="g.path", reported="g.at + interval '1 hour'", draw="g.d", n="g.g")
         cursor.execute(f"""
             WITH m AS (SELECT array_agg(id ORDER BY population DESC, id) AS ids FROM mahallas_mahalla),
                  u AS (SELECT min(id) AS id FROM accounts_user),
                  g AS (SELECT g, 1 + floor({n} * power(random(), 2.2))::int AS mi, {window} AS at, random() AS r,
-                              random() AS f
-                       FROM generate_series(1, {incidents}) g)
+                              random() AS f, random() AS d
+                       FROM generate_series(1, {incidents}) g),
+                 h AS (SELECT g.*, {path_case("g.r", SHARES)} AS path FROM g)
             INSERT INTO incidents_incident (mahalla_id, occurred_at, reported_at, category_id, legal_kind, source,
                                             minor_involved, youth_involved, woman_victim, description, status,
-                                            created_by_id, created_at, updated_at)
+                                            registered_at, outcome, version, updated_at, created_by_id, created_at)
             SELECT m.ids[g.mi], g.at, g.at + interval '1 hour', (%s::bigint[])[1 + g.g %% {len(weighted)}],
                    CASE WHEN g.g %% 10 = 0 THEN 'administrative' ELSE 'crime' END, 'inspector',
-                   g.f < 0.06, g.f < 0.2, g.f > 0.85, '',
-                   CASE WHEN g.r < 0.6 THEN 'registered' WHEN g.r < 0.75 THEN 'closed'
-                        WHEN g.r < 0.85 THEN 'unfounded' WHEN g.r < 0.95 THEN 'reported' ELSE 'referred' END,
-                   u.id, g.at + interval '1 hour', g.at + interval '1 hour'
-            FROM g, m, u ORDER BY g.at""", [weighted])  # noqa: S608 - constants of this module only
+                   g.f < 0.06, g.f < 0.2, g.f > 0.85, '', {columns},
+                   u.id, g.at + interval '1 hour'
+            FROM h AS g, m, u ORDER BY g.at""", [weighted])  # noqa: S608 - constants of this module only
+        write_histories(cursor)
         timings["incidents"] = time.monotonic() - started
         started = time.monotonic()
         cursor.execute(f"""
@@ -142,6 +150,7 @@ def prepare(reseed: bool) -> None:
             cursor.execute("TRUNCATE zones_mahallastatus, zones_colourchange, zones_periodthreshold, "
                            "zones_dirtymahalla, zones_recomputerun")
             cursor.execute("DELETE FROM incidents_incidenttransition")
+            cursor.execute("DELETE FROM incidents_incidentchangerequest")
             cursor.execute("DELETE FROM surveillance_alert")
             cursor.execute("DELETE FROM incidents_incident")
             cursor.execute("DELETE FROM incidents_fieldvisit")

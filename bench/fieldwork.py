@@ -29,12 +29,18 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "mahalla_safety.settings")
 # The benchmark is one user firing thousands of requests: not what the rate limit is for.
 os.environ.setdefault("API_RATE_USER", "1000000/min")
 
+from bench.seed_history import history_columns, path_case, write_histories  # noqa: E402 - after the path
+
 MAHALLAS = 9000
 REGIONS = 14
 DISTRICTS_PER_REGION = 13
 INCIDENTS = 500_000
 VISITS = 1_000_000
 TARGET_P95_MS = 150
+# Paths through the workflow (bench.seed_history.PATHS), by the incident number modulo 16: 6 in 16 counted
+# (registered, or closed after registration).
+SHARES = [("reported", 2 / 16), ("under_verification", 2 / 16), ("registered", 4 / 16), ("closed_registered", 2 / 16),
+          ("deregistered", 1 / 16), ("unfounded", 2 / 16), ("referred", 2 / 16), ("closed_unregistered", 1 / 16)]
 
 
 def ensure_database(url: str) -> None:
@@ -98,21 +104,22 @@ SEED_SQL = [
                    FROM mahallas_mahalla m JOIN accounts_assignment a ON a.mahalla_id = m.id
                    WHERE m.code LIKE 'B%'),
              c AS (SELECT array_agg(id ORDER BY id) AS ids FROM incidents_incidentcategory),
-             s AS (SELECT ARRAY['reported','under_verification','registered','registered','registered',
-                                'unfounded','referred','closed'] AS v),
-             g AS (SELECT g, 1 + floor(random() * {MAHALLAS})::int AS mi,
-                          now() - random() * interval '730 days' AS at FROM generate_series(1, {INCIDENTS}) g)
+             g AS (SELECT g, 1 + floor(random() * {MAHALLAS})::int AS mi, now() - random() * interval '730 days' AS at,
+                          random() AS d FROM generate_series(1, {INCIDENTS}) g),
+             h AS (SELECT g.*, g.at + random() * interval '3 hours' AS reported,
+                          {path_case("mod(g.g, 16) / 16.0", SHARES)} AS path FROM g)
         INSERT INTO incidents_incident (mahalla_id, occurred_at, reported_at, category_id, legal_kind, source,
                                         minor_involved, youth_involved, woman_victim, description, status,
-                                        created_by_id, created_at, updated_at)
-        SELECT m.ids[g.mi], g.at, g.at + random() * interval '3 hours',
+                                        registered_at, outcome, version, updated_at, created_by_id, created_at)
+        SELECT m.ids[g.mi], g.at, g.reported,
                c.ids[1 + floor(random() * array_length(c.ids, 1))::int],
                CASE WHEN g.g % 5 = 0 THEN 'administrative' ELSE 'crime' END,
                (ARRAY['inspector','citizen','duty_unit','camera_alert'])[1 + g.g % 4],
                g.g % 17 = 0, g.g % 7 = 0, g.g % 9 = 0,
-               'Bench incident ' || g.g || ' reported near the bazaar', s.v[1 + g.g % 8],
-               m.users[g.mi], g.at, g.at
-        FROM g, m, c, s ORDER BY g.at"""),  # noqa: S608
+               'Bench incident ' || g.g || ' reported near the bazaar',
+               {history_columns(path="g.path", reported="g.reported", draw="g.d", n="g.g")},
+               m.users[g.mi], g.at
+        FROM h AS g, m, c ORDER BY g.at"""),  # noqa: S608
     ("visits", f"""
         WITH m AS (SELECT array_agg(m.id ORDER BY m.id) AS ids, array_agg(a.user_id ORDER BY m.id) AS users
                    FROM mahallas_mahalla m JOIN accounts_assignment a ON a.mahalla_id = m.id
@@ -133,7 +140,7 @@ SEED_SQL = [
 
 CLEAN_SQL = [
     "DELETE FROM incidents_fieldvisit", "DELETE FROM incidents_incidenttransition",
-    "DELETE FROM incidents_incident", "DELETE FROM accounts_assignment",
+    "DELETE FROM incidents_incidentchangerequest", "DELETE FROM incidents_incident", "DELETE FROM accounts_assignment",
     "DELETE FROM otp_totp_totpdevice", "DELETE FROM django_session",
     "UPDATE accounts_user SET role = '', district_id = NULL "
     "WHERE username IN ('bench-district', 'bench-national')",
@@ -160,6 +167,10 @@ def seed(reseed: bool) -> None:
             started = time.perf_counter()
             cursor.execute(sql)
             print(f"seeded {name:<12} {cursor.rowcount:>9,} rows in {time.perf_counter() - started:6.1f} s")
+            if name == "incidents":
+                started = time.perf_counter()
+                write_histories(cursor)
+                print(f"seeded {'histories':<12} {'':>9} in {time.perf_counter() - started:6.1f} s")
         for table in ("mahallas_mahalla", "accounts_user", "accounts_assignment", "incidents_incident",
                       "incidents_fieldvisit"):
             cursor.execute(f"VACUUM ANALYZE {table}")
