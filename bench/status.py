@@ -18,8 +18,9 @@ de-registered; each has the status history (incidents_incidenttransition) of its
 Each timed run of either starts from a vacuumed table, as autovacuum leaves it between two nightly runs (the
 bench server may run with autovacuum off; then every run would measure the dead rows of the previous ones).
 Each is measured twice: wall time (median of --runs) and the CPU time of the PostgreSQL backend that serves the
-connection (/proc/<pid>/stat utime + stime, minimum of --runs), which the machine's load disturbs less than
-wall time; the bench must run on PostgreSQL's machine, as a user that may read the backend's /proc entry.
+connection (/proc/<pid>/stat utime + stime in clock ticks, and /proc/<pid>/schedstat run time in nanoseconds;
+minimum of --runs), which the machine's load disturbs less than wall time; the goals are judged by CPU time.
+The bench must run on PostgreSQL's machine, as a user that may read the backend's /proc entry.
 3. latency from one incident registered through the service (committed) to the mahalla's status showing it,
    with a real Celery worker (subprocess, solo pool) on Redis database 13: p50/p95 over 20 changes.
 
@@ -201,7 +202,7 @@ def execute(sql: str, params=()) -> None:
         cursor.execute(sql, params)
 
 
-def measure_recompute(period, runs: int) -> dict[str, tuple[float, float]]:
+def measure_recompute(period, runs: int) -> dict[str, tuple[float, float, float]]:
     """(median wall, minimum backend CPU by ticks, minimum backend CPU by the scheduler) seconds of each state of
     ours and of the floor."""
     from incidents.querysets import counted_sql
