@@ -27,6 +27,7 @@ from django.utils.translation import gettext as _
 from accounts.capabilities import can
 from accounts.models import Role, User
 from accounts.notifications import notify
+from audit.changes import diff, snapshot
 from audit.models import AuditEvent
 from audit.services import audit_record
 from mahallas.models import Mahalla
@@ -238,6 +239,7 @@ def _apply(request: IncidentChangeRequest, incident: Incident, *, by) -> None:
                       leaves_count=True)
         return
     old_mahalla_id = incident.mahalla_id
+    before = snapshot(incident, [*request.changes, "version"])
     fields = []
     for field, value in request.changes.items():
         setattr(incident, field, _load(field, value))
@@ -245,8 +247,8 @@ def _apply(request: IncidentChangeRequest, incident: Incident, *, by) -> None:
     validate_incident_data(incident, category_changed="category" in fields)
     incident.version += 1
     incident.save(update_fields=[*fields, "version", "updated_at"])
-    audit_record(action=AuditEvent.Action.CHANGE, actor=by, obj=incident,
-                 details={"fields": sorted(fields), "change_request": request.pk})
+    audit_record(action=AuditEvent.Action.CHANGE, actor=by, obj=incident, details={"change_request": request.pk},
+                 changes=diff(before, snapshot(incident, before)))
     _on_commit_incident_changed(incident.pk, old_mahalla_id, incident.mahalla_id)
 
 

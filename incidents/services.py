@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 
 from accounts.capabilities import can
 from accounts.models import Assignment, Role
+from audit.changes import diff, snapshot
 from audit.models import AuditEvent
 from audit.services import audit_record
 from mahallas.models import Mahalla
@@ -218,6 +219,7 @@ def incident_update(*, by, incident: Incident, **changes) -> Incident:
     old_mahalla_id = incident.mahalla_id
     if "location" in changes:
         changes["location"] = _as_point(changes["location"])
+    before = snapshot(incident, changes)
     changed = []
     for field, value in changes.items():
         current = getattr(incident, field)
@@ -236,7 +238,8 @@ def incident_update(*, by, incident: Incident, **changes) -> Incident:
     _validate_incident(by=by, incident=incident, category_changed="category" in changed)
     incident.version += 1
     incident.save(update_fields=[*changed, "version", "updated_at"])
-    audit_record(action=AuditEvent.Action.CHANGE, actor=by, obj=incident, details={"fields": sorted(changed)})
+    audit_record(action=AuditEvent.Action.CHANGE, actor=by, obj=incident,
+                 changes=diff(before, snapshot(incident, before)))
     _on_commit_incident_changed(incident.pk, old_mahalla_id, incident.mahalla_id)
     return incident
 
@@ -268,10 +271,15 @@ def incident_transition(*, by, incident: Incident, to_status: str, reason: str =
     return incident
 
 
+# What a status change can touch, for the change store's before and after.
+STATUS_FIELDS = ("status", "registered_at", "outcome", "version")
+
+
 def _apply_status(*, by, incident: Incident, to_status: str, reason: str, outcome: str = "",
                   leaves_count: bool = False) -> None:
     """Write a status change of a locked incident with its history row; `leaves_count` only from an approved
     change request."""
+    before = snapshot(incident, STATUS_FIELDS)
     from_status = incident.status
     incident.status = to_status
     fields = ["status", "version", "updated_at"]
@@ -289,7 +297,8 @@ def _apply_status(*, by, incident: Incident, to_status: str, reason: str, outcom
     IncidentTransition.objects.create(incident=incident, from_status=from_status, to_status=to_status, by=by,
                                       reason=reason)
     audit_record(action=AuditEvent.Action.CHANGE, actor=by, obj=incident,
-                 details={"status": [from_status, to_status], **({"outcome": outcome} if outcome else {})})
+                 details={"status": [from_status, to_status], **({"outcome": outcome} if outcome else {})},
+                 changes=diff(before, snapshot(incident, STATUS_FIELDS)))
     _on_commit_incident_changed(incident.pk, incident.mahalla_id)
 
 
@@ -415,6 +424,7 @@ def support_case_update(*, by, case: SupportCase, **changes) -> SupportCase:
     case = SupportCase.objects.select_for_update().get(pk=case.pk)
     if not can(by, "incidents.edit_case", case):
         raise FieldWorkError("mahalla", _("You may not edit this case."))
+    before = snapshot(case, [*changes, "closed_at"])
     changed = []
     for field, value in changes.items():
         current = case.social_worker_id if field == "social_worker" else getattr(case, field)
@@ -441,7 +451,7 @@ def support_case_update(*, by, case: SupportCase, **changes) -> SupportCase:
         case.closed_at = timezone.now() if case.status == SupportCase.Status.CLOSED else None
         changed.append("closed_at")
     case.save(update_fields=[*changed, "updated_at"])
-    audit_record(action=AuditEvent.Action.CHANGE, actor=by, obj=case, details={"fields": sorted(changed)})
+    audit_record(action=AuditEvent.Action.CHANGE, actor=by, obj=case, changes=diff(before, snapshot(case, before)))
     return case
 
 
@@ -459,6 +469,7 @@ def support_case_review(*, by, case: SupportCase, note: str = "", next_review_on
     _check_review_date(next_review_on, required=not closing)
     now = timezone.now()
     fields = ["last_reviewed_at", "status", "closed_at", "updated_at"]
+    before = snapshot(case, ["last_reviewed_at", "status", "closed_at", "next_review_on"])
     case.last_reviewed_at = now
     case.closed_at = (case.closed_at or now) if closing else None
     case.status = status
@@ -469,5 +480,6 @@ def support_case_review(*, by, case: SupportCase, note: str = "", next_review_on
     review = SupportCaseReview.objects.create(case=case, by=by, note=note or "", status=status,
                                               next_review_on=next_review_on)
     audit_record(action=AuditEvent.Action.CHANGE, actor=by, obj=case, details={"review": review.pk,
-                                                                               "status": status})
+                                                                               "status": status},
+                 changes=diff(before, snapshot(case, before)))
     return review

@@ -401,3 +401,42 @@ def test_reports_undecided_past_the_deadline_are_flagged_overdue(client, persona
     assert "decision overdue" in body
     district_page = client.get(reverse("mahallas:district", args=[territory.district_a1.pk]))
     assert "1 report waits for a decision longer than allowed" in district_page.content.decode()
+
+
+# --- before and after in the change store ------------------------------------------------------------------
+
+def test_an_approved_move_of_occurred_at_is_one_search_away_with_before_and_after(client, personas, territory,
+                                                                                   in_english):
+    from audit.models import FieldChange
+
+    incident = _registered(personas.inspector, territory.mahalla_a1a)
+    result = incident_edit(by=personas.inspector, incident=incident, reason="wrong date given",
+                           occurred_at=datetime.datetime(2025, 7, 2, 5, 0, tzinfo=datetime.UTC))
+    change_request_decide(by=personas.registrar, request=result.change_request, approve=True)
+    row = FieldChange.objects.get(object_type="incidents.incident", object_id=str(incident.pk), field="occurred_at")
+    assert (row.old_value, row.new_value) == ("2025-03-10T14:00:00+00:00", "2025-07-02T05:00:00+00:00")
+    assert row.event.actor_id == personas.registrar.pk and row.mahalla_id == territory.mahalla_a1a.pk
+    # status changes carry their before and after too
+    status_rows = FieldChange.objects.filter(object_id=str(incident.pk), field="status")
+    assert ("under_verification", "registered") in {(r.old_value, r.new_value) for r in status_rows}
+    client.force_login(personas.national)
+    page = client.get("/audit/", {"object_type": "incidents.incident", "field": "occurred_at",
+                                  "mahalla": territory.mahalla_a1a.pk})
+    body = page.content.decode()
+    assert page.status_code == 200 and "2025-03-10" in body and "2025-07-02" in body
+
+
+def test_support_case_edits_store_before_and_after_with_personal_text_hashed(personas, territory):
+    from audit.models import FieldChange
+    from incidents.services import support_case_open, support_case_update
+
+    case = support_case_open(by=personas.social_worker, mahalla=territory.mahalla_a1a, subject_name="Household A",
+                             category="conflict_family",
+                             next_review_on=timezone.localdate() + datetime.timedelta(days=5))
+    support_case_update(by=personas.social_worker, case=case, subject_name="Household B",
+                        next_review_on=timezone.localdate() + datetime.timedelta(days=9))
+    rows = {r.field: r for r in FieldChange.objects.filter(object_type="incidents.supportcase",
+                                                           object_id=str(case.pk))}
+    assert rows["next_review_on"].new_value == (timezone.localdate() + datetime.timedelta(days=9)).isoformat()
+    assert rows["subject_name"].personal and rows["subject_name"].new_value is None
+    assert rows["subject_name"].old_hash and rows["subject_name"].old_hash != rows["subject_name"].new_hash
