@@ -1,21 +1,23 @@
 from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext_lazy as _
 
-# (label, url name, roles that see it; None = every signed-in user). Later apps add their entries here.
+from .capabilities import can
+
+# (label, url name, the capability that shows it; None = every signed-in user). The capabilities are named,
+# not imported: the apps above this one register them (accounts.capabilities).
 MENU = [
-    (_("My mahallas"), "mahallas:mine", ("inspector", "social_worker")),
-    (_("Log a visit"), "incidents:visit-create", ("inspector", "social_worker")),
+    (_("My mahallas"), "mahallas:mine", "incidents.log_visit"),
+    (_("Log a visit"), "incidents:visit-create", "incidents.log_visit"),
     # One entry for field work; its pages (incidents, visits, cases, coverage) share a section menu.
-    (_("Field work"), "incidents:visit-list", ("inspector", "social_worker")),
-    (_("Field work"), "incidents:list", ("national", "regional", "registrar", "district", "operator")),
-    (_("Change requests"), "incidents:change_requests", ("national", "regional", "registrar", "district")),
-    (_("Dashboards"), "dashboards:home", ("national", "regional", "district", "admin")),
-    # Registrars see no dashboards; the count-changes report is theirs too (staff reach it from the dashboards).
-    (_("Count changes"), "dashboards:count-changes", ("registrar",)),
+    (_("Field work"), "incidents:visit-list", "incidents.log_visit"),
+    (_("Field work"), "incidents:list", "incidents.view_incidents"),
+    (_("Change requests"), "incidents:change_requests", "incidents.decide_change_requests"),
+    (_("Dashboards"), "dashboards:home", "dashboards.view"),
+    (_("Count changes"), "dashboards:count-changes", "dashboards.view_count_report"),
     (_("Territories"), "mahallas:home", None),
-    (_("Alerts"), "surveillance:alerts", ("operator", "inspector", "district", "regional", "national")),
-    (_("Crime-free"), "zones:crime-free", ("national", "regional", "district", "admin")),
-    (_("Roadmaps"), "roadmaps:list", ("national", "regional", "district", "inspector", "social_worker")),
+    (_("Alerts"), "surveillance:alerts", "surveillance.view_cameras"),
+    (_("Crime-free"), "zones:crime-free", "dashboards.view"),
+    (_("Roadmaps"), "roadmaps:list", "roadmaps.view_roadmaps"),
 ]
 
 
@@ -23,8 +25,8 @@ def menu_for(user):
     if user is None or not user.is_authenticated:
         return []
     items = []
-    for label, url_name, roles in MENU:
-        if roles is not None and user.role not in roles:
+    for label, url_name, capability in MENU:
+        if capability is not None and not can(user, capability):
             continue
         try:
             items.append({"label": label, "url": reverse(url_name)})

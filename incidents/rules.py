@@ -156,3 +156,16 @@ def view_change_requests(user, obj=None) -> bool:
     """The change-requests page: approvers, and everyone who may file a request (their own)."""
     return role_of(user) in (Role.NATIONAL, Role.REGISTRAR, Role.REGIONAL, Role.DISTRICT, Role.INSPECTOR,
                              Role.SOCIAL_WORKER)
+
+
+@rule("incidents.view_incidents")
+def view_incidents(user, obj=None) -> bool:
+    """The incidents list as a page of its own (field staff reach incidents from their mahallas and visits)."""
+    return role_of(user) in (Role.NATIONAL, Role.REGIONAL, Role.REGISTRAR, Role.DISTRICT, Role.OPERATOR)
+
+
+@rule("incidents.decide_change_requests")
+def decide_change_requests(user, obj=None) -> bool:
+    """Has a list of change requests to decide or to follow (the menu entry); each request asks
+    `incidents.decide_change_request`."""
+    return role_of(user) in (Role.NATIONAL, Role.REGIONAL, Role.REGISTRAR, Role.DISTRICT)

@@ -96,3 +96,9 @@ def approve_roadmap(user, roadmap: Roadmap) -> bool:
     if roadmap.district_id:
         return roadmap.district.region_id == user.region_id
     return True
+
+
+@rule("roadmaps.view_roadmaps")
+def view_roadmaps(user, obj=None) -> bool:
+    """The roadmaps list (each roadmap still through `visible_to`)."""
+    return role_of(user) in (Role.NATIONAL, Role.REGIONAL, Role.DISTRICT, Role.INSPECTOR, Role.SOCIAL_WORKER)

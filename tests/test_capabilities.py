@@ -34,6 +34,9 @@ COLUMNS = ("national", "regional", "registrar", "district", "inspector", "social
 # (columns: national, regional, registrar, district, inspector, social worker, operator, admin, no role, anonymous,
 #  inactive)
 TABLE = """
+incidents.view_incidents         (anywhere)                            YY  YY  YY  YY  --  --  YY  --  --  --  --
+incidents.decide_change_requests (anywhere)                            YY  YY  YY  YY  --  --  --  --  --  --  --
+roadmaps.view_roadmaps           (anywhere)                            YY  YY  --  YY  YY  YY  --  --  --  --  --
 accounts.use_admin               (anywhere)                            --  --  --  --  --  --  --  YY  --  --  --
 incidents.record_incident        mahalla                               --  Y-  --  Y-  Y-  Y-  --  --  --  --  --
 incidents.record_incident        (anywhere)                            --  YY  --  YY  YY  YY  --  --  --  --  --
