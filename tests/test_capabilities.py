@@ -5,8 +5,8 @@ answer in the persona's OWN territory and in the OTHER one ("Y" may, "-" may not
     own   = region A, district A1, mahalla A1a (the personas of tests/conftest.py work there);
     other = region B, district B1, mahalla B1a.
 Objects marked "(anywhere)" are asked without an object (menus, buttons): both marks are the same answer.
-Personas: national analyst, regional staff of A, the crime registrar of A, district official of A1, inspector and social worker
-assigned to A1a, operator of A1, administrator, a user with no role, an anonymous visitor, and an inactive
+Personas: national analyst, regional staff of A, the crime registrar of A, district official of A1, inspector
+and social worker assigned to A1a, operator of A1, administrator, a user with no role, an anonymous visitor, and an inactive
 district official of A1.
 
 A new capability needs a row here, and a new role a column (COLUMNS): the completeness tests fail until then.
@@ -27,8 +27,8 @@ from surveillance.models import Alert, Camera
 
 from .factories import UserFactory
 
-COLUMNS = ("national", "regional", "registrar", "district", "inspector", "social_worker", "operator", "admin", "no_role",
-           "anonymous", "inactive")
+COLUMNS = ("national", "regional", "registrar", "district", "inspector", "social_worker", "operator", "admin",
+           "no_role", "anonymous", "inactive")
 
 # capability                    object asked about                    na  re  rg  di  in  so  op  ad  no  an  ia
 # (columns: national, regional, registrar, district, inspector, social worker, operator, admin, no role, anonymous,
