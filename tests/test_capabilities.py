@@ -6,8 +6,8 @@ answer in the persona's OWN territory and in the OTHER one ("Y" may, "-" may not
     other = region B, district B1, mahalla B1a.
 Objects marked "(anywhere)" are asked without an object (menus, buttons): both marks are the same answer.
 Personas: national analyst, regional staff of A, the crime registrar of A, district official of A1, inspector
-and social worker assigned to A1a, operator of A1, administrator, a user with no role, an anonymous visitor, and an inactive
-district official of A1.
+and social worker assigned to A1a, operator of A1, administrator, a user with no role, an anonymous visitor,
+and an inactive district official of A1.
 
 A new capability needs a row here, and a new role a column (COLUMNS): the completeness tests fail until then.
 """
