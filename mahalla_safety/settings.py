@@ -305,5 +305,7 @@ LOCKOUT_THRESHOLD = env.int("LOCKOUT_THRESHOLD", default=5)
 LOCKOUT_WINDOW_SECONDS = env.int("LOCKOUT_WINDOW_SECONDS", default=15 * 60)
 
 OTP_TOTP_ISSUER = "Mahalla Safety"
+# The admin never shows a device's seed (key) or its QR code: whoever reads it can mint codes.
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True
 # Paths a signed-in user of a two-factor role may reach before the second factor is verified.
 TWO_FACTOR_EXEMPT_PREFIXES = ("/accounts/2fa/", "/accounts/logout/", "/i18n/", "/static/", "/healthz")
