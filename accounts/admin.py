@@ -1,10 +1,12 @@
 from django import forms
 from django.contrib import admin
+from django.contrib.admin.utils import unquote
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.utils.translation import gettext_lazy as _
 
 from audit.admin_site import AuditedModelAdminMixin
 from audit.models import AuditEvent
+from audit.services import audit_record
 
 from .capabilities import can
 from .models import Assignment, User
@@ -67,6 +69,19 @@ class UserAdmin(AuditedModelAdminMixin, BaseUserAdmin):
 
     def audit_action(self, obj, changes, created):
         return _account_action(obj, changes, created)
+
+    def user_change_password(self, request, id, form_url=""):
+        # Django's own password view saves without save_model: recorded here, as "changed" only (no value, no
+        # hash: audit.changes.is_secret).
+        user = self.get_object(request, unquote(id))
+        before = user.password if user is not None else None
+        response = super().user_change_password(request, id, form_url)
+        if user is not None and request.method == "POST":
+            after = User._base_manager.filter(pk=user.pk).values_list("password", flat=True).first()
+            if after != before:
+                audit_record(action=AuditEvent.Action.PASSWORD_CHANGE, request=request, obj=user,
+                             changes={"password": (before, after)}, details={"via": "admin"})
+        return response
 
 
 class AssignmentForm(forms.ModelForm):

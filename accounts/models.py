@@ -1,6 +1,7 @@
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.contrib.postgres.constraints import ExclusionConstraint
 from django.contrib.postgres.fields import RangeOperators
+from django.contrib.sessions.base_session import AbstractBaseSession
 from django.db import models
 from django.db.models import F, Func, Q
 from django.utils import timezone
@@ -171,3 +172,18 @@ class Notification(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+
+class UserSession(AbstractBaseSession):
+    """A session (accounts.sessions), with the id of its signed-in user to find all of one user's sessions."""
+
+    user_id = models.BigIntegerField(null=True, db_index=True)
+
+    @classmethod
+    def get_session_store_class(cls):
+        from .sessions import SessionStore
+
+        return SessionStore
+
+    class Meta(AbstractBaseSession.Meta):
+        db_table = "accounts_usersession"

@@ -9,6 +9,10 @@ clock, so the application can neither rewrite history nor backdate it.
 personal fields (the model's `AUDIT_PERSONAL_FIELDS`) are never stored: only a keyed hash of each side, so
 "changed back to what it was" can still be told without anybody reading the value.
 
+Tamper evidence (migration 0004, `audit.chain`): each row of both tables carries a sha256 hash chained to the
+previous row's, computed by the database on insert; `manage.py audit_verify` recomputes the chains and names the
+first broken row, so a row deleted or edited even by a database superuser who disabled the triggers shows.
+
 Retention: rows are kept at least one year and the application never deletes them. Archiving older rows
 is a deliberate DBA operation (copy out, `ALTER TABLE audit_auditevent DISABLE TRIGGER
 audit_event_append_only`, delete, re-enable), never a job of the application. For protection against a
@@ -81,6 +85,9 @@ class AuditEvent(models.Model):
     district_id = models.BigIntegerField(_("district id"), null=True, blank=True)
     mahalla_id = models.BigIntegerField(_("mahalla id"), null=True, blank=True)
     details = models.JSONField(_("details"), default=dict, blank=True, encoder=DjangoJSONEncoder)
+    # Set by the database's insert trigger, whatever the application sends (migration 0004, audit.chain).
+    chain_seq = models.BigIntegerField(_("chain position"), null=True, blank=True, editable=False)
+    row_hash = models.CharField(_("chain hash"), max_length=64, blank=True, editable=False)
 
     objects = AuditEventQuerySet.as_manager()
 
@@ -99,6 +106,7 @@ class AuditEvent(models.Model):
             models.Index(fields=["district_id", "id"], name="audit_district_idx"),
             models.Index(fields=["mahalla_id", "id"], name="audit_mahalla_idx"),
         ]
+        constraints = [models.UniqueConstraint(fields=["chain_seq"], name="audit_event_chain_seq_unique")]
 
     def __str__(self) -> str:
         return f"{self.occurred_at_utc} {self.actor_username or '-'} {self.action} {self.object_type}"
@@ -134,6 +142,8 @@ class FieldChange(models.Model):
     personal = models.BooleanField(_("personal"), default=False)
     old_hash = models.CharField(_("old value hash"), max_length=64, blank=True)
     new_hash = models.CharField(_("new value hash"), max_length=64, blank=True)
+    chain_seq = models.BigIntegerField(_("chain position"), null=True, blank=True, editable=False)
+    row_hash = models.CharField(_("chain hash"), max_length=64, blank=True, editable=False)
 
     objects = FieldChangeQuerySet.as_manager()
 
@@ -146,6 +156,7 @@ class FieldChange(models.Model):
             models.Index(fields=["object_type", "object_id", "id"], name="audit_change_object_idx"),
             models.Index(fields=["mahalla_id", "field", "id"], name="audit_change_mahalla_idx"),
         ]
+        constraints = [models.UniqueConstraint(fields=["chain_seq"], name="audit_change_chain_seq_unique")]
 
     def __str__(self) -> str:
         return f"{self.object_type} #{self.object_id} {self.field}"

@@ -123,7 +123,11 @@ class IncidentListCreateApi(FieldWorkListApi):
         return selectors.incident_list(user=self.request.user)
 
     def get(self, request):
-        return self.list(request)
+        response = self.list(request)
+        selectors.personal_read_record(request, object_type="incidents.incident",
+                                       ids=[row["id"] for row in response.data["results"]],
+                                       details={"filters": filters_used(request.GET)})
+        return response
 
     @extend_schema(request=IncidentWriteSerializer, responses={201: IncidentDetailSerializer})
     def post(self, request):
@@ -137,7 +141,9 @@ class IncidentDetailApi(FieldWorkApi):
     queryset = Incident.objects.none()  # for the schema; reads go through selectors
 
     def get(self, request, pk: int):
-        return Response(IncidentDetailSerializer(selectors.incident_get(user=request.user, pk=pk)).data)
+        incident = selectors.incident_get(user=request.user, pk=pk)
+        selectors.personal_read_record(request, object_type="incidents.incident", obj=incident)
+        return Response(IncidentDetailSerializer(incident).data)
 
     @extend_schema(request=IncidentEditSerializer, responses=IncidentDetailSerializer,
                    description="Changes that keep the counts are saved at once. A change that would take a "
@@ -177,7 +183,11 @@ class FieldVisitListCreateApi(FieldWorkListApi):
         return selectors.field_visit_list(user=self.request.user)
 
     def get(self, request):
-        return self.list(request)
+        response = self.list(request)
+        selectors.personal_read_record(request, object_type="incidents.fieldvisit",
+                                       ids=[row["id"] for row in response.data["results"]],
+                                       details={"filters": filters_used(request.GET)})
+        return response
 
     @extend_schema(request=FieldVisitWriteSerializer, responses={200: FieldVisitSerializer,
                                                                  201: FieldVisitSerializer})
@@ -185,7 +195,7 @@ class FieldVisitListCreateApi(FieldWorkListApi):
         """Idempotent by `client_uuid`: a draft sent twice answers 200 with the visit stored first."""
         visit, created = field_visit_create(by=request.user, **self.valid(FieldVisitWriteSerializer))
         visit = selectors.field_visit_list(user=request.user).filter(pk=visit.pk).first() or visit
-        return Response(FieldVisitSerializer(visit).data,
+        return Response(FieldVisitSerializer(visit, context={"request": request}).data,
                         status=status.HTTP_201_CREATED if created else status.HTTP_200_OK)
 
 
@@ -194,7 +204,9 @@ class FieldVisitDetailApi(FieldWorkApi):
     queryset = FieldVisit.objects.none()
 
     def get(self, request, pk: int):
-        return Response(FieldVisitSerializer(selectors.field_visit_list(user=request.user).get(pk=pk)).data)
+        visit = selectors.field_visit_list(user=request.user).get(pk=pk)
+        selectors.personal_read_record(request, object_type="incidents.fieldvisit", obj=visit)
+        return Response(FieldVisitSerializer(visit, context={"request": request}).data)
 
 
 # --- support cases -----------------------------------------------------------------------------------

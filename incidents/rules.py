@@ -73,6 +73,13 @@ def view_field_work(user, obj=None) -> bool:
     return role_of(user) in (*FIELD_ROLES, *EXPORT_ROLES)
 
 
+@rule("incidents.read_household_details")
+def read_household_details(user, obj=None) -> bool:
+    """See a field visit's household address, notes, outcome and location: the field staff who make visits and
+    their supervisors. Operators, national staff, registrars and administrators see that a visit happened."""
+    return role_of(user) in (*FIELD_ROLES, *SUPERVISOR_ROLES)
+
+
 @rule("incidents.open_case")
 def open_case(user, mahalla=None) -> bool:
     """Open a support case in this mahalla; `None`: in some mahalla."""

@@ -8,13 +8,29 @@ from django.db.models import Count, Exists, IntegerField, OuterRef, Q, Subquery,
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from accounts.models import Assignment, Role
-from audit.services import audit_read
+from accounts.capabilities import role_of
+from accounts.models import FIELD_ROLES, Assignment, Role
+from audit.models import AuditEvent
+from audit.services import audit_read, audit_record
 from mahallas.models import Mahalla
 
 from .models import FieldVisit, Incident, IncidentChangeRequest, SupportCase
 
 COVERAGE_WINDOW_DAYS = 30
+
+
+def personal_read_record(request, *, object_type: str, ids=(), obj=None, details: dict | None = None) -> None:
+    """Record one read of a list or a detail carrying personal fields (one row per request, not per object).
+
+    Field staff read their own mahallas' records all day as their work and are not recorded; every other role
+    is. An empty list read nothing and is not recorded."""
+    if role_of(request.user) in FIELD_ROLES:
+        return
+    if obj is not None:
+        audit_read(request, obj, details=details)
+    elif ids:
+        audit_record(action=AuditEvent.Action.VIEW, request=request, object_type=object_type, object_repr="list",
+                     details={"ids": list(ids), **(details or {})})
 
 
 def incident_list(*, user):

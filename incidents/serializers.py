@@ -221,6 +221,9 @@ class FieldVisitSerializer(serializers.ModelSerializer):
                   "address_or_household", "people_reached", "topics", "notes", "outcome", "follow_up_on",
                   "longitude", "latitude", "accuracy_m", "created_at"]
 
+    # Only field staff and supervisors see where and whom a visit was to, and what was said (rules.py).
+    HOUSEHOLD_FIELDS = ("address_or_household", "notes", "outcome", "longitude", "latitude", "accuracy_m")
+
     def get_by_name(self, obj) -> str:
         return _full_name(obj.by)
 
@@ -229,6 +232,17 @@ class FieldVisitSerializer(serializers.ModelSerializer):
 
     def get_latitude(self, obj) -> float | None:
         return _lat(obj)
+
+    def to_representation(self, instance):
+        data = super().to_representation(instance)
+        if "show_household" not in self.context:
+            request = self.context.get("request")
+            self.context["show_household"] = bool(
+                request is not None and can(request.user, "incidents.read_household_details"))
+        if not self.context["show_household"]:
+            for name in self.HOUSEHOLD_FIELDS:
+                data[name] = None
+        return data
 
 
 class FieldVisitWriteSerializer(LocationFieldsMixin, serializers.Serializer):

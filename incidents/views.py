@@ -159,6 +159,8 @@ def incident_list(request):
         "can_create": forms.writable_mahallas(request.user).exists(),
         "can_export": can(request.user, "incidents.export"),
     }
+    selectors.personal_read_record(request, object_type="incidents.incident",
+                                   ids=[incident.pk for incident in page.rows])
     return _render(request, "incidents/list.html", context, rows_template="incidents/_incident_rows.html")
 
 
@@ -217,6 +219,7 @@ def _incident_detail_context(request, incident, failed=None, failed_request=None
 @require_GET
 def incident_detail(request, pk: int):
     incident = _incident(request, pk)
+    selectors.personal_read_record(request, object_type="incidents.incident", obj=incident)
     return _render(request, "incidents/detail.html", _incident_detail_context(request, incident))
 
 
@@ -368,7 +371,10 @@ def visit_list(request):
         "is_field_worker": _is_field_worker(request.user),
         "can_export": can(request.user, "incidents.export"),
         "can_log": bool(_visit_mahallas(request.user)), "visit_messages": _visit_messages(),
+        "show_household": can(request.user, "incidents.read_household_details"),
     }
+    selectors.personal_read_record(request, object_type="incidents.fieldvisit",
+                                   ids=[visit.pk for visit in page.rows])
     return _render(request, "incidents/visit_list.html", context, rows_template="incidents/_visit_rows.html")
 
 
@@ -422,7 +428,9 @@ def visit_week(request):
 @require_GET
 def visit_detail(request, pk: int):
     visit = get_object_or_404(selectors.field_visit_list(user=request.user), pk=pk)
-    return _render(request, "incidents/visit_detail.html", {"visit": visit})
+    selectors.personal_read_record(request, object_type="incidents.fieldvisit", obj=visit)
+    return _render(request, "incidents/visit_detail.html", {
+        "visit": visit, "show_household": can(request.user, "incidents.read_household_details")})
 
 
 # --- support cases ------------------------------------------------------------------------------------

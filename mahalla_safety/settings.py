@@ -273,6 +273,8 @@ TRUSTED_PROXY_IPS = env.list("TRUSTED_PROXY_IPS", default=[])
 SESSION_IDLE_SECONDS = env.int("SESSION_IDLE_SECONDS", default=30 * 60)
 SESSION_ABSOLUTE_SECONDS = env.int("SESSION_ABSOLUTE_SECONDS", default=12 * 3600)
 SESSION_COOKIE_AGE = SESSION_ABSOLUTE_SECONDS
+# PostgreSQL sessions that know their user, so a lock or a role change ends all of them (accounts/sessions.py).
+SESSION_ENGINE = "accounts.sessions"
 LOGIN_URL_PATH = "/accounts/login/"
 
 REQUEST_MAX_BODY_BYTES = env.int("REQUEST_MAX_BODY_BYTES", default=10 * 1024 * 1024)
@@ -303,5 +305,7 @@ LOCKOUT_THRESHOLD = env.int("LOCKOUT_THRESHOLD", default=5)
 LOCKOUT_WINDOW_SECONDS = env.int("LOCKOUT_WINDOW_SECONDS", default=15 * 60)
 
 OTP_TOTP_ISSUER = "Mahalla Safety"
+# The admin never shows a device's seed (key) or its QR code: whoever reads it can mint codes.
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True
 # Paths a signed-in user of a two-factor role may reach before the second factor is verified.
 TWO_FACTOR_EXEMPT_PREFIXES = ("/accounts/2fa/", "/accounts/logout/", "/i18n/", "/static/", "/healthz")

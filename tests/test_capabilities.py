@@ -47,6 +47,7 @@ incidents.edit_incident          incident recorded by the user         --  Y-  -
 incidents.log_visit              mahalla                               --  --  --  --  Y-  Y-  --  --  --  --  --
 incidents.log_visit              (anywhere)                            --  --  --  --  YY  YY  --  --  --  --  --
 incidents.view_field_work        (anywhere)                            YY  YY  --  YY  YY  YY  --  --  --  --  --
+incidents.read_household_details (anywhere)                            --  YY  --  YY  YY  YY  --  --  --  --  --
 incidents.open_case              mahalla                               --  Y-  --  Y-  --  Y-  --  --  --  --  --
 incidents.open_case              (anywhere)                            --  YY  --  YY  --  YY  --  --  --  --  --
 incidents.edit_case              case of the social worker             --  Y-  --  Y-  --  Y-  --  --  --  --  --

@@ -47,7 +47,7 @@ def test_every_session_ends_after_12_hours_even_when_active(client, personas):
 
 @pytest.mark.django_db
 def test_logout_ends_the_session_on_the_server(client, personas):
-    from django.contrib.sessions.models import Session
+    from accounts.models import UserSession as Session
 
     _sign_in(client, personas.district_official)
     key = client.session.session_key
