@@ -64,9 +64,18 @@ class UserAdmin(AuditedModelAdminMixin, BaseUserAdmin):
          {"fields": ("first_name", "last_name", "role", "region", "district", "phone")}),
     )
     inlines = [AssignmentInline]
+    actions = ["unlock_selected"]
 
     def audit_action(self, obj, changes, created):
         return _account_action(obj, changes, created)
+
+    @admin.action(description=_("Unlock the selected accounts (also forgets their failed sign-ins)"))
+    def unlock_selected(self, request, queryset):
+        from .lockout import account_unlock
+
+        count = sum(account_unlock(user=user, actor=request.user, request=request, via="admin action")
+                    for user in queryset)
+        self.message_user(request, _("%(count)d account(s) unlocked.") % {"count": count})
 
 
 class AssignmentForm(forms.ModelForm):

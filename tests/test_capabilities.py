@@ -35,6 +35,8 @@ COLUMNS = ("national", "regional", "registrar", "district", "inspector", "social
 #  inactive)
 TABLE = """
 accounts.use_admin               (anywhere)                            --  --  --  --  --  --  --  YY  --  --  --
+accounts.manage_api_tokens       (anywhere)                            --  --  --  --  --  --  --  YY  --  --  --
+accounts.unlock_accounts         (anywhere)                            --  --  --  --  --  --  --  YY  --  --  --
 incidents.record_incident        mahalla                               --  Y-  --  Y-  Y-  Y-  --  --  --  --  --
 incidents.record_incident        (anywhere)                            --  YY  --  YY  YY  YY  --  --  --  --  --
 incidents.report_from_camera     alert                                 --  --  --  Y-  Y-  --  Y-  --  --  --  --
