@@ -66,6 +66,7 @@ class UserAdmin(AuditedModelAdminMixin, BaseUserAdmin):
          {"fields": ("first_name", "last_name", "role", "region", "district", "phone")}),
     )
     inlines = [AssignmentInline]
+    actions = ["unlock_selected"]
 
     def audit_action(self, obj, changes, created):
         return _account_action(obj, changes, created)
@@ -82,6 +83,14 @@ class UserAdmin(AuditedModelAdminMixin, BaseUserAdmin):
                 audit_record(action=AuditEvent.Action.PASSWORD_CHANGE, request=request, obj=user,
                              changes={"password": (before, after)}, details={"via": "admin"})
         return response
+
+    @admin.action(description=_("Unlock the selected accounts (also forgets their failed sign-ins)"))
+    def unlock_selected(self, request, queryset):
+        from .lockout import account_unlock
+
+        count = sum(account_unlock(user=user, actor=request.user, request=request, via="admin action")
+                    for user in queryset)
+        self.message_user(request, _("%(count)d account(s) unlocked.") % {"count": count})
 
 
 class AssignmentForm(forms.ModelForm):

@@ -4,21 +4,23 @@ The mahalla detail is here, not in `mahallas.api`, because `mahallas` sits below
 not know about people; this layer composes the territory selector with the assignments.
 """
 
+from django.contrib.auth import authenticate
 from django.http import Http404
 from django.utils.translation import gettext as _
-from drf_spectacular.utils import extend_schema, inline_serializer
-from rest_framework import serializers
-from rest_framework.authtoken.serializers import AuthTokenSerializer
-from rest_framework.authtoken.views import ObtainAuthToken
+from drf_spectacular.utils import extend_schema
+from rest_framework import exceptions, parsers, serializers
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from audit.net import client_ip
 from mahallas import selectors as territory_selectors
 from mahallas.models import District, Mahalla, Region
 from mahallas.scope import ScopeLevel
 from mahallas.serializers import MahallaDetailSerializer
 
+from . import api_tokens
 from .models import Assignment, Role
+from .signin_throttle import signin_failure_count, signin_refused_as_throttled
 from .two_factor import token_valid_for
 
 
@@ -118,37 +120,114 @@ class MeApi(APIView):
 # --- Tokens --------------------------------------------------------------------------------------------
 
 
-class TokenRequestSerializer(AuthTokenSerializer):
+class TokenRequestSerializer(serializers.Serializer):
+    username = serializers.CharField(max_length=150, write_only=True)
+    password = serializers.CharField(max_length=4096, trim_whitespace=False, write_only=True,
+                                     style={"input_type": "password"})
     otp = serializers.CharField(
         required=False, allow_blank=True, write_only=True, max_length=32, trim_whitespace=True,
         help_text="A code from the authenticator app, or a recovery code; required for the national, "
                   "regional and administrator roles.")
 
     def validate(self, attrs):
-        attrs = super().validate(attrs)
-        user = attrs["user"]
+        request = self.context.get("request")
+        username = attrs.get("username", "")
+        if signin_refused_as_throttled(request=request, username=username, step="api token"):
+            raise exceptions.Throttled(detail=_("Too many failed sign-ins from this network or for this "
+                                                "username. Wait a few minutes and try again."))
+        # authenticate() refuses a locked or inactive account like a wrong password, and counts the failure.
+        user = authenticate(request=request, username=username, password=attrs.get("password"))
+        if user is None:
+            raise serializers.ValidationError(
+                {"non_field_errors": [_("Unable to sign in with these credentials.")]}, code="authorization")
+        attrs["user"] = user
         # A token skips the session's second-factor check, so a two-factor role proves it here instead.
         # No code at all is not tried against the device: a failed try would make it wait before the next.
         otp = attrs.get("otp", "")
         if user.requires_two_factor and not (otp and token_valid_for(user, otp)):
+            if otp:
+                signin_failure_count(ip=client_ip(request) if request else None, username=username)
             raise serializers.ValidationError(
                 {"otp": [_("A valid code from your authenticator app is required for this account.")]})
         return attrs
 
 
-class AuthTokenCreateApi(ObtainAuthToken):
+class TokenIssuedSerializer(serializers.Serializer):
+    token = serializers.CharField(help_text="Shown once; only a digest is stored. Send as `Authorization: "
+                                            "Token <token>`.")
+    prefix = serializers.CharField(help_text="The first characters of the token: its name in lists.")
+    expiry = serializers.DateTimeField()
+
+
+class AuthTokenCreateApi(APIView):
     """Exchange a username and password (and, for two-factor roles, a code) for an API token.
 
-    Send the token as `Authorization: Token <token>`.
+    Send the token as `Authorization: Token <token>`. It expires after API_TOKEN_DAYS days (30 unless
+    configured) and ends earlier when its owner's password changes, or the account is locked or deactivated.
     """
 
-    serializer_class = TokenRequestSerializer
-    # ObtainAuthToken turns throttling off; a password endpoint needs it most.
-    throttle_classes = APIView.throttle_classes
+    authentication_classes = ()
+    permission_classes = ()
+    parser_classes = (parsers.FormParser, parsers.MultiPartParser, parsers.JSONParser)
 
-    @extend_schema(
-        request=TokenRequestSerializer,
-        responses=inline_serializer("AuthTokenResponse", {"token": serializers.CharField()}),
-    )
-    def post(self, request, *args, **kwargs):
-        return super().post(request, *args, **kwargs)
+    @extend_schema(request=TokenRequestSerializer, responses={200: TokenIssuedSerializer})
+    def post(self, request):
+        serializer = TokenRequestSerializer(data=request.data, context={"request": request})
+        serializer.is_valid(raise_exception=True)
+        instance, token = api_tokens.api_token_issue(user=serializer.validated_data["user"], request=request)
+        return Response(TokenIssuedSerializer(
+            {"token": token, "prefix": api_tokens.shown_prefix(instance), "expiry": instance.expiry}).data)
+
+
+class TokenSerializer(serializers.Serializer):
+    prefix = serializers.SerializerMethodField(help_text="The first characters of the token.")
+    created = serializers.DateTimeField()
+    expiry = serializers.DateTimeField()
+    current = serializers.SerializerMethodField(help_text="True for the token this request was sent with.")
+
+    def get_prefix(self, obj) -> str:
+        return api_tokens.shown_prefix(obj)
+
+    def get_current(self, obj) -> bool:
+        auth = getattr(self.context.get("request"), "auth", None)
+        return getattr(auth, "digest", None) == obj.digest
+
+
+class TokenListQuerySerializer(serializers.Serializer):
+    user = serializers.IntegerField(required=False, min_value=1, max_value=2**31 - 1,
+                                    help_text="Another user's id (administrators only).")
+
+
+def _api_token_error(exc: api_tokens.ApiTokenError):
+    if str(exc) == "forbidden":
+        raise exceptions.PermissionDenied(_("Only an administrator manages other users' API tokens."))
+    raise exceptions.NotFound(_("No such API token."))
+
+
+class TokenListApi(APIView):
+    """The API tokens that still work: your own, or (administrators) another user's with `?user=<id>`."""
+
+    @extend_schema(parameters=[TokenListQuerySerializer], responses=TokenSerializer(many=True))
+    def get(self, request):
+        query = TokenListQuerySerializer(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        try:
+            tokens = api_tokens.api_tokens_for(actor=request.user, user_id=query.validated_data.get("user"))
+        except api_tokens.ApiTokenError as exc:
+            _api_token_error(exc)
+        return Response(TokenSerializer(tokens, many=True, context={"request": request}).data)
+
+
+class TokenRevokeApi(APIView):
+    """Revoke a token named by its prefix: your own, or (administrators) another user's with `?user=<id>`."""
+
+    @extend_schema(parameters=[TokenListQuerySerializer], responses={204: None})
+    def delete(self, request, prefix: str):
+        query = TokenListQuerySerializer(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        try:
+            api_tokens.api_token_revoke(actor=request.user, prefix=prefix,
+                                        user_id=query.validated_data.get("user"), request=request)
+        except api_tokens.ApiTokenError as exc:
+            _api_token_error(exc)
+        return Response(status=204)

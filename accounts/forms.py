@@ -4,6 +4,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from .lockout import is_locked_out
+from .signin_throttle import signin_refused_as_throttled
 
 
 class LoginForm(AuthenticationForm):
@@ -16,7 +17,9 @@ class LoginForm(AuthenticationForm):
     error_messages = {
         **AuthenticationForm.error_messages,
         "locked": _("Sign-in with this username is locked after too many failed attempts. "
-                    "Ask your administrator to unlock it."),
+                    "Try again in 15 minutes, or ask your administrator to unlock it."),
+        "throttled": _("Too many failed sign-ins from this network or for this username. "
+                       "Wait a few minutes and try again."),
     }
 
     def __init__(self, request=None, *args, **kwargs):
@@ -26,7 +29,10 @@ class LoginForm(AuthenticationForm):
         self.fields["password"].widget.attrs.update({"autocomplete": "current-password"})
 
     def clean(self):
-        if is_locked_out(self.cleaned_data.get("username") or ""):
+        username = self.cleaned_data.get("username") or ""
+        if signin_refused_as_throttled(request=self.request, username=username):
+            raise ValidationError(self.error_messages["throttled"], code="throttled")
+        if is_locked_out(username):
             raise ValidationError(self.error_messages["locked"], code="locked")
         return super().clean()
 

@@ -12,10 +12,11 @@ class PerTokenOrUserRateThrottle(SimpleRateThrottle):
 
     def get_cache_key(self, request, view):
         token = getattr(request, "auth", None)
-        key = getattr(token, "key", None)
+        # knox keeps a digest per token (never the token): the digest names the bucket.
+        key = getattr(token, "digest", None)
         if key:
             # A token is its own bucket: one leaked or runaway integration cannot starve its owner's browser.
-            return self.cache_format % {"scope": "token", "ident": key[:12]}
+            return self.cache_format % {"scope": "token", "ident": key[:24]}
         if request.user and request.user.is_authenticated:
             return self.cache_format % {"scope": self.scope, "ident": request.user.pk}
         return None

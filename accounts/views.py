@@ -7,12 +7,14 @@ from django.urls import reverse_lazy
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 
+from audit.net import client_ip
 from audit.services import audit_record
 from mahallas.models import District, Region
 
 from . import two_factor
 from .forms import LoginForm, PasswordChangeFormStyled, TwoFactorTokenForm
 from .models import FIELD_ROLES, Role
+from .signin_throttle import signin_failure_count, signin_refused_as_throttled
 
 
 class LoginView(auth_views.LoginView):
@@ -64,6 +66,14 @@ def _next_url(request) -> str:
     return reverse_lazy("home")
 
 
+def _two_factor_throttled(request, form) -> bool:
+    """Too many wrong codes from this address or for this user lately: refuse before trying the code."""
+    if not signin_refused_as_throttled(request=request, username=request.user.username, step="two-factor"):
+        return False
+    form.add_error("token", _("Too many wrong codes. Wait a few minutes and try again."))
+    return True
+
+
 @login_required
 def two_factor_setup(request):
     """Enrol an authenticator app: show the secret and QR code, confirm with one code, show recovery codes once."""
@@ -72,11 +82,14 @@ def two_factor_setup(request):
         return redirect("accounts:two_factor_verify")
     device = two_factor.two_factor_setup_start(user=user)
     form = TwoFactorTokenForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
+    if request.method == "POST" and form.is_valid() and _two_factor_throttled(request, form):
+        pass
+    elif request.method == "POST" and form.is_valid():
         try:
             codes = two_factor.two_factor_confirm(request=request, token=form.cleaned_data["token"])
         except two_factor.TwoFactorError:
             form.add_error("token", _("This code is not valid. Check the time on your phone and try again."))
+            signin_failure_count(ip=client_ip(request), username=user.username)
             audit_record(action="two_factor_failed", actor=user, request=request, obj=user, outcome="failed",
                          details={"step": "setup"})
         else:
@@ -96,13 +109,16 @@ def two_factor_verify(request):
     if not two_factor.has_confirmed_device(user):
         return redirect("accounts:two_factor_setup")
     form = TwoFactorTokenForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
+    if request.method == "POST" and form.is_valid() and _two_factor_throttled(request, form):
+        pass
+    elif request.method == "POST" and form.is_valid():
         if two_factor.two_factor_verify(request=request, token=form.cleaned_data["token"]):
             used_recovery = getattr(user.otp_device, "name", "") == "recovery"
             audit_record(action="recovery_code_used" if used_recovery else "two_factor_ok", actor=user,
                          request=request, obj=user)
             return redirect(_next_url(request))
         form.add_error("token", _("This code is not valid. Check the time on your phone and try again."))
+        signin_failure_count(ip=client_ip(request), username=user.username)
         audit_record(action="two_factor_failed", actor=user, request=request, obj=user, outcome="failed",
                      details={"step": "verify"})
     return render(request, "accounts/two_factor_verify.html", {"form": form, "next": request.GET.get("next", "")})

@@ -58,6 +58,10 @@ class AuditEvent(models.Model):
         TWO_FACTOR_FAILED = "two_factor_failed", _("second factor refused")
         TWO_FACTOR_SETUP = "two_factor_setup", _("second factor set up")
         RECOVERY_CODE_USED = "recovery_code_used", _("recovery code used")
+        API_TOKEN_ISSUED = "api_token_issued", _("API token issued")
+        API_TOKEN_REFUSED = "api_token_refused", _("API token refused")
+        API_TOKEN_REVOKED = "api_token_revoked", _("API token revoked")
+        SIGNIN_THROTTLED = "signin_throttled", _("sign-in attempts throttled")
 
     class Outcome(models.TextChoices):
         SUCCESS = "success", _("success")

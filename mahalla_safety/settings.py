@@ -3,6 +3,7 @@
 See `.env.example` for the variables; `docs/SECURITY.md` for what production must set.
 """
 
+from datetime import timedelta
 from pathlib import Path
 
 import environ
@@ -31,7 +32,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.gis",
     "rest_framework",
-    "rest_framework.authtoken",
+    "knox",
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "django_filters",
@@ -146,7 +147,7 @@ MEDIA_ROOT = env.path("MEDIA_ROOT", default=BASE_DIR / "var" / "media")
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "rest_framework.authentication.SessionAuthentication",
-        "rest_framework.authentication.TokenAuthentication",
+        "accounts.authentication.AuditedTokenAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
@@ -303,6 +304,21 @@ PERMISSIONS_POLICY = "geolocation=(self), camera=(), microphone=(), payment=(), 
 AUTHENTICATION_BACKENDS = ["accounts.backends.LockoutAwareModelBackend"]
 LOCKOUT_THRESHOLD = env.int("LOCKOUT_THRESHOLD", default=5)
 LOCKOUT_WINDOW_SECONDS = env.int("LOCKOUT_WINDOW_SECONDS", default=15 * 60)
+# A lock releases itself after this long (CJIS: "10 minutes or until an administrator releases it").
+LOCKOUT_DURATION_SECONDS = env.int("LOCKOUT_DURATION_SECONDS", default=15 * 60)
+# Failed sign-in and two-factor attempts per client IP and per username in SIGNIN_THROTTLE_WINDOW_SECONDS.
+# The IP limit is generous: one office (or one mobile carrier's NAT) signs in from one address.
+SIGNIN_THROTTLE_IP_FAILURES = env.int("SIGNIN_THROTTLE_IP_FAILURES", default=60)
+SIGNIN_THROTTLE_USERNAME_FAILURES = env.int("SIGNIN_THROTTLE_USERNAME_FAILURES", default=10)
+SIGNIN_THROTTLE_WINDOW_SECONDS = env.int("SIGNIN_THROTTLE_WINDOW_SECONDS", default=15 * 60)
+
+# API tokens (django-rest-knox): stored as SHA-512 digests, sent as "Authorization: Token <token>".
+API_TOKEN_DAYS = env.int("API_TOKEN_DAYS", default=30)
+REST_KNOX = {
+    "TOKEN_TTL": timedelta(days=API_TOKEN_DAYS),
+    "AUTH_HEADER_PREFIX": "Token",
+    "AUTO_REFRESH": False,
+}
 
 OTP_TOTP_ISSUER = "Mahalla Safety"
 # The admin never shows a device's seed (key) or its QR code: whoever reads it can mint codes.

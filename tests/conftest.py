@@ -24,6 +24,14 @@ PASSWORD = "Xk7#persona-pass"
 
 
 @pytest.fixture(autouse=True)
+def _own_signin_throttle(monkeypatch):
+    """Failed sign-ins are counted in the shared Redis: each test starts with its own empty counts."""
+    import uuid
+
+    monkeypatch.setattr("accounts.signin_throttle.KEY_PREFIX", f"signin-fail-test-{uuid.uuid4().hex}")
+
+
+@pytest.fixture(autouse=True)
 def _force_login_includes_second_factor(monkeypatch):
     """`client.force_login(user)` means "fully signed in": for two-factor roles that includes the second
     factor. Tests of the sign-in flow itself go through the login and 2FA pages instead."""

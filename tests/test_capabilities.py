@@ -38,6 +38,8 @@ incidents.view_incidents         (anywhere)                            YY  YY  Y
 incidents.decide_change_requests (anywhere)                            YY  YY  YY  YY  --  --  --  --  --  --  --
 roadmaps.view_roadmaps           (anywhere)                            YY  YY  --  YY  YY  YY  --  --  --  --  --
 accounts.use_admin               (anywhere)                            --  --  --  --  --  --  --  YY  --  --  --
+accounts.manage_api_tokens       (anywhere)                            --  --  --  --  --  --  --  YY  --  --  --
+accounts.unlock_accounts         (anywhere)                            --  --  --  --  --  --  --  YY  --  --  --
 incidents.record_incident        mahalla                               --  Y-  --  Y-  Y-  Y-  --  --  --  --  --
 incidents.record_incident        (anywhere)                            --  YY  --  YY  YY  YY  --  --  --  --  --
 incidents.report_from_camera     alert                                 --  --  --  Y-  Y-  --  Y-  --  --  --  --

@@ -5,7 +5,7 @@ from django.test import Client
 from django.urls import reverse
 from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
-from rest_framework.authtoken.models import Token
+from knox.models import AuthToken
 
 from tests.conftest import PASSWORD
 
@@ -63,7 +63,7 @@ def test_token_from_password_authenticates_api_calls(personas):
 
     assert response.status_code == 200
     token = response.json()["token"]
-    assert Token.objects.get(key=token).user == personas.inspector
+    assert AuthToken.objects.get().user == personas.inspector
     headers = {"HTTP_AUTHORIZATION": f"Token {token}"}
     assert client.get(reverse("api:me"), **headers).json()["username"] == "inspector"
     assert codes(client.get(reverse("api:mahalla-list"), **headers)) == VISIBLE_MAHALLAS["inspector"]
@@ -82,7 +82,7 @@ def test_token_with_wrong_password_is_400_and_issues_nothing(personas):
                              content_type="application/json")
 
     assert response.status_code == 400
-    assert not Token.objects.exists()
+    assert not AuthToken.objects.exists()
 
 
 def test_token_without_username_names_the_field(personas):
@@ -115,10 +115,10 @@ def test_invalid_token_is_refused(personas):
 
 
 def test_token_of_deactivated_user_is_refused(personas):
-    token = Token.objects.create(user=personas.district_official)
+    _, token = AuthToken.objects.create(user=personas.district_official)
     personas.district_official.is_active = False
     personas.district_official.save()
 
-    response = Client().get(reverse("api:me"), HTTP_AUTHORIZATION=f"Token {token.key}")
+    response = Client().get(reverse("api:me"), HTTP_AUTHORIZATION=f"Token {token}")
 
     assert response.status_code in (401, 403)

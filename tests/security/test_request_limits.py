@@ -65,11 +65,11 @@ def test_api_rate_limit_per_user_answers_429_with_retry_after(client, personas, 
 
 @pytest.mark.django_db
 def test_api_rate_limit_is_per_token_not_shared_with_other_users(client, personas, monkeypatch):
-    from rest_framework.authtoken.models import Token
+    from knox.models import AuthToken
 
     monkeypatch.setattr(PerTokenOrUserRateThrottle, "THROTTLE_RATES", {"user": "2/min", "anon": "2/min"})
-    token = Token.objects.create(user=personas.district_official)
-    headers = {"HTTP_AUTHORIZATION": f"Token {token.key}"}
+    _, token = AuthToken.objects.create(user=personas.district_official)
+    headers = {"HTTP_AUTHORIZATION": f"Token {token}"}
     assert [client.get("/api/v1/schema/", **headers).status_code for _ in range(3)] == [200, 200, 429]
     # another user's bucket is untouched
     client.force_login(personas.region_officer)

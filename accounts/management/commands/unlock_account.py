@@ -5,7 +5,7 @@ from accounts.models import User
 
 
 class Command(BaseCommand):
-    help = "Unlock an account locked after too many failed sign-ins."
+    help = "Unlock an account locked after too many failed sign-ins (and forget the failures behind the lock)."
 
     def add_arguments(self, parser):
         parser.add_argument("username")
@@ -14,11 +14,5 @@ class Command(BaseCommand):
         user = User.objects.filter(username__iexact=username).first()
         if user is None:
             raise CommandError(f"No user named {username!r}.")
-        from audit.changes import diff, snapshot
-        from audit.services import audit_record
-
-        before = snapshot(user, ["locked_at"])
-        account_unlock(user=user)
-        audit_record(action="account_unlocked", obj=user, details={"via": "command line"},
-                     changes=diff(before, snapshot(user, ["locked_at"])))
+        account_unlock(user=user, via="command line")
         self.stdout.write(self.style.SUCCESS(f"{user.username} unlocked."))
