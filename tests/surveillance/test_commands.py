@@ -74,3 +74,12 @@ def test_unassigned_are_listed_and_assigned(territory):
         "Integration legacy-nvr now speaks for district 1700101."]
     assert Integration.objects.get(name="legacy-nvr").district == territory.district_a1
     assert run("integration_unassigned") == ["Every active integration has a district or is national."]
+
+
+def test_ingest_mqtt_needs_an_integration_of_a_district(territory, settings):
+    settings.MQTT_INTEGRATION = ""
+    with pytest.raises(CommandError, match="Name the integration"):
+        run("ingest_mqtt")
+    Integration.objects.create(name="legacy-relay", token_prefix="legacy", token_hash="0" * 64)
+    with pytest.raises(CommandError, match="legacy-relay.*belongs to no district"):
+        run("ingest_mqtt", "--integration", "legacy-relay")

@@ -9,6 +9,7 @@ from django.apps import apps
 from django.db import connection
 from rest_framework.test import APIClient
 
+from audit.models import FieldChange
 from surveillance.models import Alert, Camera, Integration
 from surveillance.services import camera_create, integration_create
 
@@ -147,6 +148,8 @@ def test_assign_reaches_a_process_that_knows_the_token(site, territory):
     assert post_raw(client, HIKVISION, payload("hikvision_vmd.xml"), "application/xml").status_code == 202
     process_all()
     assert Alert.objects.get().camera is None  # now B1's: A1's camera is not its own
+    change = FieldChange.objects.get(object_type="surveillance.integration", field="district")
+    assert (change.old_value, change.new_value) == (None, territory.district_b1.pk)
 
 
 # --- the migration -------------------------------------------------------------------------------------
