@@ -29,7 +29,7 @@ from .authentication import (
     IntegrationTokenAuthentication,
     IsIntegration,
 )
-from .errors import PayloadError, SurveillanceError
+from .errors import IntegrationUnassigned, PayloadError, SurveillanceError
 from .filters import AlertFilter, CameraFilter
 from .models import Vendor
 from .serializers import (
@@ -98,6 +98,8 @@ class IngestMixin:
                                                content_type=request.content_type, integration=request.auth)
         except PayloadError as exc:
             raise ValidationError({exc.field: [str(exc.message)]}) from None
+        except IntegrationUnassigned as exc:
+            raise PermissionDenied(exc.message) from None
         return Response({"accepted": result.accepted, "duplicates": result.duplicates,
                          "heartbeats": result.heartbeats}, status=status.HTTP_202_ACCEPTED)
 

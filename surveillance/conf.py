@@ -32,6 +32,8 @@ DEFAULTS: dict[str, tuple[type, object]] = {
     "MQTT_TOPIC": (str, "frigate/events"),
     # Fixed, so the broker keeps this consumer's session (and queues QoS 1 messages) across restarts.
     "MQTT_CLIENT_ID": (str, "mahalla-safety-ingest"),
+    # The integration MQTT events are stored as (its district's cameras are the ones they can match).
+    "MQTT_INTEGRATION": (str, ""),
 }
 
 

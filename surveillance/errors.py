@@ -1,3 +1,6 @@
+from django.utils.translation import gettext as _
+
+
 class SurveillanceError(Exception):
     """The one domain error of surveillance: a rule was broken; `field` names the input at fault.
 
@@ -21,3 +24,13 @@ class PayloadError(Exception):
         super().__init__(f"{field}: {message}")
         self.field = field
         self.message = message
+
+
+class IntegrationUnassigned(Exception):
+    """An integration that belongs to no district and is not national: it may not push events (403)."""
+
+    def __init__(self, integration):
+        self.integration = integration
+        self.message = _("Integration “%(name)s” belongs to no district: an administrator must assign it "
+                         "(manage.py integration_assign) before it can send events.") % {"name": integration.name}
+        super().__init__(self.message)

@@ -89,6 +89,10 @@ class Integration(models.Model):
     """An NVR, a site or an analytics server allowed to push events, with its own secret token.
 
     Only the SHA-256 of the token is stored; the token's first characters (`token_prefix`) find the row.
+    An integration speaks only for its district's cameras: its events match no camera of another district, and
+    devices nobody registered land in its district's list. A national one (made by an administrator on the
+    command line) matches any camera. One with neither (left by the migration when its past alerts came from
+    several districts) is refused at ingest until an administrator assigns it (`manage.py integration_assign`).
     """
 
     name = models.CharField(_("name"), max_length=100, unique=True)
@@ -98,6 +102,7 @@ class Integration(models.Model):
                                   default=list, blank=True)
     district = models.ForeignKey(District, on_delete=models.PROTECT, null=True, blank=True,
                                  related_name="integrations", verbose_name=_("district"))
+    is_national = models.BooleanField(_("national"), default=False)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     rotated_at = models.DateTimeField(_("token rotated at"), null=True, blank=True)
     revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True)
@@ -108,6 +113,10 @@ class Integration(models.Model):
         verbose_name = _("integration")
         verbose_name_plural = _("integrations")
         ordering = ["name"]
+        constraints = [
+            models.CheckConstraint(condition=Q(is_national=False) | Q(district__isnull=True),
+                                   name="integration_national_has_no_district"),
+        ]
 
     def __str__(self) -> str:
         return self.name
@@ -115,6 +124,10 @@ class Integration(models.Model):
     @property
     def is_active(self) -> bool:
         return self.revoked_at is None
+
+    @property
+    def is_assigned(self) -> bool:
+        return self.is_national or self.district_id is not None
 
 
 class RawEvent(models.Model):

@@ -7,6 +7,9 @@ commit: a consumer killed between the two gets the message again from the broker
 it once. A message that can never be stored (malformed) is acknowledged and logged, or it would come back
 forever. Any other failure (the database is down) drops the connection without acknowledging, then
 reconnects with backoff: the broker redelivers whatever was not acknowledged.
+
+Events are stored as the named integration's, so they match only the cameras of its district: whoever can
+publish to the broker speaks for that district alone (the broker's own users and ACL decide who can).
 """
 
 from __future__ import annotations
@@ -29,7 +32,7 @@ log = logging.getLogger(__name__)
 
 
 class FrigateConsumer:
-    def __init__(self, *, url: str, topic: str, client_id: str, integration: Integration | None = None):
+    def __init__(self, *, url: str, topic: str, client_id: str, integration: Integration):
         self.topic = topic
         self.integration = integration
         self.stored = self.duplicates = self.refused = 0

@@ -45,3 +45,7 @@ class AlertQuerySet(models.QuerySet):
 class IntegrationQuerySet(models.QuerySet):
     def active(self):
         return self.filter(revoked_at__isnull=True)
+
+    def unassigned(self):
+        """Neither a district's nor national: refused at ingest until an administrator assigns them."""
+        return self.filter(district__isnull=True, is_national=False)

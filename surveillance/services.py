@@ -34,12 +34,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.capabilities import can
+from audit.changes import diff, snapshot
 from audit.models import AuditEvent
 from audit.services import audit_record
 from mahallas.models import District, Mahalla
 
 from . import conf, redis_ops
-from .errors import PayloadError, SurveillanceError
+from .errors import IntegrationUnassigned, PayloadError, SurveillanceError
 from .models import (
     Alert,
     AlertGroup,
@@ -53,7 +54,7 @@ from .models import (
 )
 from .signals import alert_reviewed, alert_routed
 from .storage import private_storage
-from .vendors import NormalisedAlert, adapter
+from .vendors import NormalisedAlert, parse
 
 log = logging.getLogger(__name__)
 
@@ -111,23 +112,49 @@ def _clean_networks(networks) -> list[str]:
     return cleaned
 
 
+def _integration_owner(district: District | None, national: bool) -> None:
+    if national and district is not None:
+        raise SurveillanceError("district", _("A national integration belongs to no district."))
+    if not national and district is None:
+        raise SurveillanceError("district", _("Choose the integration's district (or make it national)."))
+
+
 @transaction.atomic
-def integration_create(*, name: str, district: District | None = None, allowed_networks=()) -> tuple[
-        Integration, str]:
+def integration_create(*, name: str, district: District | None = None, national: bool = False,
+                       allowed_networks=()) -> tuple[Integration, str]:
     """Returns the integration and its token; only the token's hash is kept, so this is the one chance to
-    see it."""
+    see it. Every integration belongs to a district, or is national: only an administrator with the command
+    line makes one (no page or API calls this with national=True)."""
     name = (name or "").strip()
     if not name:
         raise SurveillanceError("name", _("Name the integration."))
+    _integration_owner(district, national)
     if Integration.objects.filter(name=name).exists():
         raise SurveillanceError("name", _("An integration with this name exists."))
     prefix, token = _new_token()
-    integration = Integration.objects.create(name=name, district=district, token_prefix=prefix,
-                                             token_hash=token_hash(token),
+    integration = Integration.objects.create(name=name, district=district, is_national=national,
+                                             token_prefix=prefix, token_hash=token_hash(token),
                                              allowed_networks=_clean_networks(allowed_networks))
     audit_record(action=AuditEvent.Action.CREATE, obj=integration, territory=district,
-                 details={"allowed_networks": integration.allowed_networks})
+                 details={"allowed_networks": integration.allowed_networks, "national": national})
     return integration, token
+
+
+@transaction.atomic
+def integration_assign(*, integration: Integration, district: District | None = None,
+                       national: bool = False) -> Integration:
+    """Give an integration its district (or make it national): the cameras it may match from now on."""
+    _integration_owner(district, national)
+    integration = Integration.objects.select_for_update().get(pk=integration.pk)
+    before = snapshot(integration, ["district", "is_national"])
+    integration.district, integration.is_national = district, national
+    integration.save(update_fields=["district", "is_national"])
+    # Processes keep a copy of the integration per token (authentication.integration_admit): a changed district
+    # must reach them at their next request, as a revocation does.
+    _token_changed(integration.token_prefix)
+    audit_record(action=AuditEvent.Action.CHANGE, obj=integration, territory=district,
+                 changes=diff(before, snapshot(integration, before)))
+    return integration
 
 
 @transaction.atomic
@@ -191,14 +218,13 @@ class IngestResult:
     ids: list[int] = field(default_factory=list)
 
 
-def _namespace(integration: Integration | None) -> str:
-    return str(integration.pk) if integration is not None else "0"
-
-
 def raw_events_store(*, vendor: str, body: bytes, content_type: str,
-                     integration: Integration | None = None) -> IngestResult:
-    """Validate a payload and store it. Raises PayloadError (nothing stored) for anything unreadable."""
-    messages = adapter(vendor).parse(body, content_type, namespace=_namespace(integration))
+                     integration: Integration) -> IngestResult:
+    """Validate a payload and store it. Raises PayloadError (nothing stored) for anything unreadable, and
+    IntegrationUnassigned for an integration that belongs to no district and is not national."""
+    if not integration.is_assigned:
+        raise IntegrationUnassigned(integration)
+    messages = parse(vendor, body, content_type, integration_id=integration.pk)
     alerts = [m for m in messages if not m.is_heartbeat]
     result = IngestResult(heartbeats=len(messages) - len(alerts))
     # Alerts alone are one INSERT statement, which autocommit makes its own transaction, committed (and durable)
@@ -206,7 +232,8 @@ def raw_events_store(*, vendor: str, body: bytes, content_type: str,
     # transaction it joins that one, as atomic() would.
     with transaction.atomic() if result.heartbeats else contextlib.nullcontext():
         if result.heartbeats:
-            cameras_seen(vendor=vendor, device_ids={m.device_id for m in messages if m.is_heartbeat})
+            cameras_seen(vendor=vendor, device_ids={m.device_id for m in messages if m.is_heartbeat},
+                         integration=integration)
         if alerts:
             result.ids = _raw_insert(vendor, alerts, integration)
             result.accepted = len(result.ids)
@@ -215,9 +242,8 @@ def raw_events_store(*, vendor: str, body: bytes, content_type: str,
     return result
 
 
-def _raw_insert(vendor: str, alerts: list[NormalisedAlert], integration: Integration | None) -> list[int]:
-    integration_id = integration.pk if integration is not None else None
-    rows = [(integration_id, vendor, a.raw_content_type[:200], a.raw, a.message_key[:255]) for a in alerts]
+def _raw_insert(vendor: str, alerts: list[NormalisedAlert], integration: Integration) -> list[int]:
+    rows = [(integration.pk, vendor, a.raw_content_type[:200], a.raw, a.message_key[:255]) for a in alerts]
     values = ", ".join(["(%s, %s, %s, %s, %s, 0, '')"] * len(rows))
     params = [v for row in rows for v in row]
     with connection.cursor() as cursor:
@@ -266,10 +292,22 @@ def doorbell_answer() -> None:
     redis_ops.delete(DOORBELL_KEY)
 
 
+def speaks_for(district_id: int | None, is_national: bool) -> Q | None:
+    """Which cameras an integration speaks for: its district's, or every one for a national integration; none
+    (None) for an integration that is neither, or a raw event whose integration was deleted."""
+    if is_national:
+        return Q()
+    return Q(district_id=district_id) if district_id is not None else None
+
+
 @transaction.atomic
-def cameras_seen(*, vendor: str, device_ids) -> int:
-    """A heartbeat or any traffic: the device's cameras (all channels) are online now."""
-    return Camera.objects.filter(vendor=vendor, device_id__in=list(device_ids)).update(
+def cameras_seen(*, vendor: str, device_ids, integration: Integration) -> int:
+    """A heartbeat or any traffic: the device's cameras (all channels) are online now, if the integration speaks
+    for them (another district's heartbeat would hide a camera that is really down)."""
+    scope = speaks_for(integration.district_id, integration.is_national)
+    if scope is None:
+        return 0
+    return Camera.objects.filter(scope, vendor=vendor, device_id__in=list(device_ids)).update(
         last_seen_at=timezone.now(), status=Camera.Status.ONLINE)
 
 
@@ -386,15 +424,14 @@ def _merge_into(into: NormalisedAlert, other: NormalisedAlert) -> None:
 def _process_claimed(claimed: list[int], result: ProcessResult) -> None:
     rows = list(RawEvent.objects.filter(id__in=claimed, processed_at__isnull=True)
                 .values_list("id", "vendor", "body", "content_type", "integration_id",
-                             "integration__district_id"))
+                             "integration__district_id", "integration__is_national"))
     merged: dict[tuple[str, str], _Merged] = {}
     failed: dict[int, str] = {}
-    integration_district: dict[int | None, int | None] = {}
-    for raw_id, vendor, body, content_type, integration_id, district_id in rows:
-        integration_district[integration_id] = district_id
+    owners: dict[int | None, tuple[int | None, bool]] = {}
+    for raw_id, vendor, body, content_type, integration_id, district_id, is_national in rows:
+        owners[integration_id] = (district_id, bool(is_national))
         try:
-            messages = adapter(vendor).parse(bytes(body or b""), content_type,
-                                             namespace=str(integration_id or 0))
+            messages = parse(vendor, bytes(body or b""), content_type, integration_id=integration_id)
         except PayloadError as exc:
             # Validated at ingest, so only an adapter change can bring this here: keep the payload, say why.
             failed[raw_id] = str(exc)[:1000]
@@ -409,7 +446,7 @@ def _process_claimed(claimed: list[int], result: ProcessResult) -> None:
             else:
                 merged[key] = _Merged(alert=message, raw_ids=[raw_id], integration_id=integration_id)
     items = list(merged.values())
-    _attach_cameras(items, integration_district)
+    _attach_cameras(items, owners)
     alert_rows = _alerts_upsert(items) if items else []
     routed, urgent = _alerts_decide(items, alert_rows)
     _pictures_store(items, alert_rows)
@@ -431,20 +468,28 @@ def _process_claimed(claimed: list[int], result: ProcessResult) -> None:
             district_ids=district_ids), robust=True)
 
 
-def _attach_cameras(items: list[_Merged], integration_district: dict) -> None:
-    wanted: dict[str, set[str]] = {}
+def _attach_cameras(items: list[_Merged], owners: dict[int | None, tuple[int | None, bool]]) -> None:
+    """Match each alert to a camera its integration speaks for (see `speaks_for`). An alert naming another
+    district's device stays unmatched and lands in the sending integration's district, never the camera's."""
+    wanted: dict[tuple[int | None, str], set[str]] = {}
     for item in items:
-        wanted.setdefault(item.alert.vendor, set()).add(item.alert.device_id)
+        wanted.setdefault((item.integration_id, item.alert.vendor), set()).add(item.alert.device_id)
     condition = Q(pk__in=[])
-    for vendor, device_ids in wanted.items():
-        condition |= Q(vendor=vendor, device_id__in=sorted(device_ids))
+    for (integration_id, vendor), device_ids in wanted.items():
+        scope = speaks_for(*owners.get(integration_id, (None, False)))
+        if scope is not None:
+            condition |= scope & Q(vendor=vendor, device_id__in=sorted(device_ids))
     cameras = {(c.vendor, c.device_id, c.channel): c
                for c in Camera.objects.filter(condition).only("id", "vendor", "device_id", "channel", "mahalla_id",
                                                                 "district_id", "installation_kind")}
     for item in items:
         a = item.alert
-        item.camera = cameras.get((a.vendor, a.device_id, a.channel))
-        item.district_id = item.camera.district_id if item.camera else integration_district.get(item.integration_id)
+        district_id, is_national = owners.get(item.integration_id, (None, False))
+        camera = cameras.get((a.vendor, a.device_id, a.channel))
+        # One query fetched every integration's cameras: keep only one this integration speaks for.
+        if camera is not None and (is_national or camera.district_id == district_id):
+            item.camera = camera
+        item.district_id = item.camera.district_id if item.camera else district_id
 
 
 _UPSERT_COLUMNS = ("vendor", "natural_key", "integration_id", "camera_id", "device_id", "channel", "device_ip",

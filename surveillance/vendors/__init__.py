@@ -2,10 +2,10 @@
 this package knows a vendor's format.
 
 An adapter module has `VENDOR` (a `Vendor` value), `CONTENT_TYPES` (what its endpoint accepts) and
-`parse(body, content_type, *, namespace) -> list[NormalisedAlert]`, raising `PayloadError` for anything it
-cannot read. `namespace` keeps clients' own ids apart (the generic adapter prefixes them with it).
-The same `parse` runs at ingest (to validate and find the natural keys, before anything is stored) and in the
-worker (on the stored raw body).
+`parse(body, content_type) -> list[NormalisedAlert]`, raising `PayloadError` for anything it cannot read.
+Callers go through `parse` here, never an adapter's own: it puts the integration into every key, in one place
+for every vendor. The same `parse` runs at ingest (to validate and find the natural keys, before anything is
+stored) and in the worker (on the stored raw body).
 """
 
 from __future__ import annotations
@@ -55,6 +55,18 @@ def adapter(vendor: str) -> ModuleType:
     from . import frigate, generic, hikvision
 
     return {m.VENDOR: m for m in (hikvision, frigate, generic)}[vendor]
+
+
+def parse(vendor: str, body: bytes, content_type: str, *, integration_id: int | None) -> list[NormalisedAlert]:
+    """The adapter's messages with the integration in their keys. A vendor's own ids (a Hikvision MAC and time, a
+    Frigate event id, a client's event_id) say nothing about who sent them: without the integration, one leaked
+    token could send another integration's next event ids first and have the real ones dropped as duplicates."""
+    messages = adapter(vendor).parse(body, content_type)
+    namespace = f"{integration_id or 0}:"
+    for message in messages:
+        message.natural_key = namespace + message.natural_key
+        message.message_key = namespace + message.message_key
+    return messages
 
 
 def media_type(content_type: str) -> str:

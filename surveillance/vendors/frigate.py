@@ -32,7 +32,7 @@ def _text(obj: dict, key: str, required: bool = True) -> str:
     return value.strip()
 
 
-def parse(body: bytes, content_type: str = "application/json", *, namespace: str = "") -> list[NormalisedAlert]:
+def parse(body: bytes, content_type: str = "application/json") -> list[NormalisedAlert]:
     if media_type(content_type) not in CONTENT_TYPES:
         raise PayloadError("content_type", _("Send application/json."))
     try:

@@ -3,7 +3,7 @@ OpenAPI schema by `serializers.GenericAlertSerializer`; kept in step by a test).
 
 One alert is an object; a batch is `{"alerts": [...]}` of up to SURVEILLANCE_BATCH_MAX alerts. Every item is
 checked before anything is stored: one bad item refuses the whole request, naming it (`alerts[3].started_at`).
-The natural key is the client's `event_id`, within its integration.
+The natural key is the client's `event_id` (vendors.parse puts it within its integration).
 
 Validation is hand-written rather than a DRF serializer: a 1,000-alert batch is checked in a few milliseconds
 instead of a few hundred.
@@ -66,7 +66,7 @@ def _pictures(value, where: str) -> list[Picture]:
     return pictures
 
 
-def _item(item, where: str, namespace: str, raw: bytes | None) -> NormalisedAlert:
+def _item(item, where: str, raw: bytes | None) -> NormalisedAlert:
     if not isinstance(item, dict):
         raise PayloadError(where.rstrip(".") or "body", _("Expected a JSON object."))
     unknown = set(item) - FIELDS
@@ -78,9 +78,8 @@ def _item(item, where: str, namespace: str, raw: bytes | None) -> NormalisedAler
         raise PayloadError(f"{where}channel", _("Expected a whole number."))
     ended = item.get("ended_at")
     zone = _string(item, "zone", where, required=False, max_length=64)
-    key = f"{namespace}:{event_id}"
     return NormalisedAlert(
-        vendor=VENDOR, natural_key=key, message_key=key,
+        vendor=VENDOR, natural_key=event_id, message_key=event_id,
         device_id=_string(item, "device_id", where, required=True, max_length=64), channel=channel,
         event_type=_string(item, "event_type", where, required=True, max_length=64).lower(),
         label=_string(item, "label", where, required=False, max_length=64).lower(),
@@ -95,7 +94,7 @@ def _item(item, where: str, namespace: str, raw: bytes | None) -> NormalisedAler
     )
 
 
-def parse(body: bytes, content_type: str = "application/json", *, namespace: str = "") -> list[NormalisedAlert]:
+def parse(body: bytes, content_type: str = "application/json") -> list[NormalisedAlert]:
     if media_type(content_type) not in CONTENT_TYPES:
         raise PayloadError("content_type", _("Send application/json."))
     try:
@@ -109,9 +108,9 @@ def parse(body: bytes, content_type: str = "application/json", *, namespace: str
             raise PayloadError("alerts", _("Expected a non-empty list of alerts."))
         if len(items) > limit:
             raise PayloadError("alerts", _("At most %(n)d alerts per request.") % {"n": limit})
-        alerts = [_item(item, f"alerts[{i}].", namespace, None) for i, item in enumerate(items)]
+        alerts = [_item(item, f"alerts[{i}].", None) for i, item in enumerate(items)]
     else:
-        alerts = [_item(payload, "", namespace, body)]
+        alerts = [_item(payload, "", body)]
     keys = [a.natural_key for a in alerts]
     if len(set(keys)) != len(keys):
         raise PayloadError("alerts", _("The same event_id appears twice in this batch."))

@@ -87,7 +87,7 @@ def _fields(xml: bytes) -> dict[str, object]:
     return fields
 
 
-def parse(body: bytes, content_type: str, *, namespace: str = "") -> list[NormalisedAlert]:
+def parse(body: bytes, content_type: str) -> list[NormalisedAlert]:
     kind = media_type(content_type)
     if kind == "multipart/form-data":
         xml, pictures = _split_multipart(body, content_type)

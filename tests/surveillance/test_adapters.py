@@ -6,7 +6,7 @@ import json
 import pytest
 
 from surveillance.errors import PayloadError
-from surveillance.vendors import frigate, generic, hikvision
+from surveillance.vendors import frigate, generic, hikvision, parse
 
 from .conftest import MULTIPART_TYPE, payload
 
@@ -117,7 +117,7 @@ def test_frigate_bad_payload_names_the_problem(body, field):
 
 
 def test_generic_single_alert():
-    (alert,) = generic.parse(payload("generic_single.json"), namespace="7")
+    (alert,) = parse("generic", payload("generic_single.json"), "application/json", integration_id=7)
     assert alert.natural_key == "7:srv7-2026-03-14-000193"
     assert (alert.event_type, alert.label, alert.confidence, alert.zones) == ("fight", "fight", 0.87,
                                                                                ["playground"])
@@ -127,7 +127,7 @@ def test_generic_single_alert():
 def test_generic_batch_items_are_stored_one_by_one():
     item = json.loads(payload("generic_single.json"))
     batch = {"alerts": [{**item, "event_id": f"e{i}"} for i in range(3)]}
-    alerts = generic.parse(json.dumps(batch).encode(), namespace="7")
+    alerts = parse("generic", json.dumps(batch).encode(), "application/json", integration_id=7)
     assert [a.natural_key for a in alerts] == ["7:e0", "7:e1", "7:e2"]
     assert json.loads(alerts[1].raw)["event_id"] == "e1"
 

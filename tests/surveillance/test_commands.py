@@ -43,9 +43,43 @@ def test_create_rotate_revoke(territory):
 
 def test_create_refuses_a_bad_network_and_a_taken_name(territory):
     with pytest.raises(CommandError, match="Not an IP network"):
-        run("integration_create", "--name", "x", "--allow-ip", "10.0.0.300/8")
-    run("integration_create", "--name", "x")
+        run("integration_create", "--name", "x", "--national", "--allow-ip", "10.0.0.300/8")
+    run("integration_create", "--name", "x", "--national")
     with pytest.raises(CommandError, match="exists"):
-        run("integration_create", "--name", "x")
+        run("integration_create", "--name", "x", "--district", "1700101")
     with pytest.raises(CommandError, match="No district"):
         run("integration_create", "--name", "y", "--district", "999")
+
+
+def test_create_without_district_or_national_fails(territory):
+    with pytest.raises(CommandError, match="one of the arguments --district --national is required"):
+        run("integration_create", "--name", "nowhere")
+    with pytest.raises(CommandError, match="not allowed with argument"):
+        run("integration_create", "--name", "both", "--district", "1700101", "--national")
+    assert not Integration.objects.exists()
+
+
+def test_create_national(territory):
+    run("integration_create", "--name", "vms-national", "--national")
+    integration = Integration.objects.get(name="vms-national")
+    assert integration.is_national and integration.district is None
+
+
+def test_unassigned_are_listed_and_assigned(territory):
+    Integration.objects.create(name="legacy-nvr", token_prefix="legacy", token_hash="0" * 64)
+    run("integration_create", "--name", "placed", "--district", "1700101")
+    assert run("integration_unassigned")[0].startswith("legacy-nvr\t")
+
+    assert run("integration_assign", "--name", "legacy-nvr", "--district", "1700101") == [
+        "Integration legacy-nvr now speaks for district 1700101."]
+    assert Integration.objects.get(name="legacy-nvr").district == territory.district_a1
+    assert run("integration_unassigned") == ["Every active integration has a district or is national."]
+
+
+def test_ingest_mqtt_needs_an_integration_of_a_district(territory, settings):
+    settings.MQTT_INTEGRATION = ""
+    with pytest.raises(CommandError, match="Name the integration"):
+        run("ingest_mqtt")
+    Integration.objects.create(name="legacy-relay", token_prefix="legacy", token_hash="0" * 64)
+    with pytest.raises(CommandError, match="legacy-relay.*belongs to no district"):
+        run("ingest_mqtt", "--integration", "legacy-relay")

@@ -85,7 +85,7 @@ def test_generic_single_alert(integration_client):
 def test_same_client_event_id_from_two_integrations_is_two_events(integration_client, site):
     from surveillance.services import integration_create
 
-    _other, token = integration_create(name="nvr-other")
+    _other, token = integration_create(name="nvr-other", district=site.integration.district)
     post_raw(integration_client(), ALERTS, payload("generic_single.json"), "application/json")
     post_raw(integration_client(token), ALERTS, payload("generic_single.json"), "application/json")
     assert raw_count() == 2
@@ -274,7 +274,7 @@ def test_rate_is_counted_per_token(integration_client, settings):
     settings.SURVEILLANCE_INGEST_RATE = "2/min"
     busy = integration_client()
     codes = [post_raw(busy, ALERTS, _generic_batch(1, f"b{i}"), "application/json").status_code for i in range(3)]
-    _other, token = integration_create(name="nvr-quiet")
+    _other, token = integration_create(name="nvr-quiet", national=True)
 
     assert codes == [202, 202, 429]
     assert post_raw(integration_client(token), ALERTS, _generic_batch(1), "application/json").status_code == 202

@@ -59,8 +59,8 @@ def forget_session(client_id: str) -> None:
 class Running:
     """A consumer in a thread, as `manage.py ingest_mqtt` runs it."""
 
-    def __init__(self, topic: str, client_id: str):
-        self.consumer = FrigateConsumer(url=BROKER, topic=topic, client_id=client_id)
+    def __init__(self, topic: str, client_id: str, integration):
+        self.consumer = FrigateConsumer(url=BROKER, topic=topic, client_id=client_id, integration=integration)
         self.stop = threading.Event()
         self.thread = threading.Thread(target=self._run, daemon=True)
 
@@ -99,7 +99,7 @@ def names():
 
 def test_consumer_stores_a_published_event(names, site):
     topic, client_id = names
-    with Running(topic, client_id) as consumer:
+    with Running(topic, client_id, site.integration) as consumer:
         publish(topic, payload("frigate_new.json"))
         assert wait_for(lambda: consumer.stored == 1)
     raw = RawEvent.objects.get()
@@ -108,7 +108,7 @@ def test_consumer_stores_a_published_event(names, site):
 
 def test_bad_message_is_acknowledged_and_not_stored(names, site):
     topic, client_id = names
-    with Running(topic, client_id) as consumer:
+    with Running(topic, client_id, site.integration) as consumer:
         publish(topic, b"{not json")
         publish(topic, payload("frigate_new.json"))
         assert wait_for(lambda: consumer.stored == 1)
@@ -118,10 +118,10 @@ def test_bad_message_is_acknowledged_and_not_stored(names, site):
 
 def test_persistent_session_keeps_messages_while_consumer_is_down(names, site):
     topic, client_id = names
-    with Running(topic, client_id):
+    with Running(topic, client_id, site.integration):
         pass  # creates the session and its subscription
     publish(topic, payload("frigate_update.json"))  # nobody connected: the broker queues it
-    with Running(topic, client_id) as consumer:
+    with Running(topic, client_id, site.integration) as consumer:
         assert wait_for(lambda: consumer.stored == 1)
     assert RawEvent.objects.count() == 1
 
@@ -131,19 +131,21 @@ import os, sys
 import django
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "mahalla_safety.settings")
 django.setup()
+from surveillance.models import Integration
 from surveillance.mqtt import FrigateConsumer
 
 class DiesBeforeAck(FrigateConsumer):
     def _ack(self, message):
         os._exit(3)  # the commit is done; the acknowledgement never leaves
 
-DiesBeforeAck(url="mqtt://127.0.0.1:1883", topic=sys.argv[1], client_id=sys.argv[2]).run()
+DiesBeforeAck(url="mqtt://127.0.0.1:1883", topic=sys.argv[1], client_id=sys.argv[2],
+              integration=Integration.objects.get(pk=sys.argv[3])).run()
 """
 
 
 def test_consumer_killed_before_ack_gets_the_message_again_and_stores_it_once(names, site):
     topic, client_id = names
-    with Running(topic, client_id):
+    with Running(topic, client_id, site.integration):
         pass
     publish(topic, payload("frigate_end.json"))
     db = connection.settings_dict
@@ -151,14 +153,14 @@ def test_consumer_killed_before_ack_gets_the_message_again_and_stores_it_once(na
            "DATABASE_URL": f"postgis://{db['USER']}:{db['PASSWORD'] or ''}@{db['HOST']}:{db['PORT'] or 5432}/"
                            f"{db['NAME']}"}
 
-    dying = subprocess.run([sys.executable, "-c", DYING_CONSUMER, topic, client_id], env=env, cwd=ROOT,
-                           timeout=60, capture_output=True)
+    dying = subprocess.run([sys.executable, "-c", DYING_CONSUMER, topic, client_id, str(site.integration.pk)],
+                           env=env, cwd=ROOT, timeout=60, capture_output=True)
 
     assert dying.returncode == 3, dying.stderr.decode()[-2000:]
     assert RawEvent.objects.count() == 1  # committed before it died
-    with Running(topic, client_id) as consumer:
+    with Running(topic, client_id, site.integration) as consumer:
         assert wait_for(lambda: consumer.duplicates == 1)  # redelivered by the broker, stored once
     assert RawEvent.objects.count() == 1
-    with Running(topic, client_id) as consumer:
+    with Running(topic, client_id, site.integration) as consumer:
         time.sleep(1.0)
         assert (consumer.stored, consumer.duplicates) == (0, 0)  # acknowledged: not delivered again

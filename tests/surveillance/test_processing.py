@@ -110,13 +110,13 @@ FRIGATE_ORDERS = list(itertools.permutations(["new", "update", "end"]))
 @pytest.mark.parametrize("together", [True, False], ids=["one-batch", "one-by-one"])
 def test_frigate_messages_merge_into_one_alert_in_any_order(site, order, together):
     for kind in order:
-        store("frigate", payload(f"frigate_{kind}.json"))
+        store("frigate", payload(f"frigate_{kind}.json"), integration=site.integration)
         if not together:
             process_all()
     process_all()
 
     alert = Alert.objects.get()
-    assert alert.natural_key == "1773504311.482915-k3x9qz" and alert.camera == site.frigate
+    assert alert.natural_key == f"{site.integration.pk}:1773504311.482915-k3x9qz" and alert.camera == site.frigate
     assert alert.confidence == pytest.approx(0.91796875)  # the top score, never the lower end score
     assert alert.ended_at == datetime.datetime.fromtimestamp(1773504329.91, tz=datetime.UTC)
     assert alert.started_at == datetime.datetime.fromtimestamp(1773504311.482915, tz=datetime.UTC)
@@ -126,19 +126,19 @@ def test_frigate_messages_merge_into_one_alert_in_any_order(site, order, togethe
 
 def test_frigate_update_raising_the_score_routes_a_filtered_alert(site, territory):
     DistrictAlertRule.objects.create(district=territory.district_a1, min_confidence=0.8)
-    store("frigate", payload("frigate_new.json"))
+    store("frigate", payload("frigate_new.json"), integration=site.integration)
     process_all()
     assert Alert.objects.get().status == S.FILTERED
-    store("frigate", payload("frigate_update.json"))
+    store("frigate", payload("frigate_update.json"), integration=site.integration)
     process_all()
     assert Alert.objects.get().status == S.ROUTED
 
 
 def test_frigate_end_does_not_reopen_a_reviewed_alert(site, personas):
-    store("frigate", payload("frigate_new.json"))
+    store("frigate", payload("frigate_new.json"), integration=site.integration)
     process_all()
     services.alert_dismiss(by=personas.operator, alert=Alert.objects.get(), reason="a shadow")
-    store("frigate", payload("frigate_end.json"))
+    store("frigate", payload("frigate_end.json"), integration=site.integration)
     process_all()
     alert = Alert.objects.get()
     assert alert.status == S.DISMISSED and alert.ended_at is not None

@@ -31,10 +31,10 @@ def api(personas):
 def alerts(site, territory, personas):
     """routed in A1a (with a picture), routed in A1b (entrance, biometric picture), filtered in A1a,
     unmatched (district A1), routed in B1a (another region)."""
-    def generic(**fields):
+    def generic(integration=site.integration, **fields):
         item = {**json.loads(payload("generic_single.json")), **fields}
         services.raw_events_store(vendor="generic", body=json.dumps(item).encode(), content_type="application/json",
-                                  integration=site.integration)
+                                  integration=integration)
 
     services.raw_events_store(vendor="hikvision", body=payload("hikvision_vmd.xml"), content_type="application/xml",
                               integration=site.integration)
@@ -44,7 +44,8 @@ def alerts(site, territory, personas):
     generic(event_id="unknown", device_id="NOT-REGISTERED")
     b1_cam = services.camera_create(by=personas.outsider, vendor="generic", device_id="B1-CAM", name="B1",
                                     location=(67.0, 39.0))
-    generic(event_id="b1", device_id="B1-CAM")
+    b1_integration, _token = services.integration_create(name="nvr-b1", district=territory.district_b1)
+    generic(event_id="b1", device_id="B1-CAM", integration=b1_integration)
     from surveillance.models import DistrictAlertRule
 
     DistrictAlertRule.objects.create(district=territory.district_a1, min_confidence=0.1,

@@ -30,10 +30,10 @@ class Queue:
     b1: Alert  # another region's camera
 
 
-def store(cameras, **fields):
+def store(cameras, integration=None, **fields):
     item = {"channel": 1, "label": "", "confidence": 0.7, "zone": "yard", **fields}
     services.raw_events_store(vendor="generic", body=json.dumps(item).encode(), content_type="application/json",
-                              integration=cameras.integration)
+                              integration=integration or cameras.integration)
 
 
 def at(minutes_ago: int) -> str:
@@ -55,7 +55,8 @@ def queue(site, personas) -> Queue:  # noqa: F811 - the imported fixture
           confidence=0.91, started_at=at(30), pictures=PICTURE)
     store(site, event_id="a1b", device_id="CAM-A1B", event_type="VMD", started_at=at(3))
     store(site, event_id="unknown", device_id="NOT-REGISTERED", event_type="VMD", started_at=at(4))
-    store(site, event_id="b1", device_id="B1-CAM", event_type="VMD", started_at=at(2))
+    b1_integration, _token = services.integration_create(name="nvr-b1", district=personas.outsider.district)
+    store(site, b1_integration, event_id="b1", device_id="B1-CAM", event_type="VMD", started_at=at(2))
     process_all()
     by_key = {a.natural_key.split(":")[1]: a for a in Alert.objects.all()}
     return Queue(urgent=by_key["urgent"], plain=by_key["plain"], a1b=by_key["a1b"], unmatched=by_key["unknown"],

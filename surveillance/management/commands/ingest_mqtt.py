@@ -6,6 +6,7 @@ import threading
 from django.core.management.base import BaseCommand, CommandError
 
 from surveillance import conf
+from surveillance.errors import IntegrationUnassigned
 from surveillance.models import Integration
 from surveillance.mqtt import FrigateConsumer
 
@@ -18,15 +19,19 @@ class Command(BaseCommand):
         parser.add_argument("--client-id", default=None, help="Default: MQTT_CLIENT_ID. Keep it fixed: the broker "
                                                                "keeps the session of this id.")
         parser.add_argument("--integration", default=None,
-                            help="Name of the integration these events belong to (its district gets alerts from "
-                                 "unregistered cameras).")
+                            help="Default: MQTT_INTEGRATION. The integration these events belong to (required): they "
+                                 "match only the cameras of its district, and its district gets alerts from "
+                                 "unregistered cameras.")
 
     def handle(self, *args, topic, client_id, integration, **options):
-        owner = None
-        if integration:
-            owner = Integration.objects.active().filter(name=integration).first()
-            if owner is None:
-                raise CommandError(f"No active integration named {integration}.")
+        integration = integration or conf.get("MQTT_INTEGRATION")
+        if not integration:
+            raise CommandError("Name the integration these events belong to: --integration or MQTT_INTEGRATION.")
+        owner = Integration.objects.active().filter(name=integration).select_related("district").first()
+        if owner is None:
+            raise CommandError(f"No active integration named {integration}.")
+        if not owner.is_assigned:
+            raise CommandError(str(IntegrationUnassigned(owner).message))
         consumer = FrigateConsumer(url=conf.get("MQTT_URL"), topic=topic or conf.get("MQTT_TOPIC"),
                                    client_id=client_id or conf.get("MQTT_CLIENT_ID"), integration=owner)
         stop = threading.Event()

@@ -1,13 +1,14 @@
-"""manage.py integration_create --name NAME [--district CODE] [--allow-ip CIDR ...]
+"""manage.py integration_create --name NAME (--district CODE | --national) [--allow-ip CIDR ...]
 
 Prints the new token on the last line. It is shown only now: the database keeps its hash.
 """
 
 from django.core.management.base import BaseCommand, CommandError
 
-from mahallas.models import District
 from surveillance.errors import SurveillanceError
 from surveillance.services import integration_create
+
+from ._owner import add_owner_arguments, owner_of
 
 
 class Command(BaseCommand):
@@ -15,19 +16,14 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("--name", required=True)
-        parser.add_argument("--district", help="Official code of the district whose operators get alerts from "
-                                               "cameras this integration sends but nobody has registered.")
+        add_owner_arguments(parser)
         parser.add_argument("--allow-ip", action="append", default=[], metavar="CIDR",
                             help="Accept requests only from this network (repeatable). Default: any address.")
 
-    def handle(self, *args, name, district, allow_ip, **options):
-        unit = None
-        if district:
-            unit = District.objects.filter(code=district).first()
-            if unit is None:
-                raise CommandError(f"No district with code {district}.")
+    def handle(self, *args, name, district, national, allow_ip, **options):
         try:
-            integration, token = integration_create(name=name, district=unit, allowed_networks=allow_ip)
+            integration, token = integration_create(name=name, district=owner_of(district), national=national,
+                                                    allowed_networks=allow_ip)
         except SurveillanceError as exc:
             raise CommandError(str(exc.message)) from None
         self.stdout.write(f"Integration {integration.name} created (id {integration.pk}). Store the token now: "
