@@ -47,6 +47,9 @@ class DemoCameras:
     skipped: str = ""
 
 
+DEMO_MQTT_INTEGRATION = "frigate-mqtt"
+
+
 def demo_cameras_load(*, operator: User, seed: int = 2026, alerts: int = 360, days: int = 30) -> DemoCameras:
     result = DemoCameras()
     if Camera.objects.exists():
@@ -62,6 +65,9 @@ def demo_cameras_load(*, operator: User, seed: int = 2026, alerts: int = 360, da
                                      name=f"{mahalla.name_uz} · {kind.label}", location=mahalla.spot,
                                      installation_kind=kind, mahalla=mahalla))
     integration, _token = integration_create(name="demo-analytics-server", district=mahallas[0].district)
+    # The demo district's Frigate NVRs publish over MQTT as this integration (`make run` and compose start the
+    # consumer with MQTT_INTEGRATION=frigate-mqtt).
+    integration_create(name=DEMO_MQTT_INTEGRATION, district=mahallas[0].district)
     now = timezone.now()
     batch = []
     for n in range(alerts):
