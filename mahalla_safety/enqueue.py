@@ -22,11 +22,15 @@ BROKER_UNREACHABLE = (KombuOperationalError, OSError, *UNREACHABLE)
 
 
 def enqueue(task, *args, **options) -> bool:
-    """`task.apply_async(args, **options)`; False (and a warning, once per outage) if the broker is unreachable."""
+    """`task.apply_async(args, **options)` (`delay` without options); False (and a warning, once per outage) if
+    the broker is unreachable."""
     if broker.open:
         return False
     try:
-        task.apply_async(args, **options)
+        if options:
+            task.apply_async(args, **options)
+        else:
+            task.delay(*args)
     except BROKER_UNREACHABLE as exc:
         broker.failed(exc)
         return False

@@ -8,7 +8,6 @@ import json
 import pytest
 from django.urls import reverse
 
-from mahalla_safety import enqueue
 from mahalla_safety.celery import app
 from surveillance import tasks
 from surveillance.models import Alert, RawEvent
@@ -30,7 +29,6 @@ def redis_down(settings):
     _point_cache_at(settings, DOWN)
     with broker(DOWN):
         yield
-    enqueue.broker.reset()  # the next test's broker is up
 
 
 def _alert(i: int) -> bytes:
