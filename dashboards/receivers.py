@@ -6,6 +6,7 @@ from django.db.models.signals import post_delete
 
 from incidents.models import FieldVisit, Incident
 from incidents.signals import incident_changed
+from mahalla_safety.enqueue import enqueue
 
 from .stats import mahallas_mark_dirty
 
@@ -18,10 +19,8 @@ def _ring() -> None:
     if cache.add(DOORBELL_KEY, 1, DOORBELL_SECONDS):
         from .tasks import dashboards_stats_refresh
 
-        try:
-            dashboards_stats_refresh.apply_async(countdown=DOORBELL_SECONDS)
-        except Exception:  # noqa: BLE001 - the broker is only a doorbell: the beat sweep drains the table
-            cache.delete(DOORBELL_KEY)
+        if not enqueue(dashboards_stats_refresh, countdown=DOORBELL_SECONDS):
+            cache.delete(DOORBELL_KEY)  # the broker is only a doorbell: the beat sweep drains the table
 
 
 def _mark(mahalla_ids) -> None:

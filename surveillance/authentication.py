@@ -40,17 +40,48 @@ def _counter(integration_id: int, window: int) -> str:
     return f"throttle_integration_{integration_id}_{window}"
 
 
+# Per process, while Redis is unreachable: (integration id, window) -> requests counted here.
+_local_counts: dict[tuple[int, int], int] = {}
+
+
+def _count_locally(integration_id: int, window: int) -> int:
+    """Each process then allows the whole rate: a looser limit for the outage, never a refused delivery."""
+    if len(_local_counts) >= KNOWN_MAX:
+        for stale in [k for k in _local_counts if k[1] != window]:
+            del _local_counts[stale]
+        if len(_local_counts) >= KNOWN_MAX:
+            _local_counts.clear()
+    count = _local_counts.get((integration_id, window), 0) + 1
+    _local_counts[(integration_id, window)] = count
+    return count
+
+
 def integration_admit(token: str) -> tuple[Integration | None, int]:
     """The integration `token` belongs to (revoked ones included) and this request's number in the integration's
     rate window. While this process knows the token: one Redis round trip and no query. Otherwise the generation
-    is read before the row, so a bump that lands in between is seen at the next request."""
+    is read before the row, so a bump that lands in between is seen at the next request.
+
+    While Redis is unreachable the generation cannot be checked, so every request reads the row (a revocation
+    acts at once) and is counted in this process; the copies kept so far are dropped, since the bumps of changes
+    made during the outage are lost."""
     prefix = services.token_prefix(token)
     if prefix is None:
         return None, 0
-    digest = services.token_hash(token)
-    generation_key = services.token_generation_key(prefix)
     duration = ingest_rate()[1]
     window = int(time.time() // duration)
+    try:
+        return _admit_shared(token, prefix, duration, window)
+    except redis_ops.Unreachable:
+        _known.clear()
+        integration = services.integration_for_token(token)
+        if integration is None:
+            return None, 0
+        return integration, _count_locally(integration.pk, window)
+
+
+def _admit_shared(token: str, prefix: str, duration: int, window: int) -> tuple[Integration | None, int]:
+    digest = services.token_hash(token)
+    generation_key = services.token_generation_key(prefix)
     now = time.monotonic()
     known = _known.get(digest)
     count = 0

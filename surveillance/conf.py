@@ -15,9 +15,11 @@ DEFAULTS: dict[str, tuple[type, object]] = {
     "ALERT_GROUP_WINDOW_SECONDS": (int, 5 * 60),
     # Raw events one task claims and processes in one transaction.
     "SURVEILLANCE_BATCH_SIZE": (int, 500),
-    # A claim older than this belongs to a dead worker. Keep it above the processing task's time limit,
-    # so a live worker's claim is never taken over.
-    "SURVEILLANCE_CLAIM_STALE_SECONDS": (int, 180),
+    # A claim older than this is taken to belong to a dead worker. Taking a live worker's claim over cannot
+    # process anything twice (the batch's rows stay locked until its transaction commits processed_at), so this
+    # only has to outlast the moment between a claim's commit and that lock; it bounds how long a killed
+    # worker's events wait (this plus the sweep's interval).
+    "SURVEILLANCE_CLAIM_STALE_SECONDS": (int, 20),
     # The sweep re-enqueues events stored at least this long ago and still unprocessed.
     "SURVEILLANCE_SWEEP_AFTER_SECONDS": (int, 30),
     "SURVEILLANCE_SWEEP_LIMIT": (int, 20_000),

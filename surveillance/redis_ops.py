@@ -4,6 +4,10 @@ Django's Redis cache builds a new redis-py client for every operation (a fractio
 each time) and needs three round trips for an add-then-incr; a single-alert POST used to make four. These talk
 to the cache's Redis with the cache's key names (`cache.make_key`, so tests keep their per-test prefix and the
 worker finds the web's doorbell).
+
+While Redis is unreachable every operation raises RedisError at once: the client has short socket timeouts
+(settings.REDIS_SOCKET_TIMEOUT) and, after one failure, the breaker refuses without trying for a few seconds.
+The callers degrade: the rate limit counts per process, the doorbell is skipped (the sweep finds the event).
 """
 
 from __future__ import annotations
@@ -15,7 +19,9 @@ from django.conf import settings
 from django.core.cache import cache
 from redis import RedisError
 
-__all__ = ["RedisError", "add", "admit", "delete", "get", "incr", "key"]
+from mahalla_safety.cache import UNREACHABLE, Breaker
+
+__all__ = ["RedisError", "Unreachable", "add", "admit", "delete", "get", "incr", "key"]
 
 # INCR the request counter (starting its window on the first request) and read the token's generation, at once.
 # `or false`: a nil inside a Lua table would cut the reply short.
@@ -26,9 +32,30 @@ return {n, redis.call('GET', KEYS[2]) or false}
 """
 
 
+class Unreachable(RedisError):
+    """Redis did not answer (or did not a moment ago: the breaker is open)."""
+
+
 @functools.cache
 def _client(location: str) -> redis.Redis:
-    return redis.Redis.from_url(location)
+    timeout = getattr(settings, "REDIS_SOCKET_TIMEOUT", 1.0)
+    return redis.Redis.from_url(location, socket_connect_timeout=timeout, socket_timeout=timeout)
+
+
+@functools.cache
+def breaker(location: str) -> Breaker:
+    return Breaker(f"ingest {location.rsplit('@', 1)[-1]}")
+
+
+def _guarded(call):
+    breaker_ = breaker(_location())
+    if breaker_.open:
+        raise Unreachable("Redis unreachable a moment ago")
+    try:
+        return call()
+    except UNREACHABLE as exc:
+        breaker_.failed(exc)
+        raise Unreachable(str(exc)) from exc
 
 
 @functools.cache
@@ -49,22 +76,23 @@ def key(name: str) -> str:
 
 def admit(counter: str, generation: str, *, window_seconds: int) -> tuple[int, bytes | None]:
     """(requests counted in this window including this one, the token's generation or None)."""
-    count, current = _admit_script(_location())(keys=[key(counter), key(generation)], args=[window_seconds])
+    script = _admit_script(_location())
+    count, current = _guarded(lambda: script(keys=[key(counter), key(generation)], args=[window_seconds]))
     return int(count), current or None
 
 
 def get(name: str) -> bytes | None:
-    return _client(_location()).get(key(name))
+    return _guarded(lambda: _client(_location()).get(key(name)))
 
 
 def incr(name: str) -> int:
-    return _client(_location()).incr(key(name))
+    return _guarded(lambda: _client(_location()).incr(key(name)))
 
 
 def add(name: str, *, seconds: int) -> bool:
     """SET if absent, expiring: True if this call set it."""
-    return bool(_client(_location()).set(key(name), 1, nx=True, ex=seconds))
+    return bool(_guarded(lambda: _client(_location()).set(key(name), 1, nx=True, ex=seconds)))
 
 
 def delete(name: str) -> None:
-    _client(_location()).delete(key(name))
+    _guarded(lambda: _client(_location()).delete(key(name)))

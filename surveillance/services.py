@@ -6,9 +6,10 @@ comes after the commit, so an accepted event is never lost, and a resent one is 
 
 Processing (`raw_events_process`) claims raw events with a compare-and-set UPDATE that commits on its own
 (0 rows: someone else has them), then does all the work of the batch (alerts, groups, pictures, processed_at)
-in one transaction. A worker killed mid-batch leaves its claim behind and nothing else; once the claim is stale
-the sweep hands the events to another worker. Work is done once because `processed_at` is set in the same
-transaction as the work, and alerts are unique on their natural key.
+in one transaction, which holds the claimed rows locked. A worker killed mid-batch leaves its claim behind and
+nothing else (its connection closes, PostgreSQL rolls the batch back and releases the locks); once the claim is
+stale the sweep hands the events to another worker. Work is done once because `processed_at` is set in the same
+transaction as the work and the rows stay locked until then, and alerts are unique on their natural key.
 """
 
 from __future__ import annotations
@@ -37,6 +38,7 @@ from accounts.capabilities import can
 from audit.changes import diff, snapshot
 from audit.models import AuditEvent
 from audit.services import audit_record
+from mahalla_safety.enqueue import enqueue
 from mahallas.models import District, Mahalla
 
 from . import conf, redis_ops
@@ -264,14 +266,15 @@ def _enqueue_on_commit(ids: list[int]) -> None:
 
         if len(ids) == 1:
             if doorbell_ring():
-                tasks.alert_process.delay(ids[0])
+                enqueue(tasks.alert_process, ids[0])
             return
         size = conf.get("SURVEILLANCE_BATCH_SIZE")
         for start in range(0, len(ids), size):
-            tasks.alerts_process_batch.delay(ids[start:start + size])
+            if not enqueue(tasks.alerts_process_batch, ids[start:start + size]):
+                return
 
-    # robust: a broker outage must not turn a committed, accepted event into an error answer; the sweep
-    # enqueues it later.
+    # A broker outage must not turn a committed, accepted event into an error answer (enqueue, and robust for
+    # anything else); the sweep enqueues it later.
     transaction.on_commit(send, robust=True)
 
 
@@ -284,12 +287,17 @@ DOORBELL_SECONDS = 2
 
 
 def doorbell_ring() -> bool:
-    """True if the caller should enqueue a processing task (no ring is pending)."""
-    return redis_ops.add(DOORBELL_KEY, seconds=DOORBELL_SECONDS)
+    """True if the caller should enqueue a processing task (no ring is pending). False while Redis is
+    unreachable: the broker is the same Redis, and the sweep picks the event up."""
+    try:
+        return redis_ops.add(DOORBELL_KEY, seconds=DOORBELL_SECONDS)
+    except redis_ops.Unreachable:
+        return False
 
 
 def doorbell_answer() -> None:
-    redis_ops.delete(DOORBELL_KEY)
+    with contextlib.suppress(redis_ops.Unreachable):  # the flag expires by itself
+        redis_ops.delete(DOORBELL_KEY)
 
 
 def speaks_for(district_id: int | None, is_national: bool) -> Q | None:
@@ -422,7 +430,10 @@ def _merge_into(into: NormalisedAlert, other: NormalisedAlert) -> None:
 
 @transaction.atomic
 def _process_claimed(claimed: list[int], result: ProcessResult) -> None:
+    # Locked until this transaction ends: a sweep that takes the claim over early waits (or, claiming with SKIP
+    # LOCKED, passes) and then finds processed_at set, so the claim's stale window need not outlast the task.
     rows = list(RawEvent.objects.filter(id__in=claimed, processed_at__isnull=True)
+                .select_for_update(of=("self",)).order_by("id")
                 .values_list("id", "vendor", "body", "content_type", "integration_id",
                              "integration__district_id", "integration__is_national"))
     merged: dict[tuple[str, str], _Merged] = {}
@@ -668,7 +679,8 @@ def raw_events_sweep(*, older_than_seconds: int | None = None, limit: int | None
 
         size = conf.get("SURVEILLANCE_BATCH_SIZE")
         for start in range(0, len(ids), size):
-            tasks.alerts_process_batch.delay(ids[start:start + size])
+            if not enqueue(tasks.alerts_process_batch, ids[start:start + size]):
+                return start  # the next sweep sends the rest
     return len(ids)
 
 

@@ -53,6 +53,16 @@ def _force_login_includes_second_factor(monkeypatch):
     monkeypatch.setattr(Client, "force_login", force_login)
 
 
+@pytest.fixture(autouse=True)
+def _broker_breaker_closed():
+    """A test that made the broker fail must not make the next one skip its enqueues (mahalla_safety.enqueue)."""
+    from mahalla_safety import enqueue
+
+    enqueue.broker.reset()
+    yield
+    enqueue.broker.reset()
+
+
 @pytest.fixture(scope="session", autouse=True)
 def _audit_truncate_allowed_between_tests():
     """Transactional tests end with a TRUNCATE of every table; the audit trigger refuses it unless the

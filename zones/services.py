@@ -30,6 +30,7 @@ from accounts.capabilities import can
 from accounts.notifications import district_officials, notify
 from audit.models import AuditEvent
 from audit.services import audit_record
+from mahalla_safety.enqueue import enqueue
 from mahallas.models import Mahalla
 
 from .errors import ZoneError
@@ -83,7 +84,7 @@ def policy_create(*, by, red_min_crimes: int, red_rate_top_percent: Decimal, gre
 def _enqueue_recompute_all() -> None:
     from .tasks import zone_status_recompute_all
 
-    zone_status_recompute_all.apply_async(expires=3600)
+    enqueue(zone_status_recompute_all, expires=3600)  # if the broker is down, the nightly run recomputes
 
 
 # --- dirty marks and the doorbell -------------------------------------------------------------------------
@@ -108,7 +109,9 @@ def doorbell_ring() -> bool:
         return False
     from .tasks import zone_status_recompute_dirty
 
-    zone_status_recompute_dirty.apply_async(countdown=COALESCE_SECONDS, expires=DOORBELL_TTL_SECONDS * 6)
+    if not enqueue(zone_status_recompute_dirty, countdown=COALESCE_SECONDS, expires=DOORBELL_TTL_SECONDS * 6):
+        cache.delete(DOORBELL_KEY)  # the broker is down: the sweep rings again for these rows
+        return False
     return True
 
 
