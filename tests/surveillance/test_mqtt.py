@@ -175,13 +175,13 @@ def test_consumer_stores_while_redis_is_down(names, site, settings):
     settings.CACHES = {"default": {**settings.CACHES["default"], "LOCATION": "redis://127.0.0.1:1/0"}}
     topic, client_id = names
     try:
-        with broker("redis://127.0.0.1:1/0"), Running(topic, client_id) as consumer:
+        with broker("redis://127.0.0.1:1/0"), Running(topic, client_id, site.integration) as consumer:
             for name in ("frigate_new.json", "frigate_update.json", "frigate_end.json"):
                 publish(topic, payload(name))
             assert wait_for(lambda: consumer.stored == 3)
     finally:
         enqueue.broker.reset()
     assert RawEvent.objects.filter(processed_at__isnull=True).count() == 3
-    with Running(topic, client_id) as consumer:
+    with Running(topic, client_id, site.integration) as consumer:
         time.sleep(1.0)
         assert (consumer.stored, consumer.duplicates) == (0, 0)  # all were acknowledged
