@@ -145,6 +145,8 @@ class AuthTokenCreateApi(ObtainAuthToken):
     serializer_class = TokenRequestSerializer
     # ObtainAuthToken turns throttling off; a password endpoint needs it most.
     throttle_classes = APIView.throttle_classes
+    # ObtainAuthToken names DRF's own JSONParser, which recurses on deep JSON; the project's is bounded.
+    parser_classes = APIView.parser_classes
 
     @extend_schema(
         request=TokenRequestSerializer,
