@@ -8,7 +8,7 @@ from django.contrib.auth import authenticate
 from django.http import Http404
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
-from rest_framework import exceptions, parsers, serializers
+from rest_framework import exceptions, serializers
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -168,7 +168,8 @@ class AuthTokenCreateApi(APIView):
 
     authentication_classes = ()
     permission_classes = ()
-    parser_classes = (parsers.FormParser, parsers.MultiPartParser, parsers.JSONParser)
+    # The project's parsers (settings): its JSON parser refuses deep nesting instead of recursing.
+    parser_classes = APIView.parser_classes
 
     @extend_schema(request=TokenRequestSerializer, responses={200: TokenIssuedSerializer})
     def post(self, request):

@@ -53,3 +53,25 @@ class TwoFactorTokenForm(forms.Form):
         help_text=_("The 6-digit code from your authenticator app, or one of your recovery codes."),
         widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "text",
                                       "autocapitalize": "none", "spellcheck": "false"}))
+
+
+class TwoFactorReplaceForm(TwoFactorTokenForm):
+    """Enrolling a new authenticator over a confirmed one: a session left open must not be enough to move the
+    second factor to another phone, so the password is asked again."""
+
+    password = forms.CharField(
+        label=_("Your password"), strip=False,
+        help_text=_("You already have an authenticator: confirm with your password to replace it."),
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}))
+
+    field_order = ["password", "token"]
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user
+
+    def clean_password(self):
+        password = self.cleaned_data["password"]
+        if not self.user.check_password(password):
+            raise ValidationError(_("This password is not correct."), code="password_incorrect")
+        return password

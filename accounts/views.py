@@ -12,7 +12,7 @@ from audit.services import audit_record
 from mahallas.models import District, Region
 
 from . import two_factor
-from .forms import LoginForm, PasswordChangeFormStyled, TwoFactorTokenForm
+from .forms import LoginForm, PasswordChangeFormStyled, TwoFactorReplaceForm, TwoFactorTokenForm
 from .models import FIELD_ROLES, Role
 from .signin_throttle import signin_failure_count, signin_refused_as_throttled
 
@@ -81,7 +81,13 @@ def two_factor_setup(request):
     if two_factor.has_confirmed_device(user) and not user.is_verified():
         return redirect("accounts:two_factor_verify")
     device = two_factor.two_factor_setup_start(user=user)
-    form = TwoFactorTokenForm(request.POST or None)
+    if two_factor.has_confirmed_device(user):
+        form = TwoFactorReplaceForm(request.POST or None, user=user)
+    else:
+        form = TwoFactorTokenForm(request.POST or None)
+    if request.method == "POST" and "password" in form.errors:
+        audit_record(action="two_factor_failed", actor=user, request=request, obj=user, outcome="failed",
+                     details={"step": "replace", "reason": "password"})
     if request.method == "POST" and form.is_valid() and _two_factor_throttled(request, form):
         pass
     elif request.method == "POST" and form.is_valid():

@@ -3,6 +3,7 @@ from django.core.validators import RegexValidator
 from django.utils.translation import gettext_lazy as _
 
 from mahallas.models import District, Region
+from mahallas.serializers import MAX_ID
 
 from .models import AuditEvent
 
@@ -35,7 +36,7 @@ class AuditSearchForm(forms.Form):
     region = forms.ModelChoiceField(label=_("Region"), required=False, queryset=Region.objects.only(*_NAMES))
     district = forms.ModelChoiceField(label=_("District"), required=False,
                                       queryset=District.objects.only(*_NAMES))
-    mahalla = forms.IntegerField(label=_("Mahalla id"), required=False, min_value=1)
+    mahalla = forms.IntegerField(label=_("Mahalla id"), required=False, min_value=1, max_value=MAX_ID)
     occurred_from = forms.DateTimeField(label=_("From"), required=False, widget=DateTimeLocalInput())
     occurred_to = forms.DateTimeField(label=_("To"), required=False, widget=DateTimeLocalInput())
 

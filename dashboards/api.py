@@ -19,6 +19,8 @@ from rest_framework.pagination import PageNumberPagination
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from accounts.bounds import MAX_ID
+
 from . import maps, selectors
 from .periods import DashPeriod, PeriodError
 
@@ -26,8 +28,8 @@ ACCEPTS_GZIP = re.compile(r"\bgzip\b")
 
 
 class DashboardQuerySerializer(serializers.Serializer):
-    region = serializers.IntegerField(required=False, min_value=1)
-    district = serializers.IntegerField(required=False, min_value=1)
+    region = serializers.IntegerField(required=False, min_value=1, max_value=MAX_ID)
+    district = serializers.IntegerField(required=False, min_value=1, max_value=MAX_ID)
     period = serializers.CharField(required=False, max_length=40,
                                    help_text='"2025-07", "Q3-2025", "H1-2025", "2025" or "custom".')
     to = serializers.DateField(required=False)

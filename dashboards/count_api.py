@@ -15,6 +15,7 @@ from rest_framework.pagination import PageNumberPagination
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from accounts.bounds import MAX_ID
 from accounts.capabilities import can
 
 from .api import DashboardQuerySerializer
@@ -105,10 +106,11 @@ class PublicationListApi(APIView):
 
 
 class CompareQuerySerializer(serializers.Serializer):
-    region = serializers.IntegerField(required=False, min_value=1)
-    district = serializers.IntegerField(required=False, min_value=1)
+    region = serializers.IntegerField(required=False, min_value=1, max_value=MAX_ID)
+    district = serializers.IntegerField(required=False, min_value=1, max_value=MAX_ID)
     period = serializers.CharField(max_length=10, help_text='The published period: "H1-2025", "Q2-2025", "2025".')
-    version = serializers.IntegerField(required=False, min_value=1, help_text="Default: the latest version.")
+    version = serializers.IntegerField(required=False, min_value=1, max_value=MAX_ID,
+                                       help_text="Default: the latest version.")
 
 
 class PublicationCompareApi(APIView):

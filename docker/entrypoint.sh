@@ -1,6 +1,16 @@
 #!/usr/bin/env bash
 # Waits for the database, then (web container only, ROLE=web) migrates and loads the demo data.
 set -euo pipefail
+# No key given: the web container makes one (random, kept in the shared `secrets` volume); the others, which start
+# after the web container is healthy, read it. The settings refuse a missing or published key.
+if [ -z "${DJANGO_SECRET_KEY:-}" ]; then
+  keyfile=/app/var/secrets/django_secret_key
+  if [ "${ROLE:-}" = "web" ] && [ ! -s "$keyfile" ]; then
+    (umask 077; python -c "import secrets; print(secrets.token_urlsafe(50))" > "$keyfile")
+  fi
+  for _ in $(seq 1 60); do [ -s "$keyfile" ] && break; echo "waiting for the secret key..."; sleep 1; done
+  DJANGO_SECRET_KEY=$(cat "$keyfile"); export DJANGO_SECRET_KEY
+fi
 for _ in $(seq 1 60); do
   python -c "import psycopg, os, urllib.parse as u; p=u.urlparse(os.environ['DATABASE_URL']); \
 psycopg.connect(host=p.hostname, port=p.port or 5432, user=p.username, password=p.password, dbname='postgres').close()" \

@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from accounts.bounds import column_bounds
 from accounts.capabilities import can
 from accounts.models import FIELD_ROLES, Assignment, Role
 from mahallas.models import Mahalla
@@ -251,7 +252,8 @@ class FieldVisitWriteSerializer(LocationFieldsMixin, serializers.Serializer):
     kind = serializers.ChoiceField(choices=FieldVisit.Kind.choices)
     visited_at = serializers.DateTimeField()
     address_or_household = serializers.CharField(required=False, allow_blank=True, max_length=255)
-    people_reached = serializers.IntegerField(min_value=0, required=False, default=0)
+    people_reached = serializers.IntegerField(**column_bounds(FieldVisit, "people_reached"), required=False,
+                                              default=0)
     topics = serializers.ListField(child=serializers.ChoiceField(choices=FieldVisit.Topic.choices),
                                    required=False, default=list)
     notes = serializers.CharField(required=False, allow_blank=True, max_length=20000)

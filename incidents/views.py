@@ -25,7 +25,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.cache import patch_vary_headers
-from django.utils.http import urlencode
+from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -628,6 +628,14 @@ def _back_to_coverage(mahalla: Mahalla) -> str:
     return reverse("incidents:coverage-district", args=[mahalla.district_id])
 
 
+def _safe_back(request) -> str:
+    """The form's "back" address when it points into this site; anything else is ignored (no open redirect)."""
+    back = request.POST.get("back", "")
+    allowed = url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()},
+                                              require_https=request.is_secure())
+    return back if allowed else ""
+
+
 @login_required
 @require_POST
 def assignment_create_view(request):
@@ -645,8 +653,8 @@ def assignment_create_view(request):
             messages.success(request, _("%(person)s is assigned to %(mahalla)s.") % {
                 "person": assignment.user.get_full_name() or assignment.user.get_username(),
                 "mahalla": assignment.mahalla.name})
-            return redirect(request.POST.get("back") or _back_to_coverage(assignment.mahalla))
-    return _render(request, "incidents/assignment_form.html", {"form": form, "back": request.POST.get("back", "")},
+            return redirect(_safe_back(request) or _back_to_coverage(assignment.mahalla))
+    return _render(request, "incidents/assignment_form.html", {"form": form, "back": _safe_back(request)},
                    status=400)
 
 

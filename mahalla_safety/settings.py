@@ -8,6 +8,7 @@ from pathlib import Path
 
 import environ
 from celery.schedules import crontab
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -16,7 +17,20 @@ env = environ.Env()
 environ.Env.read_env(BASE_DIR / ".env", overwrite=False)
 
 DEBUG = env.bool("DJANGO_DEBUG", default=False)
-SECRET_KEY = env.str("DJANGO_SECRET_KEY", default="insecure-dev-key-only-for-local-runs-never-in-production")
+# Keys that were published with this code (the old default, .env.example's, docker-compose's old default): anyone
+# holding one can forge sessions, password-reset links and the audit trail's hashes. `make run` writes a random key
+# to .env (scripts/setup.sh); the test suite makes one per run (tests/settings.py).
+DEV_SECRET_KEY = "insecure-dev-key-only-for-local-runs-never-in-production"  # noqa: S105 - DEBUG runs only
+PUBLISHED_SECRET_KEYS = frozenset({
+    DEV_SECRET_KEY, "change-me-to-50-random-characters", "compose-demo-secret-key-change-me-in-any-real-deployment",
+})
+SECRET_KEY = env.str("DJANGO_SECRET_KEY", default="")
+if not SECRET_KEY.strip() or SECRET_KEY in PUBLISHED_SECRET_KEYS:
+    if not DEBUG:
+        raise ImproperlyConfigured(
+            "DJANGO_SECRET_KEY is missing or is a key published with the code; with DJANGO_DEBUG off the platform "
+            "refuses to start. Set it (50+ random characters) in the environment or in .env.")
+    SECRET_KEY = SECRET_KEY.strip() or DEV_SECRET_KEY
 ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS", default=["localhost", "127.0.0.1", "[::1]", "testserver"])
 CSRF_TRUSTED_ORIGINS = env.list("DJANGO_CSRF_TRUSTED_ORIGINS", default=[])
 SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000")
@@ -154,6 +168,12 @@ REST_FRAMEWORK = {
         "accounts.authentication.AuditedTokenAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    # JSON with a bounded nesting depth (accounts/parsers.py); the other two are DRF's defaults.
+    "DEFAULT_PARSER_CLASSES": [
+        "accounts.parsers.BoundedJSONParser",
+        "rest_framework.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 50,
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],

@@ -206,6 +206,11 @@ def territory_layer_geojson_gzip(*, user, layer: str, filters: LayerFilters) -> 
     scope = scope_of(user)
     if scope.level == ScopeLevel.NONE:
         return gzip.compress(EMPTY_COLLECTION, mtime=0)
+    if filters.bbox:
+        # Not cached: every distinct bbox would be a key of its own, and a loop of bboxes would fill Redis (also
+        # the Celery broker). A viewport's layer is small and built in one statement.
+        text = _layer_geojson_build(layer, user, filters)
+        return gzip.compress(text.encode(), compresslevel=6, mtime=0)
     lang = (get_language() or "uz")[:2]
     key = f"geo:{layer}:{lang}:{_scope_key(scope)}:{filters.key()}:{_territory_fingerprint()}"
     data = cache.get(key)

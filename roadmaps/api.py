@@ -36,6 +36,7 @@ from .serializers import (
     RoadmapItemSerializer,
     RoadmapSerializer,
 )
+from .years import clean_year
 
 
 class PagePagination(PageNumberPagination):
@@ -85,7 +86,7 @@ class RoadmapListCreateApi(RoadmapApi):
     def get_queryset(self):
         params = self.request.query_params
         year = params.get("year", "")
-        return selectors.roadmaps_for(self.request.user, year=int(year) if year.isdigit() else None,
+        return selectors.roadmaps_for(self.request.user, year=clean_year(year) if year else None,
                                       status=params.get("status", "") if params.get("status") in
                                       RoadmapStatus.values else "",
                                       level=params.get("level", ""), text=params.get("q", "")[:100])
@@ -232,14 +233,14 @@ class RollupApi(RoadmapApi):
         models = {"region": Region, "district": District, "mahalla": Mahalla}
         territory = None
         if level in models:
-            if not pk.isdigit():
+            if not (pk.isascii() and pk.isdigit() and len(pk) <= 18):
                 raise ValidationError({"id": [_("Enter the territory's id.")]})
             territory = get_object_or_404(models[level].objects.visible_to(request.user).defer("boundary"),
                                           pk=int(pk))
         year = request.query_params.get("year", "")
         from django.utils import timezone
 
-        year = int(year) if year.isdigit() else timezone.localdate().year
+        year = clean_year(year) if year else timezone.localdate().year
         data = selectors.territory_rollup(request.user, territory, year=year)
 
         def out(p):

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime
 import io
+import zipfile
 from dataclasses import dataclass
 
 from django.utils import timezone, translation
@@ -25,6 +26,10 @@ from .services import _clean_decimal, clean_item_data
 
 MAX_IMPORT_BYTES = 2 * 1024 * 1024
 MAX_IMPORT_ROWS = 300
+# An XLSX is a zip: 2 MB of it can unpack to gigabytes. 300 rows of text need well under a megabyte.
+MAX_UNPACKED_BYTES = 32 * 1024 * 1024
+MAX_SHARED_STRINGS_BYTES = 8 * 1024 * 1024
+MAX_ARCHIVE_MEMBERS = 500
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 THIN = Side(style="thin", color="999999")
@@ -222,6 +227,31 @@ class ImportResult:
     errors: list[dict]
 
 
+def _check_unpacked_size(upload) -> None:
+    """Refuse an archive whose members unpack to more than the limits, before openpyxl reads any of them.
+
+    The sizes are the ones the archive declares; zipfile stops reading a member at its declared size (and fails
+    its CRC check), so a member cannot unpack to more than it declares.
+    """
+    try:
+        with zipfile.ZipFile(upload) as archive:
+            members = archive.infolist()
+    except (zipfile.BadZipFile, OSError, ValueError):
+        raise RoadmapError("file", _("This is not an Excel (.xlsx) file.")) from None
+    finally:
+        upload.seek(0)
+    unpacked = sum(m.file_size for m in members)
+    strings = sum(m.file_size for m in members if m.filename.lower().endswith("sharedstrings.xml"))
+    if len(members) > MAX_ARCHIVE_MEMBERS or unpacked > MAX_UNPACKED_BYTES:
+        raise RoadmapError("file", _("The workbook unpacks to more than %(mb)d MB: remove what the import does "
+                                     "not need (other sheets, pictures) and try again.")
+                           % {"mb": MAX_UNPACKED_BYTES // (1024 * 1024)})
+    if strings > MAX_SHARED_STRINGS_BYTES:
+        raise RoadmapError("file", _("The workbook holds more than %(mb)d MB of text: import at most %(n)d "
+                                     "measures at a time.")
+                           % {"mb": MAX_SHARED_STRINGS_BYTES // (1024 * 1024), "n": MAX_IMPORT_ROWS})
+
+
 def parse_items(upload) -> ImportResult:
     """Every data row validated; `errors` holds {row, column, message} for each problem found."""
     if upload is None:
@@ -229,6 +259,7 @@ def parse_items(upload) -> ImportResult:
     if upload.size > MAX_IMPORT_BYTES:
         raise RoadmapError("file", _("The file is too large: at most %(mb)d MB.")
                            % {"mb": MAX_IMPORT_BYTES // (1024 * 1024)})
+    _check_unpacked_size(upload)
     try:
         wb = load_workbook(upload, read_only=True, data_only=True)
     except Exception:  # openpyxl raises many kinds for a file that is not a workbook

@@ -4,6 +4,8 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from accounts.bounds import MAX_ID
+
 from .errors import RoadmapError
 from .models import FocusArea, ItemStatus, KpiDirection, ReviewFrequency
 
@@ -156,7 +158,7 @@ class EvidenceForm(ServiceForm):
                              widget=forms.Select(attrs={"class": "input select"}))
     file = forms.FileField(label=_("File"), required=False,
                            help_text=_("PDF, JPG, PNG, DOCX or XLSX, at most 10 MB."))
-    linked_id = forms.IntegerField(label=_("Record number"), required=False, min_value=1,
+    linked_id = forms.IntegerField(label=_("Record number"), required=False, min_value=1, max_value=MAX_ID,
                                    widget=forms.NumberInput(attrs={"class": "input"}))
     note = forms.CharField(label=_("Note"), max_length=300, required=False,
                            widget=forms.TextInput(attrs={"class": "input"}))

@@ -1,5 +1,7 @@
 from rest_framework import serializers
 
+from accounts.bounds import MAX_ID
+
 from .models import FocusArea, ItemStatus, Kpi, KpiDirection, KpiUpdate, Roadmap, RoadmapItem, RoadmapStatus
 
 
@@ -65,9 +67,9 @@ class RoadmapDetailSerializer(RoadmapSerializer):
 
 
 class RoadmapCreateSerializer(serializers.Serializer):
-    region = serializers.IntegerField(required=False)
-    district = serializers.IntegerField(required=False)
-    mahalla = serializers.IntegerField(required=False)
+    region = serializers.IntegerField(required=False, min_value=1, max_value=MAX_ID)
+    district = serializers.IntegerField(required=False, min_value=1, max_value=MAX_ID)
+    mahalla = serializers.IntegerField(required=False, min_value=1, max_value=MAX_ID)
     year = serializers.IntegerField(min_value=2000, max_value=2100)
     title = serializers.CharField(max_length=200, required=False, allow_blank=True)
 

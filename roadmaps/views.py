@@ -42,16 +42,16 @@ from .forms import (
     RoadmapSettingsForm,
 )
 from .models import Evidence, Kpi, Roadmap, RoadmapItem, RoadmapStatus, RoadmapTemplate
+from .years import clean_year
 
 PAGE_SIZE = 50
 
 
 def _year(request) -> int:
     try:
-        year = int(request.GET.get("year") or 0)
-    except ValueError:
-        year = 0
-    return year if 2000 <= year <= 2100 else timezone.localdate().year
+        return clean_year(request.GET.get("year"))
+    except RoadmapError:
+        return timezone.localdate().year
 
 
 def _roadmap(request, pk: int) -> Roadmap:
@@ -98,8 +98,10 @@ def roadmap_list(request):
     status = status if status in RoadmapStatus.values else ""
     level = request.GET.get("level", "")
     text = request.GET.get("q", "").strip()[:100]
-    year = request.GET.get("year", "")
-    year = int(year) if year.isdigit() and 2000 <= int(year) <= 2100 else None
+    try:
+        year = clean_year(request.GET.get("year"))
+    except RoadmapError:
+        year = None
     qs = selectors.roadmaps_for(request.user, year=year, status=status, level=level, text=text)
     page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
     rows = list(page.object_list)

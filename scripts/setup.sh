@@ -63,6 +63,15 @@ if [ "$(cat "$stamp" 2>/dev/null)" != "$want" ]; then
   echo "$want" > "$stamp"
 fi
 
+# --- secret key --------------------------------------------------------------------------------
+# With DJANGO_DEBUG off the settings refuse a missing or published key: a first run makes one for this machine
+# and keeps it in .env (never committed: .gitignore), so sessions survive restarts.
+if [ -z "${DJANGO_SECRET_KEY:-}" ] && ! grep -qs '^DJANGO_SECRET_KEY=.' .env; then
+  say "writing a new random DJANGO_SECRET_KEY to .env"
+  [ -s .env ] && [ -n "$(tail -c1 .env)" ] && echo >> .env
+  (umask 077; printf 'DJANGO_SECRET_KEY=%s\n' "$(python3 -c 'import secrets; print(secrets.token_urlsafe(50))')" >> .env)
+fi
+
 # --- database, translations, schema ------------------------------------------------------------
 .venv/bin/python scripts/ensure_db.py
 .venv/bin/python manage.py compilemessages -v 0 --ignore=.venv

@@ -5,6 +5,7 @@ from django import forms
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
+from accounts.bounds import MAX_ID, column_bounds
 from incidents.models import Incident, IncidentCategory
 from mahallas.models import Mahalla
 
@@ -88,7 +89,7 @@ class ConfirmForm(forms.Form):
     note = forms.CharField(label=_("Description"), required=False, max_length=2000,
                            widget=forms.Textarea(attrs={"rows": 3}),
                            help_text=_("Added to the incident after the alert's own summary."))
-    incident = forms.IntegerField(label=_("Incident number"), required=False, min_value=1,
+    incident = forms.IntegerField(label=_("Incident number"), required=False, min_value=1, max_value=MAX_ID,
                                   widget=forms.NumberInput(attrs={"inputmode": "numeric"}))
 
     def __init__(self, *args, **kwargs):
@@ -127,7 +128,7 @@ class CameraForm(forms.Form):
     device_id = forms.CharField(label=_("Device id"), max_length=64,
                                 help_text=_("Hikvision: the MAC address; Frigate: the camera's name in its "
                                             "configuration; JSON: the id your system sends."))
-    channel = forms.IntegerField(label=_("Channel"), min_value=0, initial=1)
+    channel = forms.IntegerField(label=_("Channel"), **column_bounds(Camera, "channel"), initial=1)
     installation_kind = forms.ChoiceField(label=_("Installation"), choices=InstallationKind.choices,
                                           initial=InstallationKind.STREET)
     longitude = forms.FloatField(label=_("Longitude"), min_value=-180, max_value=180,

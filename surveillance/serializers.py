@@ -7,6 +7,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from accounts.bounds import MAX_ID, column_bounds
 from incidents.models import IncidentLegalKind
 from mahallas.models import Mahalla
 
@@ -24,7 +25,7 @@ class GenericAlertSerializer(serializers.Serializer):
     event_id = serializers.CharField(max_length=100, help_text="Your unique id of this event: a resend with the "
                                                                "same id is stored once.")
     device_id = serializers.CharField(max_length=64, help_text="The camera's device id as registered.")
-    channel = serializers.IntegerField(min_value=0, default=1)
+    channel = serializers.IntegerField(min_value=0, max_value=100_000, default=1)
     event_type = serializers.CharField(max_length=64, help_text="e.g. fight, weapon, drug_dealing, loitering.")
     label = serializers.CharField(max_length=64, required=False)
     confidence = serializers.FloatField(min_value=0, max_value=1, required=False, allow_null=True)
@@ -92,7 +93,7 @@ class CameraSerializer(serializers.ModelSerializer):
 class CameraWriteSerializer(serializers.Serializer):
     vendor = serializers.ChoiceField(choices=Vendor.choices)
     device_id = serializers.CharField(max_length=64)
-    channel = serializers.IntegerField(min_value=0, default=1)
+    channel = serializers.IntegerField(**column_bounds(Camera, "channel"), default=1)
     name = serializers.CharField(max_length=200)
     longitude = serializers.FloatField(min_value=-180, max_value=180)
     latitude = serializers.FloatField(min_value=-90, max_value=90)
@@ -182,8 +183,8 @@ class AlertDetailSerializer(AlertSerializer):
 
 
 class AlertConfirmSerializer(serializers.Serializer):
-    incident = serializers.IntegerField(required=False, help_text=_("Link this existing incident instead of "
-                                                                    "creating one."))
+    incident = serializers.IntegerField(required=False, min_value=1, max_value=MAX_ID,
+                                        help_text=_("Link this existing incident instead of creating one."))
     category = serializers.SlugField(required=False, help_text=_("Incident category code for the new incident."))
     legal_kind = serializers.ChoiceField(choices=IncidentLegalKind.choices, required=False)
     note = serializers.CharField(required=False, allow_blank=True, max_length=2000)

@@ -717,7 +717,11 @@ CAMERA_FIELDS = frozenset({"vendor", "device_id", "channel", "name", "location",
 
 def _resolve_mahalla(point: Point, district_id: int) -> Mahalla | None:
     candidates = list(Mahalla.objects.filter(boundary__intersects=point).only("id", "district_id"))
-    return next((m for m in candidates if m.district_id == district_id), candidates[0] if candidates else None)
+    own = next((m for m in candidates if m.district_id == district_id), None)
+    if own is None and candidates:
+        # The camera would be counted in another district's mahalla, whose officials cannot see or fix it.
+        raise SurveillanceError("location", _("This point lies in a mahalla of another district."))
+    return own
 
 
 def _as_point(location) -> Point:

@@ -1,5 +1,7 @@
 from rest_framework import serializers
 
+from accounts.bounds import MAX_ID
+
 from .models import ColourChange, MahallaStatus, Policy
 from .periods import Period, PeriodError
 from .reasons import raised_flags, reason
@@ -17,18 +19,18 @@ class PeriodQuerySerializer(serializers.Serializer):
 
 
 class StatusListQuerySerializer(PeriodQuerySerializer):
-    region = serializers.IntegerField(required=False, min_value=1)
-    district = serializers.IntegerField(required=False, min_value=1)
+    region = serializers.IntegerField(required=False, min_value=1, max_value=MAX_ID)
+    district = serializers.IntegerField(required=False, min_value=1, max_value=MAX_ID)
     colour = serializers.ChoiceField(required=False, choices=["green", "yellow", "red"])
 
 
 class CountsQuerySerializer(PeriodQuerySerializer):
     by = serializers.ChoiceField(required=False, default="region", choices=["region", "district"])
-    region = serializers.IntegerField(required=False, min_value=1)
+    region = serializers.IntegerField(required=False, min_value=1, max_value=MAX_ID)
 
 
 class ChangesQuerySerializer(serializers.Serializer):
-    mahalla = serializers.IntegerField(required=False, min_value=1)
+    mahalla = serializers.IntegerField(required=False, min_value=1, max_value=MAX_ID)
     period = serializers.CharField(required=False, max_length=12)
 
 

@@ -10,6 +10,13 @@
 //                      refresh never throws away a half-typed reason.
 // [data-sv-confirm]    shows only the fields of the chosen confirm mode (new incident / link an existing one).
 (function () {
+  // Names in tooltips come from users (camera and territory names). Leaflet inserts a string tooltip as HTML,
+  // so every tooltip is given a text node instead: a name like <img onerror=...> shows as written.
+  function asText(text) {
+    var span = document.createElement("span");
+    span.textContent = String(text);
+    return span;
+  }
   "use strict";
 
   var BOUNDARY = { color: "#1b4f72", weight: 1, opacity: 0.7, fillColor: "#cfe0ee", fillOpacity: 0.5 };
@@ -70,7 +77,7 @@
     state.points.forEach(function (p) {
       var marker = L.circleMarker([p.lat, p.lon], markerStyle(p));
       var label = p.name + (p.count > 1 ? " · " + p.count : "") + (p.urgent ? " · " + state.el.dataset.urgentText : "");
-      marker.bindTooltip(label, { className: "map-tooltip", direction: "top", offset: [0, -6] });
+      marker.bindTooltip(asText(label), { className: "map-tooltip", direction: "top", offset: [0, -6] });
       if (p.url && !state.picker) marker.on("click", function () { window.location.assign(p.url); });
       marker.addTo(state.markers);
     });

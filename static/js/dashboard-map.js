@@ -10,6 +10,13 @@
 // Base layers: zone colours, or crime density (a choropleth of the rate); overlay: camera alerts (a circle per
 // mahalla, its area proportional to the count). A click on a mahalla opens its page.
 (function () {
+  // Names in tooltips come from users (camera and territory names). Leaflet inserts a string tooltip as HTML,
+  // so every tooltip is given a text node instead: a name like <img onerror=...> shows as written.
+  function asText(text) {
+    var span = document.createElement("span");
+    span.textContent = String(text);
+    return span;
+  }
   "use strict";
 
   var FILL = { green: "#2e9d5b", yellow: "#f2c230", red: "#d64535" };
@@ -83,7 +90,7 @@
         style: styleFor,
         onEachFeature: function (feature, layer) {
           var p = feature.properties || {};
-          layer.bindTooltip(tooltip(p), { sticky: true, className: "map-tooltip" });
+          layer.bindTooltip(asText(tooltip(p)), { sticky: true, className: "map-tooltip" });
           layer.on("mouseover", function () { layer.setStyle({ weight: 2.5, color: "#0b2e4a" }); });
           layer.on("mouseout", function () { layer.setStyle(styleFor(feature)); });
           if (p.url) layer.on("click", function () { window.location.assign(p.url); });
@@ -117,7 +124,7 @@
           L.circleMarker([p.lat, p.lon], {
             renderer: renderer, radius: 3 + 14 * Math.sqrt(p.alerts / most), color: "#0c2d44", weight: 1,
             fillColor: "#3b82c4", fillOpacity: 0.6
-          }).bindTooltip(p.name + " · " + p.alerts + " " + d.labelAlertCount, { className: "map-tooltip" })
+          }).bindTooltip(asText(p.name + " · " + p.alerts + " " + d.labelAlertCount), { className: "map-tooltip" })
             .addTo(alerts);
         });
         if (!control) {

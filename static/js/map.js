@@ -10,6 +10,13 @@
 // Names are drawn as labels on the polygons; a label that does not fit its polygon or would overlap
 // the label of a bigger unit is hidden (and shown on hover), so the map stays readable at any zoom.
 (function () {
+  // Names in tooltips come from users (camera and territory names). Leaflet inserts a string tooltip as HTML,
+  // so every tooltip is given a text node instead: a name like <img onerror=...> shows as written.
+  function asText(text) {
+    var span = document.createElement("span");
+    span.textContent = String(text);
+    return span;
+  }
   "use strict";
 
   var STYLE = { color: "#1b4f72", weight: 1.2, opacity: 0.9, fillColor: "#cfe0ee", fillOpacity: 0.75 };
@@ -110,7 +117,7 @@
     function onEachFeature(feature, featureLayer) {
       var props = feature.properties || {};
       if (props.name) {
-        featureLayer.bindTooltip(String(props.name), {
+        featureLayer.bindTooltip(asText(props.name), {
           permanent: true, direction: "center", className: "map-label", interactive: false
         });
       }

@@ -9,9 +9,10 @@ A message is stored once per (id, type, content): a broker redelivery is the sam
 from __future__ import annotations
 
 import hashlib
-import json
 
 from django.utils.translation import gettext as _
+
+from accounts import parsers as bounded_json
 
 from ..errors import PayloadError
 from . import NormalisedAlert, clean_confidence, media_type, parse_time
@@ -36,7 +37,9 @@ def parse(body: bytes, content_type: str = "application/json") -> list[Normalise
     if media_type(content_type) not in CONTENT_TYPES:
         raise PayloadError("content_type", _("Send application/json."))
     try:
-        message = json.loads(body)
+        message = bounded_json.loads(body)
+    except bounded_json.JSONTooDeep as exc:
+        raise PayloadError("body", str(exc)) from None
     except (ValueError, UnicodeDecodeError):
         raise PayloadError("body", _("Malformed JSON.")) from None
     if not isinstance(message, dict):

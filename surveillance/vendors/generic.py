@@ -17,6 +17,8 @@ import json
 
 from django.utils.translation import gettext as _
 
+from accounts import parsers as bounded_json
+
 from .. import conf
 from ..errors import PayloadError
 from . import NormalisedAlert, Picture, clean_confidence, media_type, parse_time
@@ -98,7 +100,9 @@ def parse(body: bytes, content_type: str = "application/json") -> list[Normalise
     if media_type(content_type) not in CONTENT_TYPES:
         raise PayloadError("content_type", _("Send application/json."))
     try:
-        payload = json.loads(body)
+        payload = bounded_json.loads(body)
+    except bounded_json.JSONTooDeep as exc:
+        raise PayloadError("body", str(exc)) from None
     except (ValueError, UnicodeDecodeError):
         raise PayloadError("body", _("Malformed JSON.")) from None
     if isinstance(payload, dict) and "alerts" in payload:

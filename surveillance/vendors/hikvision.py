@@ -104,6 +104,8 @@ def parse(body: bytes, content_type: str) -> list[NormalisedAlert]:
         channel = int(f.get("channelID") or f.get("dynChannelID") or 1)
     except ValueError:
         raise PayloadError("channelID", _("Not a number.")) from None
+    if not 0 <= channel <= 100_000:  # the bound of the generic adapter; the column would overflow past 2**31
+        raise PayloadError("channelID", _("Expected a whole number."))
     is_heartbeat = event_type.lower() == "heartbeat"
     date_text = str(f.get("dateTime") or "")
     started_at = parse_time(date_text, "dateTime", naive_is_local=True)

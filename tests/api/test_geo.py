@@ -300,3 +300,18 @@ def test_layer_query_count_does_not_grow_with_features(client_as, territory, dja
         response = client.get(reverse("api:geo-mahallas"), {"zoom": 10})
 
     assert len(response.json()["features"]) == 44
+
+
+def test_bbox_queries_are_not_cached_so_a_loop_of_bboxes_cannot_fill_redis(client_as, territory):
+    # Every distinct bbox would be a cache key of its own; a viewport layer is rebuilt instead.
+    client = client_as("national")
+    url = reverse("api:geo-mahallas")
+
+    with CaptureQueriesContext(connection) as first:
+        a = client.get(url, {"bbox": "60,37,70,45", "zoom": 8})
+    with CaptureQueriesContext(connection) as second:
+        b = client.get(url, {"bbox": "60,37,70,45", "zoom": 8})
+
+    assert a.status_code == b.status_code == 200
+    assert _layer_built(first) and _layer_built(second)
+    assert a.content == b.content

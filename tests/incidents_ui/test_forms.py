@@ -336,6 +336,19 @@ def test_district_official_assigns_and_ends_an_assignment(client, personas, terr
     assert Assignment.objects.filter(user=newcomer, mahalla=territory.mahalla_a1b).exists()
 
 
+@pytest.mark.parametrize("back", ["https://evil.example/phish", "//evil.example/phish", "javascript:alert(1)"])
+def test_assignment_back_address_off_site_is_ignored(client, personas, territory, back):
+    from accounts.models import Role
+    from tests.factories import UserFactory
+    newcomer = UserFactory(username="newcomer", role=Role.INSPECTOR, district=territory.district_a1)
+    client.force_login(personas.district_official)
+    tomorrow = (timezone.localdate() + datetime.timedelta(days=1)).isoformat()
+    response = client.post(reverse("incidents:assignment-create"), {
+        "user": newcomer.pk, "mahalla": territory.mahalla_a1a.pk, "starts_on": tomorrow, "back": back})
+    assert response.status_code == 302
+    assert response["Location"] == reverse("incidents:coverage-district", args=[territory.district_a1.pk])
+
+
 def test_assignment_outside_territory_is_refused(client, personas, territory):
     from accounts.models import Role
     from tests.factories import UserFactory

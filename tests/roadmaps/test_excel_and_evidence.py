@@ -127,6 +127,32 @@ def test_import_limits_rows(personas, roadmaps, monkeypatch):
     assert error.value.field == "file"
 
 
+def _zip_bomb(member: str, size: int) -> SimpleUploadedFile:
+    """A valid workbook plus one member of `size` zero bytes: a few kilobytes packed."""
+    packed = io.BytesIO(xlsx([GOOD]).read())
+    with zipfile.ZipFile(packed, "a", compression=zipfile.ZIP_DEFLATED) as archive, \
+            archive.open(member, "w", force_zip64=True) as out:
+        chunk = b"\0" * (1024 * 1024)
+        for _ in range(size // len(chunk)):
+            out.write(chunk)
+    return SimpleUploadedFile("bomb.xlsx", packed.getvalue(), content_type="application/octet-stream")
+
+
+@pytest.mark.parametrize(("member", "size"), [("xl/media/padding.bin", 40 * 1024 * 1024),
+                                              ("xl/sharedStrings.xml", 9 * 1024 * 1024)])
+def test_import_refuses_a_workbook_that_unpacks_too_large_before_reading_it(personas, roadmaps, member, size,
+                                                                             monkeypatch):
+    from roadmaps import excel
+
+    upload = _zip_bomb(member, size)
+    assert upload.size < excel.MAX_IMPORT_BYTES  # the packed size alone lets it through
+    monkeypatch.setattr(excel, "load_workbook", lambda *a, **k: pytest.fail("openpyxl must not open it"))
+    with pytest.raises(RoadmapError) as error:
+        excel.parse_items(upload)
+    limits = {str(excel.MAX_UNPACKED_BYTES // 2**20), str(excel.MAX_SHARED_STRINGS_BYTES // 2**20)}
+    assert error.value.field == "file" and any(limit in str(error.value.message) for limit in limits)
+
+
 # --- evidence ---------------------------------------------------------------------------------------
 
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64

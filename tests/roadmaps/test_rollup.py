@@ -130,3 +130,19 @@ def test_territory_progress_in_one_query_matches_the_rollup(personas, territory,
         totals = selectors.territory_progress(user, territory.region_a, year=YEAR, today=TODAY)
 
     assert totals == rollup.total
+
+
+@pytest.mark.parametrize("year", ["9" * 400, "²⁰²⁶", "-1", "1999", "abc", "20260"])
+def test_year_parameters_of_any_shape_are_a_400_naming_year(api, personas, progress, year):
+    client = api(personas.district_official)
+    listing = client.get("/api/v1/roadmaps/", {"year": year})
+    rollup = client.get("/api/v1/roadmaps/progress/", {"year": year})
+    assert listing.status_code == rollup.status_code == 400
+    assert "year" in listing.json()["errors"] and "year" in rollup.json()["errors"]
+
+
+@pytest.mark.parametrize("year", ["9" * 400, "²⁰²⁶"])
+def test_roadmap_pages_ignore_a_malformed_year(client, personas, progress, year):
+    client.force_login(personas.district_official)
+    assert client.get(reverse("roadmaps:list"), {"year": year}).status_code == 200
+    assert client.get(reverse("roadmaps:rollup"), {"year": year}).status_code == 200

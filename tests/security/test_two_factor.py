@@ -85,3 +85,25 @@ def test_api_token_for_two_factor_role_requires_a_code(client, personas):
 @pytest.mark.django_db
 def test_demo_bypass_does_not_exist_in_production_settings(settings):
     assert not getattr(settings, "TWO_FACTOR_BYPASS", False)
+
+
+@pytest.mark.django_db
+def test_replacing_an_enrolled_authenticator_asks_for_the_password_again(client, personas):
+    # given: an enrolled, verified session (someone could walk up to it)
+    user = personas.national
+    _password_step(client, user)
+    client.get(reverse("accounts:two_factor_setup"))
+    first = TOTPDevice.objects.get(user=user, confirmed=False)
+    assert client.post(reverse("accounts:two_factor_setup"), {"token": _code(first)}).status_code == 200
+    # when: the setup page is opened again and a new device confirmed with its code only
+    client.get(reverse("accounts:two_factor_setup"))
+    second = TOTPDevice.objects.get(user=user, confirmed=False)
+    refused = client.post(reverse("accounts:two_factor_setup"), {"token": _code(second)})
+    wrong = client.post(reverse("accounts:two_factor_setup"), {"token": _code(second), "password": "not-it"})
+    # then: the enrolled device stays until the password is given
+    assert refused.status_code == 200 and "password" in refused.context["form"].errors
+    assert wrong.status_code == 200 and "password" in wrong.context["form"].errors
+    assert list(TOTPDevice.objects.filter(user=user, confirmed=True).values_list("pk", flat=True)) == [first.pk]
+    done = client.post(reverse("accounts:two_factor_setup"), {"token": _code(second), "password": PASSWORD})
+    assert done.status_code == 200 and len(done.context["recovery_codes"]) == 10
+    assert list(TOTPDevice.objects.filter(user=user, confirmed=True).values_list("pk", flat=True)) == [second.pk]

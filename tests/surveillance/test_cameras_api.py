@@ -115,3 +115,19 @@ def test_csv_import_reports_every_bad_row_and_imports_nothing(api, territory, si
 def test_csv_import_missing_columns(api, territory):
     response = _upload(api("operator"), "vendor,device_id\nhikvision,x\n")
     assert response.status_code == 400 and "longitude" in response.json()["errors"]["file"][0]
+
+
+def test_a_point_inside_another_districts_mahalla_is_refused(api, territory, site):
+    # 64.3, 41.0 lies in Tinchlik MFY of district A2; the operator registers cameras of district A1.
+    created = api("operator").post(CAMERAS, _new(longitude=64.3, latitude=41.0), format="json")
+    moved = api("operator").patch(f"{CAMERAS}{site.street.pk}/", {"longitude": 64.3, "latitude": 41.0},
+                                  format="json")
+    assert created.status_code == 400 and "location" in created.json()["errors"]
+    assert moved.status_code == 400 and "location" in moved.json()["errors"]
+    assert not Camera.objects.filter(mahalla=territory.mahalla_a2a).exists()
+
+
+@pytest.mark.parametrize("channel", [201020010353, 2**31, -1])
+def test_channel_outside_the_columns_range_is_a_400_naming_it(api, site, channel):
+    response = api("operator").patch(f"{CAMERAS}{site.street.pk}/", {"channel": channel}, format="json")
+    assert response.status_code == 400 and "channel" in response.json()["errors"]

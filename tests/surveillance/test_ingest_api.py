@@ -306,3 +306,19 @@ def test_single_alert_is_committed_when_answered(integration_client):
                          port=db["PORT"] or 5432, autocommit=True) as other:
         stored = other.execute("SELECT count(*) FROM surveillance_rawevent").fetchone()[0]
     assert response.status_code == 202 and stored == 1
+
+
+@pytest.mark.parametrize("path", [ALERTS, FRIGATE])
+def test_json_nested_thousands_deep_is_a_400_and_nothing_is_stored(integration_client, path):
+    body = ("[" * 5000 + "]" * 5000).encode()
+    response = post_raw(integration_client(), path, body, "application/json")
+    assert response.status_code == 400 and "body" in response.json()["errors"]
+    assert raw_count() == 0
+
+
+def test_hikvision_channel_beyond_the_column_is_a_400(integration_client):
+    body = payload("hikvision_vmd.xml").replace(b"<channelID>1</channelID>", b"<channelID>201020010353</channelID>")
+    assert b"201020010353" in body
+    response = post_raw(integration_client(), HIKVISION, body, "application/xml")
+    assert response.status_code == 400 and "channelID" in response.json()["errors"]
+    assert raw_count() == 0
