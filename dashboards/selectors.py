@@ -35,7 +35,7 @@ from incidents.models import IncidentCategory
 from mahallas.models import District, Mahalla, Region, name_field
 from mahallas.scope import ScopeLevel, scope_of
 from roadmaps.selectors import territory_progress
-from zones.models import Colour, MahallaStatus, RecomputeRun
+from zones.models import MahallaStatus, RecomputeRun
 from zones.selectors import ColourCounts, colour_counts_by_district, sum_counts
 
 from .models import (
@@ -53,7 +53,6 @@ CACHE_SECONDS = 120
 TREND_MONTHS = 12
 TREND_SERIES = 5
 RANKING_ROWS = 15
-PUBLIC_MIN_COUNT = 5
 
 
 class DashboardNotFound(Exception):
@@ -751,48 +750,3 @@ def dashboard_data(user, scope: Scope, period: DashPeriod, *, today=None) -> Das
     from zones.periods import today as tashkent_today
 
     return DashboardData(user, scope, period, today or tashkent_today())
-
-
-# --- Public transparency page ------------------------------------------------------------------------
-
-
-def suppress(value: int | None) -> str:
-    """Counts under the threshold are shown as "<5": small numbers can point at people."""
-    if value is None:
-        return "—"
-    return f"<{PUBLIC_MIN_COUNT}" if value < PUBLIC_MIN_COUNT else f"{value:,}".replace(",", "\u202f")
-
-
-@dataclass
-class PublicRow:
-    district: str
-    region: str
-    mahallas: str
-    green: str
-    yellow: str
-    red: str
-    crimes: str
-
-
-def public_rows(period: DashPeriod, zones_key: str, *, today=None) -> list[PublicRow]:
-    """Per district, for everyone: mahallas by colour and registered crimes, each count under 5 as "<5".
-    Published figures, deliberately not scoped to a user."""
-
-    def build():
-        sums = _range_sums(DISTRICT_STATS, {}, {"c": (period.start, period.effective_end(today), ("crimes",))},
-                           group="district_id")
-        crimes = {district: row["c_crimes"] for district, row in sums.items()}
-        colour = {c: Count("id", filter=Q(zone_statuses__period=zones_key, zone_statuses__colour=c))
-                  for c in Colour.values}
-        counts = {r["district_id"]: r for r in Mahalla.objects.values("district_id")
-                  .annotate(n=Count("id", distinct=True), **colour).order_by()}
-        rows = []
-        for d in District.objects.select_related("region").defer("boundary", "region__boundary").order_by(
-                "region__name_uz", "name_uz"):
-            c = counts.get(d.pk, {})
-            rows.append(PublicRow(d.name, d.region.name, suppress(c.get("n", 0)), suppress(c.get("green", 0)),
-                                  suppress(c.get("yellow", 0)), suppress(c.get("red", 0)),
-                                  suppress(crimes.get(d.pk, 0))))
-        return rows
-
-    return _cached(["public", period.key, zones_key, today, cache_token()], build, 600)

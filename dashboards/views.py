@@ -22,7 +22,7 @@ from audit.net import client_ip
 from audit.services import audit_record
 from zones import periods as zone_periods
 
-from . import charts, exports, maps, selectors
+from . import charts, disclosure, exports, maps, public, selectors
 from .forms import parse_int, parse_period
 from .periods import DashPeriod, choices
 
@@ -193,15 +193,32 @@ def _as_dash_period(period: zone_periods.Period) -> DashPeriod:
     return DashPeriod("custom", period.starts.date(), period.ends.date(), period.key)
 
 
+def _crime_period(request, published: list[zone_periods.Period]) -> zone_periods.Period | None:
+    """The half-year asked for in `crimes` (the newest published one by default); None when it is not one of the
+    published half-years."""
+    key = (request.GET.get("crimes") or "").strip().upper()
+    if not key:
+        return published[0] if published else None
+    return next((p for p in published if p.key == key), None)
+
+
 @require_GET
 def public_page(request):
     if _rate_limited(request):
         return _too_many()
     period = _public_period(request)
-    rows = selectors.public_rows(_as_dash_period(period), period.key, today=zone_periods.today())
+    published = public.crime_periods()
+    crime_period = _crime_period(request, published)
+    if crime_period is None and request.GET.get("crimes"):
+        return HttpResponseBadRequest(
+            _("crimes: crime figures are published for settled calendar half-years only: %(keys)s.")
+            % {"keys": ", ".join(p.key for p in published) or "—"}, content_type="text/plain; charset=utf-8")
     response = render(request, "dashboards/public.html", {
-        "period": period, "rows": rows, "period_choices": zone_periods.choices(),
-        "threshold": selectors.PUBLIC_MIN_COUNT,
+        "period": period, "colour_rows": public.colour_rows(period.key),
+        "period_choices": zone_periods.choices(),
+        "crime_period": crime_period, "crime_periods": published,
+        "crimes": public.crime_table(crime_period) if crime_period else None,
+        "threshold": disclosure.THRESHOLD, "hidden_mark": public.HIDDEN,
         "map_url": reverse("dashboards:public-map") + f"?period={period.key}",
         "map_tiles_url": settings.MAP_TILES_URL,
     })

@@ -162,11 +162,11 @@ def test_report_page_as_district_official_is_printable_and_audited(client, perso
 # --- Public page -------------------------------------------------------------------------------------
 
 
-def test_public_page_shows_small_counts_as_under_5_and_no_personal_data(client, personas, territory, seeded):
-    response = client.get("/open/?period=Q2-2025")
+def test_public_page_shows_colours_and_crimes_and_no_personal_data(client, personas, territory, seeded):
+    response = client.get("/open/?period=Q2-2025&crimes=H1-2025")
     html = response.content.decode()
     assert response.status_code == 200
-    assert "&lt;5" in html  # every district of the test territory has fewer than 5 mahallas
+    assert "data-public-crimes" in html
     for secret in ("inspector", "social", personas.district_official.last_name, "false positive"):
         assert secret not in html
     layer = json.loads(client.get("/open/map/?period=Q2-2025&zoom=8").content)
@@ -174,11 +174,6 @@ def test_public_page_shows_small_counts_as_under_5_and_no_personal_data(client, 
     for feature in layer["features"]:
         assert set(feature["properties"]) == {"id", "name", "colour", "url", "lon", "lat"}
         assert feature["properties"]["url"] is None
-
-
-def test_public_page_suppresses_district_crime_counts_under_5():
-    assert selectors.suppress(0) == "<5" and selectors.suppress(4) == "<5"
-    assert selectors.suppress(5) == "5" and selectors.suppress(12345) == "12\u202f345"
 
 
 def test_public_page_is_rate_limited_by_ip(client, settings):
