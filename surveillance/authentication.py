@@ -8,7 +8,7 @@ from django.contrib.auth.models import AnonymousUser
 from django.utils.translation import gettext as _
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from rest_framework.authentication import BaseAuthentication, get_authorization_header
-from rest_framework.exceptions import AuthenticationFailed, PermissionDenied
+from rest_framework.exceptions import AuthenticationFailed, PermissionDenied, Throttled
 from rest_framework.permissions import BasePermission
 from rest_framework.throttling import BaseThrottle, SimpleRateThrottle
 
@@ -104,6 +104,47 @@ def _admit_shared(token: str, prefix: str, duration: int, window: int) -> tuple[
     return integration, count
 
 
+def refusal_rate() -> tuple[int, int]:
+    """(refused tokens, seconds) allowed per client address."""
+    return SimpleRateThrottle.parse_rate(None, conf.get("SURVEILLANCE_REFUSED_TOKENS_PER_IP"))
+
+
+# Per process, while Redis is unreachable: (address, window) -> refusals counted here.
+_local_refusals: dict[tuple[str, int], int] = {}
+
+
+def _refusal_key(ip: str, window: int) -> str:
+    return f"ingest_refused_{ip}_{window}"
+
+
+def refusals_exceeded(ip: str | None) -> bool:
+    """Whether this address used up its refused tokens in the current window (checked before the token is)."""
+    limit, duration = refusal_rate()
+    window = int(time.time() // duration)
+    ip = ip or "-"
+    try:
+        count = int(redis_ops.get(_refusal_key(ip, window)) or 0)
+    except redis_ops.Unreachable:
+        count = _local_refusals.get((ip, window), 0)
+    return count >= limit
+
+
+def refusal_count(ip: str | None) -> None:
+    _limit, duration = refusal_rate()
+    window = int(time.time() // duration)
+    ip = ip or "-"
+    try:
+        redis_ops.add(_refusal_key(ip, window), seconds=duration + 1) or redis_ops.incr(_refusal_key(ip, window))
+    except redis_ops.Unreachable:
+        if len(_local_refusals) >= KNOWN_MAX:
+            _local_refusals.clear()
+        _local_refusals[(ip, window)] = _local_refusals.get((ip, window), 0) + 1
+
+
+class IngestRefusalsThrottled(Throttled):
+    default_detail = _("Too many refused integration tokens from this address; try again later.")
+
+
 class IntegrationTokenAuthentication(BaseAuthentication):
     """`request.auth` becomes the Integration; `request.user` stays anonymous: an integration is no person
     and holds no territorial scope, so it can push events but read nothing. Counts the request for
@@ -113,6 +154,16 @@ class IntegrationTokenAuthentication(BaseAuthentication):
         header = get_authorization_header(request).split()
         if not header or header[0].lower() != b"bearer":
             return None
+        ip = client_ip(request)
+        if refusals_exceeded(ip):
+            raise IngestRefusalsThrottled(wait=refusal_rate()[1])
+        try:
+            return self._authenticate(request, header)
+        except AuthenticationFailed:
+            refusal_count(ip)
+            raise
+
+    def _authenticate(self, request, header):
         if len(header) != 2:
             raise AuthenticationFailed(_("Malformed Authorization header: expected “Bearer <token>”."))
         try:

@@ -25,6 +25,9 @@ DEFAULTS: dict[str, tuple[type, object]] = {
     "SURVEILLANCE_SWEEP_LIMIT": (int, 20_000),
     # Requests per integration token (DRF rate syntax).
     "SURVEILLANCE_INGEST_RATE": (str, "6000/min"),
+    # Refused tokens (unknown, revoked, malformed) per client address: past it the address gets 429 before any
+    # token is looked up, so guessing tokens costs the database nothing and gets nowhere.
+    "SURVEILLANCE_REFUSED_TOKENS_PER_IP": (str, "30/min"),
     # How long a process may trust what it read about a token without reading the database again. Rotation
     # and revocation reach every process at once through Redis; this only bounds a copy whose notice Redis lost.
     "SURVEILLANCE_TOKEN_CACHE_SECONDS": (int, 30),

@@ -322,3 +322,29 @@ def test_hikvision_channel_beyond_the_column_is_a_400(integration_client):
     response = post_raw(integration_client(), HIKVISION, body, "application/xml")
     assert response.status_code == 400 and "channelID" in response.json()["errors"]
     assert raw_count() == 0
+
+
+def test_guessed_tokens_are_throttled_per_address_before_any_lookup(integration_client, settings,
+                                                                    django_assert_num_queries):
+    settings.SURVEILLANCE_REFUSED_TOKENS_PER_IP = "3/min"
+    guesser = integration_client("0123456789abcdef.guess")
+    codes = [post_raw(guesser, ALERTS, _generic_batch(1, f"g{i}"), "application/json").status_code
+             for i in range(3)]
+    # then: the address is refused before the token is looked up (no query at all)
+    with django_assert_num_queries(0):
+        throttled = post_raw(guesser, ALERTS, _generic_batch(1, "g9"), "application/json")
+    assert codes == [401, 401, 401]
+    assert throttled.status_code == 429 and int(throttled["Retry-After"]) > 0
+    # another address with a valid token is not affected
+    other = integration_client(REMOTE_ADDR="192.0.2.55")
+    assert post_raw(other, ALERTS, _generic_batch(1, "ok"), "application/json").status_code == 202
+    assert raw_count() == 1
+
+
+def test_guessed_tokens_are_throttled_while_redis_is_down(integration_client, settings):
+    settings.SURVEILLANCE_REFUSED_TOKENS_PER_IP = "2/min"
+    settings.CACHES = {"default": {**settings.CACHES["default"], "LOCATION": "redis://127.0.0.1:1/0"}}
+    guesser = integration_client("0123456789abcdef.guess", REMOTE_ADDR="192.0.2.66")
+    codes = [post_raw(guesser, ALERTS, _generic_batch(1, f"d{i}"), "application/json").status_code
+             for i in range(3)]
+    assert codes == [401, 401, 429]
