@@ -7,10 +7,13 @@ stack trace or SQL (those go to the server log only).
 
 import logging
 
+from django.db import InterfaceError, OperationalError
 from django.http import Http404
 from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
+
+from .middleware import DatabaseUnavailableMiddleware, database_unavailable_message
 
 log = logging.getLogger("mahalla_safety.api")
 
@@ -20,6 +23,11 @@ def exception_handler(exc, context):
     if response is None:
         if isinstance(exc, Http404):
             return Response({"detail": "Not found."}, status=status.HTTP_404_NOT_FOUND)
+        if isinstance(exc, OperationalError | InterfaceError):
+            # PostgreSQL down or restarting: nothing was committed; the client should send it again.
+            log.warning("database unavailable: %s", exc)
+            return Response({"detail": database_unavailable_message()}, status=status.HTTP_503_SERVICE_UNAVAILABLE,
+                            headers={"Retry-After": str(DatabaseUnavailableMiddleware.RETRY_AFTER_SECONDS)})
         log.exception("Unhandled API error", exc_info=exc)
         return Response({"detail": "Internal server error."}, status=status.HTTP_500_INTERNAL_SERVER_ERROR)
     if isinstance(exc, exceptions.ValidationError):

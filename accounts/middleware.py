@@ -4,16 +4,19 @@ Order in settings.MIDDLEWARE matters: RequestLimitsMiddleware runs before anythi
 SessionTimeoutMiddleware runs right after AuthenticationMiddleware.
 """
 
+import logging
 import time
 
 from django.conf import settings
 from django.contrib.auth import logout
+from django.db import InterfaceError, OperationalError
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
 BODY_METHODS = {"POST", "PUT", "PATCH"}
+log = logging.getLogger(__name__)
 
 
 def _is_api(request) -> bool:
@@ -126,3 +129,29 @@ class TwoFactorRequiredMiddleware:
             target = "accounts:two_factor_verify" if has_confirmed_device(user) else "accounts:two_factor_setup"
             return redirect(f"{reverse(target)}?next={request.get_full_path()}")
         return self.get_response(request)
+
+
+def database_unavailable_message() -> str:
+    return _("The service is briefly unavailable; send it again in a few seconds.")
+
+
+class DatabaseUnavailableMiddleware:
+    """While PostgreSQL is down or restarting, a view's query fails with OperationalError: answer 503 with
+    Retry-After instead of 500, so a camera or a phone retries the delivery rather than treat it as refused. Nothing
+    was committed (the database is the first thing every write touches), so a retry stores it once."""
+
+    RETRY_AFTER_SECONDS = 5
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_exception(self, request, exception):
+        if not isinstance(exception, OperationalError | InterfaceError):
+            return None
+        log.warning("database unavailable for %s %s: %s", request.method, request.path, exception)
+        response = _error(request, 503, database_unavailable_message())
+        response["Retry-After"] = str(self.RETRY_AFTER_SECONDS)
+        return response

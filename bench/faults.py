@@ -9,7 +9,10 @@ missing). Every loop is bounded. Measures, in one run:
      sent, the answers are counted by status and the rows stored by the database; then the server is started
      again (empty: the broker's queues and the doorbell are gone) and the time until all 100 are processed is
      measured (the beat's sweep finds them; nothing else rings);
-  2. worker kill -9 during 1,000 batched alerts: one POST of 1,000 alerts with one worker running and small
+  2. broker wiped with work queued: with no worker running, 100 single alerts arrive (their tasks wait in the
+     broker), the broker's database is wiped (FLUSHALL), a worker starts; the time until all are processed (the
+     sweep finds them) and the counts of raw events and alerts;
+  3. worker kill -9 during 1,000 batched alerts: one POST of 1,000 alerts with one worker running and small
      processing batches (SURVEILLANCE_BATCH_SIZE=100, so the kill lands inside a claimed batch); the worker is
      killed (SIGKILL) while a batch is claimed and unprocessed, a new worker is started at once, and the time from
      the kill until all 1,000 are processed is measured, with the alerts and raw events counted for losses and
@@ -151,6 +154,38 @@ def redis_down_while_alerts_arrive(url: str, port: int, token: str, n: int) -> l
     ]
 
 
+def broker_wiped_with_work_queued(url: str, port: int, token: str, n: int) -> list[tuple[str, str, str]]:
+    """No worker runs while n single alerts arrive, so their tasks wait in the broker; then the broker's whole
+    database is wiped (FLUSHALL: a Redis restarted without persistence) and a worker starts."""
+    import redis
+
+    prefix = f"wipe-{uuid.uuid4().hex[:6]}"
+    like = f"%:{prefix}-%"
+    statuses = collections.Counter()
+    for i in range(n):
+        statuses[ingest._post(port, token, json.dumps(ingest.alert(f"{prefix}-{i}", i)).encode())] += 1  # noqa: SLF001
+    queued = redis.Redis.from_url(REDIS.url).llen("celery")
+    redis.Redis.from_url(REDIS.url).flushall()
+    wiped_at = time.monotonic()
+    worker = start_worker()
+    try:
+        done = wait_until(lambda: db_rows(
+            url, "SELECT count(*) FROM surveillance_rawevent WHERE natural_key LIKE %s AND processed_at IS NULL",
+            [like])[0][0] == 0, 180)
+    finally:
+        ingest.stop(worker)
+    recovery = None if done is None else time.monotonic() - wiped_at
+    raws, alerts = db_rows(url, "SELECT (SELECT count(*) FROM surveillance_rawevent WHERE natural_key LIKE %s), "
+                                "(SELECT count(*) FROM surveillance_alert WHERE natural_key LIKE %s)", [like, like])[0]
+    answers = ", ".join(f"{k}: {v}" for k, v in sorted(statuses.items(), key=str))
+    return [
+        (f"broker wiped with {n} alerts' work queued: answers", answers, f"202: {n}"),
+        ("  task messages wiped / raw events / alerts", f"{queued} / {raws} / {alerts}", f"- / {n} / {n}"),
+        ("  wipe -> all processed", "not within 180 s" if recovery is None else f"{recovery:,.1f} s",
+         f"< {GOAL_RECOVERY_SECONDS} s"),
+    ]
+
+
 def worker_killed_mid_batch(url: str, port: int, token: str, n: int) -> list[tuple[str, str, str]]:
     prefix = f"kill-{uuid.uuid4().hex[:6]}"
     like = f"%:{prefix}-%"
@@ -209,6 +244,7 @@ def main() -> None:
         rows += redis_down_while_alerts_arrive(url, options.port, token, options.alerts)
         ingest.stop(worker)
         worker = None
+        rows += broker_wiped_with_work_queued(url, options.port, token, options.alerts)
         rows += worker_killed_mid_batch(url, options.port, token, options.batch)
     finally:
         for process in (worker, beat, web):

@@ -84,6 +84,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "audit.middleware.AuditDeniedMiddleware",
+    "accounts.middleware.DatabaseUnavailableMiddleware",
 ]
 
 ROOT_URLCONF = "mahalla_safety.urls"
@@ -223,8 +224,8 @@ CELERY_TASK_SOFT_TIME_LIMIT = 240
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULE: dict = {
     # Periodic tasks expire after their interval: a backlog of missed runs never piles up.
-    "surveillance-alerts-sweep": {"task": "surveillance.tasks.alerts_sweep", "schedule": 30.0,
-                                  "options": {"expires": 30}},
+    "surveillance-alerts-sweep": {"task": "surveillance.tasks.alerts_sweep", "schedule": 15.0,
+                                  "options": {"expires": 15}},
     "surveillance-cameras-mark-offline": {"task": "surveillance.tasks.cameras_mark_offline", "schedule": 60.0,
                                           "options": {"expires": 60}},
     "surveillance-alert-media-purge": {"task": "surveillance.tasks.alert_media_purge", "schedule": 3600.0,

@@ -20,8 +20,10 @@ DEFAULTS: dict[str, tuple[type, object]] = {
     # only has to outlast the moment between a claim's commit and that lock; it bounds how long a killed
     # worker's events wait (this plus the sweep's interval).
     "SURVEILLANCE_CLAIM_STALE_SECONDS": (int, 20),
-    # The sweep re-enqueues events stored at least this long ago and still unprocessed.
-    "SURVEILLANCE_SWEEP_AFTER_SECONDS": (int, 30),
+    # The sweep (every 15 s) re-enqueues events stored at least this long ago and still unprocessed: after a lost
+    # doorbell (Redis down, broker wiped) an event waits at most this plus the sweep's interval. A fresh event's
+    # own task is usually done within a second, so 15 s re-enqueues almost nothing twice (and twice is harmless).
+    "SURVEILLANCE_SWEEP_AFTER_SECONDS": (int, 15),
     "SURVEILLANCE_SWEEP_LIMIT": (int, 20_000),
     # Requests per integration token (DRF rate syntax).
     "SURVEILLANCE_INGEST_RATE": (str, "6000/min"),
