@@ -141,6 +141,17 @@ def refusal_count(ip: str | None) -> None:
         _local_refusals[(ip, window)] = _local_refusals.get((ip, window), 0) + 1
 
 
+def _recently_known(header: list[bytes]) -> bool:
+    if len(header) != 2:
+        return False
+    try:
+        digest = services.token_hash(header[1].decode("ascii"))
+    except UnicodeDecodeError:
+        return False
+    known = _known.get(digest)
+    return known is not None and known.until > time.monotonic()
+
+
 class IngestRefusalsThrottled(Throttled):
     default_detail = _("Too many refused integration tokens from this address; try again later.")
 
@@ -155,7 +166,9 @@ class IntegrationTokenAuthentication(BaseAuthentication):
         if not header or header[0].lower() != b"bearer":
             return None
         ip = client_ip(request)
-        if refusals_exceeded(ip):
+        # A token this process already knows skips the check (a guess is never known): the hot path keeps its
+        # one Redis round trip.
+        if not _recently_known(header) and refusals_exceeded(ip):
             raise IngestRefusalsThrottled(wait=refusal_rate()[1])
         try:
             return self._authenticate(request, header)
