@@ -354,7 +354,9 @@ class _ExportApi(FieldWorkApi):
                      object_type=queryset.model._meta.label_lower, object_repr=f"{self.name}.{fmt}",
                      details={"format": fmt, "filters": filters_used(request.GET)})
         filename = f"{self.name}-{request.user.get_username()}"
-        return csv_response(queryset, filename) if fmt == "csv" else xlsx_response(queryset, self.name)
+        if fmt == "csv":
+            return csv_response(queryset, filename, user=request.user)
+        return xlsx_response(queryset, self.name, user=request.user)
 
 
 class IncidentExportApi(_ExportApi):

@@ -15,6 +15,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from openpyxl import Workbook
 
+from accounts.capabilities import can
+
 from .models import FieldVisit, Incident, SupportCase
 
 XLSX_MAX_ROWS = 100_000
@@ -90,6 +92,15 @@ CASE_COLUMNS: list[Column] = [
 ]
 
 COLUMNS = {Incident: INCIDENT_COLUMNS, FieldVisit: VISIT_COLUMNS, SupportCase: CASE_COLUMNS}
+# What a visit's household told the inspector: exported only to those who may read it on the page.
+HOUSEHOLD_COLUMNS = {str(_("address or household")), str(_("outcome"))}
+
+
+def columns_for(model, user) -> list[Column]:
+    columns = COLUMNS[model]
+    if model is FieldVisit and not can(user, "incidents.read_household_details"):
+        return [c for c in columns if str(c[0]) not in HOUSEHOLD_COLUMNS]
+    return columns
 
 
 def _rows(queryset, columns: list[Column]) -> Iterable[list]:
@@ -103,9 +114,9 @@ class _Echo:
         return value
 
 
-def csv_response(queryset, filename: str) -> StreamingHttpResponse:
+def csv_response(queryset, filename: str, *, user) -> StreamingHttpResponse:
     writer = csv.writer(_Echo())
-    columns = COLUMNS[queryset.model]
+    columns = columns_for(queryset.model, user)
 
     def stream():
         yield "\ufeff"  # a BOM, so spreadsheet programs read Uzbek and Russian text as UTF-8
@@ -118,10 +129,10 @@ def csv_response(queryset, filename: str) -> StreamingHttpResponse:
     return response
 
 
-def xlsx_response(queryset, filename: str) -> HttpResponse:
+def xlsx_response(queryset, filename: str, *, user) -> HttpResponse:
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet(title=filename[:31])
-    for row in _rows(queryset, COLUMNS[queryset.model]):
+    for row in _rows(queryset, columns_for(queryset.model, user)):
         sheet.append(row)
     buffer = io.BytesIO()
     workbook.save(buffer)

@@ -7,6 +7,7 @@ import django_filters
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from accounts.capabilities import can
 from accounts.models import FIELD_ROLES, Assignment
 
 from .models import FieldVisit, Incident, IncidentCategory, SupportCase
@@ -77,11 +78,17 @@ class FieldVisitFilter(django_filters.FilterSet):
                                         label=_("topic"))
     date_from = django_filters.DateFilter(method=_from_day("visited_at"), label=_("from"))
     date_to = django_filters.DateFilter(method=_to_day("visited_at"), label=_("to"))
-    search = django_filters.CharFilter(method=_search, label=_("search"))
+    search = django_filters.CharFilter(method="filter_search", label=_("search"))
 
     class Meta:
         model = FieldVisit
         fields: list = []
+
+    def filter_search(self, queryset, name, value):
+        # The text searched is the household's (address, notes, outcome): a reader who may not see it must not
+        # learn it by searching either, so the search is ignored for them.
+        user = getattr(self.request, "user", None)
+        return queryset.search(value) if can(user, "incidents.read_household_details") else queryset
 
     def filter_mine(self, queryset, name, value):
         return queryset.filter(by=self.request.user) if value and self.request is not None else queryset

@@ -94,3 +94,23 @@ def test_incident_page_read_by_national_is_audited(client, personas, territory):
 
     events = views_of(personas.national)
     assert len(events) == 2 and {e.object_type for e in events} == {"incidents.incident"}
+
+
+def test_operators_cannot_learn_household_text_by_searching(visit, personas):
+    FieldVisitFactory(mahalla=visit.mahalla, by=personas.inspector, notes="nothing special")
+    # the inspector's search finds the visit by its notes ...
+    found = api(personas.inspector).get("/api/v1/visits/", {"search": "janjali"}).json()["results"]
+    assert [r["id"] for r in found] == [visit.pk]
+    # ... an operator's search is ignored: the answer is the same with or without the guessed text
+    guessed = api(personas.operator).get("/api/v1/visits/", {"search": "janjali"}).json()["results"]
+    unguessed = api(personas.operator).get("/api/v1/visits/", {"search": "zzz-not-there"}).json()["results"]
+    assert {r["id"] for r in guessed} == {r["id"] for r in unguessed} and len(guessed) == 2
+
+
+def test_national_visit_export_has_no_household_columns(visit, personas):
+    export = api(personas.national).get("/api/v1/visits/export/csv/")
+    body = b"".join(export.streaming_content).decode()
+    assert export.status_code == 200 and str(visit.pk) in body
+    assert SECRET_ADDRESS not in body and "Ogohlantirildi" not in body
+    district = b"".join(api(personas.district_official).get("/api/v1/visits/export/csv/").streaming_content).decode()
+    assert SECRET_ADDRESS in district
