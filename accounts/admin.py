@@ -3,11 +3,13 @@ from django.contrib import admin
 from django.contrib.admin.utils import unquote
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.utils.translation import gettext_lazy as _
+from knox.models import AuthToken as KnoxAuthToken
 
 from audit.admin_site import AuditedModelAdminMixin
 from audit.models import AuditEvent
 from audit.services import audit_record
 
+from .api_tokens import api_token_revoke
 from .capabilities import can
 from .models import Assignment, User
 
@@ -123,3 +125,32 @@ class AssignmentAdmin(AuditedModelAdminMixin, admin.ModelAdmin):
 
     def audit_action(self, obj, changes, created):
         return _account_action(obj, changes, created)
+
+
+# knox's own admin lists every token's digest and prints a new token in a message, unaudited. Tokens are issued
+# and revoked through accounts.api_tokens (audited); the admin only lists whose tokens exist and until when.
+if admin.site.is_registered(KnoxAuthToken):
+    admin.site.unregister(KnoxAuthToken)
+
+
+@admin.register(KnoxAuthToken)
+class ApiTokenAdmin(admin.ModelAdmin):
+    list_display = ("user", "created", "expiry")
+    fields = ("user", "created", "expiry")
+    readonly_fields = fields
+    search_fields = ("user__username",)
+    list_select_related = ("user",)
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def delete_model(self, request, obj):
+        # Revoked through the service, so the trail says "API token revoked" with the token's prefix only.
+        api_token_revoke(actor=request.user, prefix=obj.token_key, user_id=obj.user_id, request=request)
+
+    def delete_queryset(self, request, queryset):
+        for obj in queryset:
+            self.delete_model(request, obj)

@@ -154,3 +154,16 @@ def test_other_saves_keep_tokens(personas):
     user.first_name = "Renamed"
     user.save()
     assert _me(token) == 200
+
+
+def test_the_admin_shows_no_token_key_and_cannot_issue_one(client, personas):
+    from knox.models import AuthToken
+
+    instance, token = AuthToken.objects.create(user=personas.inspector)
+    client.force_login(personas.admin)
+    listing = client.get("/admin/knox/authtoken/")
+    assert listing.status_code == 200
+    body = listing.content.decode()
+    # (the digest is the row's primary key, in its link; it cannot be turned back into the token)
+    assert token not in body and token[:8] not in body and "inspector" in body
+    assert client.get("/admin/knox/authtoken/add/").status_code == 403
