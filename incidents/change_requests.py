@@ -27,13 +27,14 @@ from django.utils.translation import gettext as _
 from accounts.capabilities import can
 from accounts.models import Role, User
 from accounts.notifications import notify
-from audit.changes import diff, snapshot
+from audit.changes import diff, json_value, snapshot
 from audit.models import AuditEvent
 from audit.services import audit_record
 from mahallas.models import Mahalla
 
 from .errors import FieldWorkError
 from .models import Incident, IncidentCategory, IncidentChangeRequest
+from .querysets import registrar_appointed
 from .services import (
     _apply_status,
     _on_commit_incident_changed,
@@ -60,30 +61,21 @@ class EditResult:
 # --- who approves -------------------------------------------------------------------------------------------
 
 def change_request_approvers(request: IncidentChangeRequest):
-    """The people who may decide this request (the rule `incidents.decide_change_request` asks the same)."""
-    users = User.objects.filter(is_active=True)
+    """The people to notify: those for whom IncidentChangeRequestQuerySet.decidable_by (the rule
+    `incidents.decide_change_request`) holds, read from the request's side."""
+    users = User.objects.filter(is_active=True).exclude(pk=request.requested_by_id)
     if request.requester_role == Role.REGIONAL:
-        return users.filter(role=Role.NATIONAL).exclude(pk=request.requested_by_id)
+        return users.filter(role=Role.NATIONAL)
     region_id = _region_id(request)
-    registrars = users.filter(role=Role.REGISTRAR, region_id=region_id)
-    if registrars.exists():
-        return registrars.exclude(pk=request.requested_by_id)
-    return users.filter(role=Role.REGIONAL, region_id=region_id).exclude(pk=request.requested_by_id)
+    role = Role.REGISTRAR if registrar_appointed(region_id) else Role.REGIONAL
+    return users.filter(role=role, region_id=region_id)
 
 
 def _region_id(request: IncidentChangeRequest) -> int | None:
     return Mahalla.objects.filter(pk=request.counted_mahalla_id).values_list("district__region_id", flat=True).first()
 
 
-# --- values as JSON -----------------------------------------------------------------------------------------
-
-def _dump(field: str, value):
-    if field in ("mahalla", "category"):
-        return value.pk if value is not None else None
-    if isinstance(value, datetime.datetime):
-        return value.isoformat()
-    return value
-
+# --- values read back from JSON ---------------------------------------------------------------------------
 
 def _load(field: str, value):
     if field == "mahalla":
@@ -95,10 +87,16 @@ def _load(field: str, value):
     return value
 
 
-def _current(incident: Incident, field: str):
-    if field in ("mahalla", "category"):
-        return getattr(incident, f"{field}_id")
-    return _dump(field, getattr(incident, field))
+# Where a de-registration or a reopening may start from (a counted crime in any of these statuses).
+_ALLOWED_FROM = {
+    (Incident.Status.REGISTERED, Incident.Status.DEREGISTERED),
+    (Incident.Status.CLOSED, Incident.Status.DEREGISTERED),
+    (Incident.Status.REFERRED, Incident.Status.DEREGISTERED),
+    (Incident.Status.UNDER_VERIFICATION, Incident.Status.DEREGISTERED),
+    (Incident.Status.REGISTERED, Incident.Status.UNDER_VERIFICATION),
+    (Incident.Status.CLOSED, Incident.Status.UNDER_VERIFICATION),
+    (Incident.Status.REFERRED, Incident.Status.UNDER_VERIFICATION),
+}
 
 
 # --- requests -----------------------------------------------------------------------------------------------
@@ -159,16 +157,6 @@ def change_request_create(*, by, incident: Incident, kind: str, reason: str, rea
     return request
 
 
-_ALLOWED_FROM = {
-    (Incident.Status.REGISTERED, Incident.Status.DEREGISTERED),
-    (Incident.Status.CLOSED, Incident.Status.DEREGISTERED),
-    (Incident.Status.REFERRED, Incident.Status.DEREGISTERED),
-    (Incident.Status.UNDER_VERIFICATION, Incident.Status.DEREGISTERED),
-    (Incident.Status.REGISTERED, Incident.Status.UNDER_VERIFICATION),
-    (Incident.Status.CLOSED, Incident.Status.UNDER_VERIFICATION),
-    (Incident.Status.REFERRED, Incident.Status.UNDER_VERIFICATION),
-}
-
 
 def _edit_values(incident: Incident, changes: dict) -> tuple[dict, dict]:
     unknown = set(changes) - set(EDIT_FIELDS)
@@ -184,7 +172,8 @@ def _edit_values(incident: Incident, changes: dict) -> tuple[dict, dict]:
     for field in lowering:
         setattr(proposed, field, changes[field])
     validate_incident_data(proposed, category_changed="category" in lowering)
-    return ({f: _dump(f, changes[f]) for f in lowering}, {f: _current(incident, f) for f in lowering})
+    # The change store's own JSON form (ids for foreign keys, ISO times in UTC): what `_load` reads back.
+    return ({f: json_value(changes[f]) for f in lowering}, snapshot(incident, lowering))
 
 
 @transaction.atomic

@@ -133,6 +133,12 @@ class SupportCaseQuerySet(models.QuerySet):
         return self.filter(Q(subject_name__icontains=text) | Q(subject_address__icontains=text))
 
 
+def registrar_appointed(region_id: int | None) -> bool:
+    """Whether the region has an active crime registrar: then its regional staff no longer decide change requests
+    (the one place both directions of the approver rule ask)."""
+    return User.objects.filter(is_active=True, role=Role.REGISTRAR, region_id=region_id).exists()
+
+
 class IncidentChangeRequestQuerySet(models.QuerySet):
     def visible_to(self, user):
         """Requests about incidents of the user's territory (where the crime counted when asked)."""
@@ -152,7 +158,6 @@ class IncidentChangeRequestQuerySet(models.QuerySet):
         if role not in (Role.REGISTRAR, Role.REGIONAL) or not user.region_id:
             return qs.none()
         qs = qs.exclude(requester_role=Role.REGIONAL).filter(counted_mahalla__district__region_id=user.region_id)
-        registrar_appointed = User.objects.filter(is_active=True, role=Role.REGISTRAR, region_id=user.region_id)
-        if role == Role.REGIONAL and registrar_appointed.exists():
+        if role == Role.REGIONAL and registrar_appointed(user.region_id):
             return qs.none()
         return qs
