@@ -159,7 +159,7 @@ def prepare(reseed: bool) -> None:
     if not seeded:
         timings = seed(incidents=INCIDENTS, alerts=ALERTS, visits=VISITS)
         print("seeded " + ", ".join(f"{k} {v:.1f} s" for k, v in timings.items()))
-        from zones.periods import Period, today
+        from core.periods import Period, today
         from zones.services import status_recompute_national
 
         day = today()

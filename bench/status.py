@@ -335,7 +335,7 @@ def main() -> None:
     from django.db import connection
 
     from incidents.querysets import counted_sql
-    from zones.periods import Period
+    from core.periods import Period
 
     seed(args.reseed)
     vacuum("incidents_incident", "mahallas_mahalla", "zones_mahallastatus")

@@ -16,7 +16,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from accounts.capabilities import can
 from audit.models import AuditEvent
 from audit.services import audit_record
-from zones import periods as zone_periods
+from core import periods as zone_periods
 
 from . import exports
 from .count_report import count_report, report_scope

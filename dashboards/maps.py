@@ -191,7 +191,7 @@ def _gzip(text: str) -> bytes:
 def map_geojson_gzip(user, scope: Scope, period: DashPeriod, *, zoom: int, today=None) -> bytes:
     """Mahallas of the scope with their zone colour, registered crimes, rate and camera alerts in the period;
     geometry simplified to the zoom. Gzipped and cached."""
-    from zones.periods import today as tashkent_today
+    from core.periods import today as tashkent_today
 
     today = today or tashkent_today()
     zp = period.zones_period(today)

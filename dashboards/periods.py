@@ -15,8 +15,8 @@ from dataclasses import dataclass
 
 from django.utils.translation import gettext as _
 
-from zones.periods import TASHKENT, Period
-from zones.periods import today as tashkent_today
+from core.periods import TASHKENT, Period
+from core.periods import today as tashkent_today
 
 KINDS = ("month", "quarter", "half", "year", "custom")
 MAX_CUSTOM_DAYS = 3 * 366

@@ -23,7 +23,7 @@ from django.db.models import Count, Q
 
 from incidents.models import IncidentCategory
 from mahallas.models import District, Mahalla
-from zones import periods as zone_periods
+from core import periods as zone_periods
 from zones.models import Colour
 
 from . import disclosure
@@ -32,7 +32,7 @@ from .periods import split_days
 from .selectors import _cached, cache_token, pieces_sql
 
 # A half-year is published this many days after it ends: the window in which crimes are still registered
-# late (`zones.periods.recent_periods`), so its figures no longer move between two visits.
+# late (`core.periods.recent_periods`), so its figures no longer move between two visits.
 SETTLE_DAYS = 92
 YEARS_SHOWN = 3
 HIDDEN = "x"

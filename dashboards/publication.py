@@ -17,8 +17,8 @@ from incidents.models import Incident, IncidentCategory
 from incidents.querysets import category_group_sql, counted_sql
 from mahallas.models import Mahalla
 from zones.models import MahallaStatus
-from zones.periods import Period, PeriodError
-from zones.periods import today as tashkent_today
+from core.periods import Period, PeriodError
+from core.periods import today as tashkent_today
 
 from .models import FigurePublication, PublishedMahallaFigure
 

@@ -17,7 +17,7 @@ from django.db.models import Count, Sum
 from incidents.count_queries import change_requests_visible_to
 from incidents.models import Incident, IncidentChangeRequest, IncidentTransition
 from mahallas.models import Mahalla
-from zones.periods import Period
+from core.periods import Period
 
 from .count_report import _UNIT_PATH, CountChange, _changes, _units
 from .models import FigurePublication, PublishedMahallaFigure

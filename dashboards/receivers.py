@@ -6,7 +6,7 @@ from django.db.models.signals import post_delete
 
 from incidents.models import FieldVisit, Incident
 from incidents.signals import incident_changed
-from mahalla_safety.enqueue import enqueue
+from core.enqueue import enqueue
 
 from .stats import mahallas_mark_dirty
 

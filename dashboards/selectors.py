@@ -410,7 +410,7 @@ def _zone_tiles(zones: ZoneCounts) -> list[Tile]:
 
 def tiles(user, scope: Scope, period: DashPeriod, *, today: datetime.date | None = None,
           zones: ZoneCounts | None = None) -> list[Tile]:
-    from zones.periods import today as tashkent_today
+    from core.periods import today as tashkent_today
 
     today = today or tashkent_today()
     zones = zones or zone_counts(user, scope, period, today)
@@ -523,7 +523,7 @@ def _names(qs, *extra: str) -> list[tuple]:
 def unit_rows(user, scope: Scope, period: DashPeriod, *, today=None, child_level: str | None = None,
               zones: ZoneCounts | None = None) -> list[UnitRow]:
     """One row per child unit of the scope (regions, districts or mahallas), with drill-down links."""
-    from zones.periods import today as tashkent_today
+    from core.periods import today as tashkent_today
 
     today = today or tashkent_today()
     previous = period.previous(today)
@@ -747,6 +747,6 @@ class DashboardData:
 
 
 def dashboard_data(user, scope: Scope, period: DashPeriod, *, today=None) -> DashboardData:
-    from zones.periods import today as tashkent_today
+    from core.periods import today as tashkent_today
 
     return DashboardData(user, scope, period, today or tashkent_today())

@@ -20,7 +20,7 @@ from django.views.decorators.http import require_GET
 from accounts.capabilities import can
 from audit.net import client_ip
 from audit.services import audit_record
-from zones import periods as zone_periods
+from core import periods as zone_periods
 
 from . import charts, disclosure, exports, maps, public, selectors
 from .forms import parse_int, parse_period

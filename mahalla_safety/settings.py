@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",
     # Project apps, lowest layer first (see README: layers).
+    "core",
     "mahallas",
     "audit",
     "accounts",
@@ -69,8 +70,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "audit.context.AuditRequestContextMiddleware",
-    "accounts.middleware.RequestLimitsMiddleware",
-    "accounts.middleware.SecurityHeadersMiddleware",
+    "core.middleware.RequestLimitsMiddleware",
+    "core.middleware.SecurityHeadersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -84,7 +85,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "audit.middleware.AuditDeniedMiddleware",
-    "accounts.middleware.DatabaseUnavailableMiddleware",
+    "core.middleware.DatabaseUnavailableMiddleware",
 ]
 
 ROOT_URLCONF = "mahalla_safety.urls"
@@ -117,12 +118,12 @@ DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = env.str("REDIS_URL", default="redis://127.0.0.1:6379/0")
-# A Redis outage degrades the cache (misses, no writes) instead of failing requests: mahalla_safety/cache.py.
+# A Redis outage degrades the cache (misses, no writes) instead of failing requests: core/cache.py.
 # The timeouts bound what an unreachable server costs; the cache's commands are small and local.
 REDIS_SOCKET_TIMEOUT = env.float("REDIS_SOCKET_TIMEOUT", default=1.0)
 CACHES = {
     "default": {
-        "BACKEND": "mahalla_safety.cache.FailSoftRedisCache",
+        "BACKEND": "core.cache.FailSoftRedisCache",
         "LOCATION": REDIS_URL,
         "KEY_PREFIX": env.str("CACHE_KEY_PREFIX", default="ms"),
         "TIMEOUT": 300,
@@ -187,7 +188,7 @@ REST_FRAMEWORK = {
         "user": env.str("API_RATE_USER", default="600/min"),
         "anon": env.str("API_RATE_ANON", default="60/min"),
     },
-    "EXCEPTION_HANDLER": "accounts.api_errors.exception_handler",
+    "EXCEPTION_HANDLER": "core.api_errors.exception_handler",
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Mahalla Safety API",

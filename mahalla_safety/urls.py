@@ -3,7 +3,7 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from accounts.views import home
-from mahallas.health import healthz
+from core.health import healthz
 
 api_v1 = [
     path("schema/", SpectacularAPIView.as_view(), name="schema"),

@@ -1,10 +1,5 @@
-class RoadmapError(Exception):
-    """The one domain error of roadmaps: a rule was broken; `field` names the input at fault.
+from core.errors import DomainError
 
-    API views answer it with 400 and `{"errors": {field: [message]}}`; HTML forms attach it to the field.
-    """
 
-    def __init__(self, field: str, message):
-        super().__init__(f"{field}: {message}")
-        self.field = field
-        self.message = message
+class RoadmapError(DomainError):
+    """A broken rule of this app; `field` names the input at fault (core.errors.DomainError)."""

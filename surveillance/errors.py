@@ -1,29 +1,18 @@
 from django.utils.translation import gettext as _
 
-
-class SurveillanceError(Exception):
-    """The one domain error of surveillance: a rule was broken; `field` names the input at fault.
-
-    API views answer it with 400 and `{"errors": {field: [message]}}`.
-    """
-
-    def __init__(self, field: str, message):
-        super().__init__(f"{field}: {message}")
-        self.field = field
-        self.message = message
+from core.errors import DomainError
 
 
-class PayloadError(Exception):
+class SurveillanceError(DomainError):
+    """A broken rule of surveillance; `field` names the input at fault (core.errors.DomainError)."""
+
+
+class PayloadError(DomainError):
     """A vendor payload that cannot be read: malformed, refused (DTD/entities) or missing a field.
 
     `field` names the part at fault (e.g. "dateTime", "alerts[3].started_at"); ingest answers 400 and stores
     nothing.
     """
-
-    def __init__(self, field: str, message):
-        super().__init__(f"{field}: {message}")
-        self.field = field
-        self.message = message
 
 
 class IntegrationUnassigned(Exception):

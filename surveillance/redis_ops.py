@@ -19,7 +19,7 @@ from django.conf import settings
 from django.core.cache import cache
 from redis import RedisError
 
-from mahalla_safety.cache import UNREACHABLE, Breaker
+from core.cache import UNREACHABLE, Breaker
 
 __all__ = ["RedisError", "Unreachable", "add", "admit", "delete", "get", "incr", "key"]
 

@@ -38,7 +38,7 @@ from accounts.capabilities import can
 from audit.changes import diff, snapshot
 from audit.models import AuditEvent
 from audit.services import audit_record
-from mahalla_safety.enqueue import enqueue
+from core.enqueue import enqueue
 from mahallas.models import District, Mahalla
 
 from . import conf, redis_ops

@@ -55,8 +55,8 @@ def _force_login_includes_second_factor(monkeypatch):
 
 @pytest.fixture(autouse=True)
 def _broker_breaker_closed():
-    """A test that made the broker fail must not make the next one skip its enqueues (mahalla_safety.enqueue)."""
-    from mahalla_safety import enqueue
+    """A test that made the broker fail must not make the next one skip its enqueues (core.enqueue)."""
+    from core import enqueue
 
     enqueue.broker.reset()
     yield

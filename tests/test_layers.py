@@ -8,6 +8,7 @@ import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 LAYER = {
+    "core": -1,
     "mahallas": 0, "audit": 0,
     "accounts": 1,
     "incidents": 2, "roadmaps": 2, "surveillance": 2,

@@ -15,7 +15,7 @@ from mahallas.models import Mahalla
 
 from . import selectors, services
 from .errors import ZoneError
-from .periods import Period, PeriodError
+from core.periods import Period, PeriodError
 from .reasons import category_names
 from .recompute import policy_current
 from .serializers import (

@@ -1,7 +1,5 @@
-class ZoneError(Exception):
-    """A broken rule of the zones app, naming the field it is about (views turn it into a 400 / form error)."""
+from core.errors import DomainError
 
-    def __init__(self, field: str, message: str):
-        super().__init__(message)
-        self.field = field
-        self.message = message
+
+class ZoneError(DomainError):
+    """A broken rule of this app; `field` names the input at fault (core.errors.DomainError)."""

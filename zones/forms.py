@@ -4,7 +4,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from .models import Policy
-from .periods import Period, PeriodError
+from core.periods import Period, PeriodError
 
 
 class PolicyForm(forms.Form):

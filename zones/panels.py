@@ -3,7 +3,7 @@
 from mahallas.models import District, Region
 
 from . import selectors
-from .periods import Period
+from core.periods import Period
 from .reasons import category_names, flag_labels, reason
 
 

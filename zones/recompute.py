@@ -46,7 +46,7 @@ from incidents.querysets import counted_sql
 
 from . import flags
 from .models import PeriodThreshold, Policy, RecomputeRun
-from .periods import Period
+from core.periods import Period
 
 
 @dataclass

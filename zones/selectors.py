@@ -9,7 +9,7 @@ from django.db.models import Count, FilteredRelation, Q, QuerySet
 from mahallas.models import District, Mahalla, Region
 
 from .models import Colour, ColourChange, MahallaStatus, PeriodThreshold, Policy
-from .periods import Period, trend_periods
+from core.periods import Period, trend_periods
 
 
 def statuses_for(user, period: Period) -> QuerySet:

@@ -3,7 +3,7 @@ from rest_framework import serializers
 from accounts.bounds import MAX_ID
 
 from .models import ColourChange, MahallaStatus, Policy
-from .periods import Period, PeriodError
+from core.periods import Period, PeriodError
 from .reasons import raised_flags, reason
 
 

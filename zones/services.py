@@ -30,12 +30,12 @@ from accounts.capabilities import can
 from accounts.notifications import district_officials, notify
 from audit.models import AuditEvent
 from audit.services import audit_record
-from mahalla_safety.enqueue import enqueue
+from core.enqueue import enqueue
 from mahallas.models import Mahalla
 
 from .errors import ZoneError
 from .models import Colour, MahallaStatus, PeriodThreshold, Policy, RecomputeRun
-from .periods import CURRENT, Period, recent_periods
+from core.periods import CURRENT, Period, recent_periods
 from .reasons import reason
 from .recompute import RecomputeResult, status_recompute
 

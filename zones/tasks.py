@@ -5,7 +5,7 @@ from celery import shared_task
 from django.db import OperationalError
 
 from . import services
-from .periods import Period
+from core.periods import Period
 
 
 @shared_task(autoretry_for=(OperationalError,), retry_backoff=True, max_retries=5, soft_time_limit=120,

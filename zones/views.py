@@ -14,7 +14,7 @@ from accounts.capabilities import can
 from . import selectors, services
 from .errors import ZoneError
 from .forms import PeriodForm, PolicyForm
-from .periods import Period, choices
+from core.periods import Period, choices
 from .recompute import policy_current
 
 

@@ -9,7 +9,7 @@ import pytest
 
 from dashboards import public as open_data
 from tests.dashboards.conftest import _local_cache, _no_doorbell, seeded  # noqa: F401 - shared fixtures
-from zones import periods as zone_periods
+from core import periods as zone_periods
 
 from .conftest import csp_violations
 

@@ -14,7 +14,7 @@ from dashboards import disclosure, public
 from incidents.models import Incident, IncidentCategory
 from mahallas.models import District
 from tests.dashboards.attacker import Knowledge, table_equations
-from zones import periods as zone_periods
+from core import periods as zone_periods
 
 TASHKENT = ZoneInfo("Asia/Tashkent")
 

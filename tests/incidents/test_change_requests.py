@@ -22,7 +22,7 @@ from incidents.services import incident_create, incident_transition, incident_up
 from tests.factories import UserFactory
 from tests.incidents.factories import category
 from zones.models import MahallaStatus
-from zones.periods import Period
+from core.periods import Period
 from zones.services import status_recompute_national
 
 from .conftest import fresh

@@ -169,7 +169,7 @@ def test_consumer_killed_before_ack_gets_the_message_again_and_stores_it_once(na
 def test_consumer_stores_while_redis_is_down(names, site, settings):
     """The consumer shares the HTTP path's Redis uses (the doorbell): with Redis unreachable (cache and broker
     pointed at a closed port) every message is still committed and acknowledged, for the sweep to process."""
-    from mahalla_safety import enqueue
+    from core import enqueue
     from tests.celery_support import broker
 
     settings.CACHES = {"default": {**settings.CACHES["default"], "LOCATION": "redis://127.0.0.1:1/0"}}

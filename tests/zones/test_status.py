@@ -15,7 +15,7 @@ from tests.incidents.factories import category
 from zones import services
 from zones.errors import ZoneError
 from zones.models import ColourChange, DirtyMahalla, MahallaStatus, Policy, RecomputeRun
-from zones.periods import TASHKENT, Period, PeriodError
+from core.periods import TASHKENT, Period, PeriodError
 from zones.reasons import reason
 from zones.tasks import zone_status_recompute_dirty
 

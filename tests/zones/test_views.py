@@ -4,7 +4,7 @@ from decimal import Decimal
 import pytest
 from rest_framework.test import APIClient
 
-from zones.periods import TASHKENT, Period, trend_periods
+from core.periods import TASHKENT, Period, trend_periods
 
 from .conftest import crime, recompute
 

@@ -9,7 +9,7 @@ import datetime
 from django.core.management.base import BaseCommand, CommandError
 
 from incidents.models import Incident
-from zones.periods import Period, PeriodError, recent_periods, today
+from core.periods import Period, PeriodError, recent_periods, today
 from zones.services import status_recompute_national
 
 

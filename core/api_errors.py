@@ -13,12 +13,15 @@ from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
+from .api import as_api_exception
 from .middleware import DatabaseUnavailableMiddleware, database_unavailable_message
 
 log = logging.getLogger("mahalla_safety.api")
 
 
 def exception_handler(exc, context):
+    # A domain refusal is a 400 naming the field, a missing object a 404, on every API view.
+    exc = as_api_exception(exc)
     response = drf_exception_handler(exc, context)
     if response is None:
         if isinstance(exc, Http404):

@@ -8,12 +8,12 @@ from __future__ import annotations
 import datetime
 import re
 from dataclasses import dataclass
-from zoneinfo import ZoneInfo
 
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
-TASHKENT = ZoneInfo("Asia/Tashkent")
+from .dates import TASHKENT, today  # noqa: F401  (today: the periods' "now")
+from .dates import midnight as _midnight
+
 CURRENT = "current"
 CURRENT_DAYS = 90
 EARLIEST_YEAR = 2000
@@ -23,14 +23,6 @@ _PATTERN = re.compile(r"^(?:(?P<kind>[QH])(?P<n>\d)-)?(?P<year>\d{4})$")
 
 class PeriodError(ValueError):
     """A period key that is not one of "Q1-2025", "H1-2025", "2025" or "current"."""
-
-
-def _midnight(day: datetime.date) -> datetime.datetime:
-    return datetime.datetime(day.year, day.month, day.day, tzinfo=TASHKENT)
-
-
-def today() -> datetime.date:
-    return timezone.localtime(timezone.now(), TASHKENT).date()
 
 
 @dataclass(frozen=True, order=True)
