@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
+from core import dates
 from mahallas.models import District, Mahalla, Region
 from mahallas.scope import TerritoryScope
 
@@ -121,7 +122,7 @@ class Assignment(models.Model):
     role = models.CharField(_("role"), max_length=20,
                             choices=[(r.value, r.label) for r in FIELD_ROLES])
     is_primary = models.BooleanField(_("primary"), default=True)
-    starts_on = models.DateField(_("starts on"), default=timezone.localdate)
+    starts_on = models.DateField(_("starts on"), default=dates.today)
     ends_on = models.DateField(_("ends on"), null=True, blank=True)
     created_by = models.ForeignKey(User, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)

@@ -6,7 +6,7 @@ from .capabilities import can
 # (label, url name, the capability that shows it; None = every signed-in user). The capabilities are named,
 # not imported: the apps above this one register them (accounts.capabilities).
 MENU = [
-    (_("My mahallas"), "mahallas:mine", "incidents.log_visit"),
+    (_("My mahallas"), "territories:mine", "incidents.log_visit"),
     (_("Log a visit"), "incidents:visit-create", "incidents.log_visit"),
     # One entry for field work; its pages (incidents, visits, cases, coverage) share a section menu.
     (_("Field work"), "incidents:visit-list", "incidents.log_visit"),
@@ -14,7 +14,7 @@ MENU = [
     (_("Change requests"), "incidents:change_requests", "incidents.decide_change_requests"),
     (_("Dashboards"), "dashboards:home", "dashboards.view"),
     (_("Count changes"), "dashboards:count-changes", "dashboards.view_count_report"),
-    (_("Territories"), "mahallas:home", None),
+    (_("Territories"), "territories:home", None),
     (_("Alerts"), "surveillance:alerts", "surveillance.view_cameras"),
     (_("Crime-free"), "zones:crime-free", "dashboards.view"),
     (_("Roadmaps"), "roadmaps:list", "roadmaps.view_roadmaps"),

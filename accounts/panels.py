@@ -1,7 +1,7 @@
 """Sections that higher apps add to the territory pages (national, region, district, mahalla).
 
-The territory browser lives in `accounts`, below `incidents`, `zones` or `dashboards`, so it cannot import
-them. Instead each higher app registers a panel in its AppConfig.ready():
+The territory pages (the `territories` app) sit below `incidents`, `zones` or `dashboards`, so they cannot
+import them. Instead each higher app registers a panel in its AppConfig.ready():
 
     from accounts.panels import register_panel
     register_panel("mahalla", zone_status_panel, order=10)

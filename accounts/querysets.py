@@ -1,13 +1,13 @@
 from django.db import models
 from django.db.models import Q
-from django.utils import timezone
 
+from core.dates import today
 from mahallas.scope import ScopeLevel, scope_of
 
 
 class AssignmentQuerySet(models.QuerySet):
     def active(self, on=None):
-        on = on or timezone.localdate()
+        on = on or today()
         return self.filter(Q(ends_on__isnull=True) | Q(ends_on__gte=on), starts_on__lte=on)
 
     def visible_to(self, user):

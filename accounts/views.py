@@ -47,14 +47,14 @@ def home(request):
     """The most useful first page for the user's scope; users without a scope get an explanation."""
     user = request.user
     if user.role in (Role.NATIONAL, Role.ADMIN):
-        return redirect("mahallas:home")
+        return redirect("territories:home")
     if user.role == Role.REGIONAL and Region.objects.visible_to(user).filter(pk=user.region_id).exists():
-        return redirect("mahallas:region", pk=user.region_id)
+        return redirect("territories:region", pk=user.region_id)
     if (user.role in (Role.DISTRICT, Role.OPERATOR)
             and District.objects.visible_to(user).filter(pk=user.district_id).exists()):
-        return redirect("mahallas:district", pk=user.district_id)
+        return redirect("territories:district", pk=user.district_id)
     if user.role in FIELD_ROLES:
-        return redirect("mahallas:mine")
+        return redirect("territories:mine")
     return render(request, "accounts/no_scope.html", status=403)
 
 

@@ -7,6 +7,9 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
+from core.htmx import render_page
+from core.spreadsheets import safe_text
+
 from .forms import AuditSearchForm
 from .models import AuditEvent
 from .querysets import can_read_audit
@@ -51,18 +54,7 @@ def audit_list(request):
     query = request.GET.copy()
     query.pop("page", None)
     context = {"form": form, "page": page, "query": query.urlencode()}
-    template = "audit/_rows.html" if getattr(request, "htmx", False) else "audit/list.html"
-    return render(request, template, context)
-
-
-_CSV_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-
-
-def _cell(value) -> str:
-    # Usernames typed at the login page and user agents are attacker-controlled: never let a
-    # spreadsheet read them as formulas (CSV injection).
-    text = "" if value is None else str(value)
-    return "'" + text if text.startswith(_CSV_FORMULA_START) else text
+    return render_page(request, "audit/list.html", context, fragment="audit/_rows.html")
 
 
 class _Echo:
@@ -84,7 +76,8 @@ def _csv_lines(events):
     writer = csv.writer(_Echo())
     yield writer.writerow(CSV_HEADER)
     for e in events:
-        yield writer.writerow([_cell(v) for v in (
+        # Usernames typed at the login page and user agents are attacker-controlled (CSV injection).
+        yield writer.writerow([safe_text(v) for v in (
             e.occurred_at_utc, e.actor_username, e.actor_role, e.ip, e.action, e.outcome, e.object_type,
             e.object_id, e.object_repr, e.region_id, e.district_id, e.mahalla_id, e.user_agent,
             AuditEvent._meta.get_field("details").value_to_string(e), _changes_cell(e),

@@ -103,7 +103,7 @@ def feature_heads(zoom: int, fingerprint: str, *, public: bool) -> dict[int, str
             _heads.move_to_end(key)
             return heads
     geometry, names = map_geometry(zoom, fingerprint), map_names(fingerprint)
-    url = _url_maker("mahallas:mahalla")
+    url = _url_maker("territories:mahalla")
 
     def link(pk: int) -> str:
         return "null" if public else f'"{url(pk)}"'

@@ -532,7 +532,7 @@ def unit_rows(user, scope: Scope, period: DashPeriod, *, today=None, child_level
     query = f"?period={period.key}"
     mahallas = visible_mahallas(user, scope)
     if level == "mahalla":
-        mahalla_url = _url_maker("mahallas:mahalla")
+        mahalla_url = _url_maker("territories:mahalla")
         stats = _grouped(MAHALLA_STATS, "mahalla_id", scope.stats_filter, period, previous, today)
         colours = dict(MahallaStatus.objects.visible_to(user).filter(period=zp.key, mahalla__in=mahallas)
                        .values_list("mahalla_id", "colour"))

@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "mahallas",
     "audit",
     "accounts",
+    "territories",
     "incidents",
     "roadmaps",
     "surveillance",

@@ -31,5 +31,5 @@ urlpatterns = [
     path("", include("dashboards.urls")),
     path("", include("surveillance.urls")),
     path("", include("incidents.urls")),
-    path("", include("accounts.territory_urls")),
+    path("", include("territories.urls")),
 ]

@@ -13,8 +13,9 @@ from django.utils.cache import patch_vary_headers
 from django_filters import rest_framework as filters
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import generics
-from rest_framework.pagination import PageNumberPagination
 from rest_framework.views import APIView
+
+from core.api import PagePagination
 
 from . import selectors
 from .serializers import (
@@ -30,9 +31,8 @@ from .serializers import (
 )
 
 
-class TerritoryPagination(PageNumberPagination):
-    page_size = 50
-    page_size_query_param = "page_size"
+class TerritoryPagination(PagePagination):
+    # Territory lists have always allowed larger pages than the other lists; API clients may rely on it.
     max_page_size = 500
 
 

@@ -19,8 +19,9 @@ from django.utils.translation import get_language
 from .models import District, Mahalla, Region, name_field
 from .scope import ScopeLevel, TerritoryScope, scope_of
 
-# URL names of the HTML pages for each level (built by the UI in mahallas/urls.py).
-PAGE_URL_NAMES = {"region": "mahallas:region", "district": "mahallas:district", "mahalla": "mahallas:mahalla"}
+# URL names of the HTML pages for each level (territories/urls.py).
+PAGE_URL_NAMES = {"region": "territories:region", "district": "territories:district",
+                  "mahalla": "territories:mahalla"}
 
 # The GeoJSON layers are cached per scope; the key also holds a fingerprint of the territory tables,
 # so an edit made by any process (admin, importer, demo loader) is seen on the next request.

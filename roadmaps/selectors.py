@@ -164,7 +164,8 @@ def territory_rollup(user, territory, *, year: int, today=None) -> Rollup:
     by_key = _collect(items, kpis, _keyed("roadmap__", level), _keyed("item__roadmap__", level), today)
     from django.urls import reverse
 
-    url_name = {"district": "mahallas:mahalla", "region": "mahallas:district", "national": "mahallas:region"}[level]
+    url_name = {"district": "territories:mahalla", "region": "territories:district",
+                "national": "territories:region"}[level]
     rows = [RollupRow(territory=child, progress=by_key.get(child.pk, Progress()),
                       url=reverse(url_name, args=[child.pk]))
             for child in children.defer("boundary").order_by("name_uz")]

@@ -11,6 +11,8 @@ LAYER = {
     "core": -1,
     "mahallas": 0, "audit": 0,
     "accounts": 1,
+    # The territory pages show people (accounts) and take panels from every app above them.
+    "territories": 1.5,
     "incidents": 2, "roadmaps": 2, "surveillance": 2,
     "zones": 3,
     "dashboards": 4,

@@ -216,5 +216,5 @@ def status_changes_notify(result: RecomputeResult) -> int:
             status = statuses.get(event.mahalla_id)
             body = _("Last 90 days: %(reason)s.") % {"reason": reason(status)} if status else ""
             sent += notify(users=district_officials(mahalla.district_id), kind="zone_colour", title=title,
-                           body=body, url=reverse("mahallas:mahalla", args=[mahalla.pk]))
+                           body=body, url=reverse("territories:mahalla", args=[mahalla.pk]))
     return sent

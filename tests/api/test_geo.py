@@ -95,7 +95,7 @@ def test_feature_urls_point_at_the_pages(client_as, territory):
 
     urls = {f["properties"]["code"]: f["properties"]["url"] for f in body["features"]}
     try:
-        expected = reverse("mahallas:region", args=[territory.region_a.pk])
+        expected = reverse("territories:region", args=[territory.region_a.pk])
     except NoReverseMatch:  # the pages are not routed yet: the layer says null
         expected = None
     assert urls[REGION_A] == expected

@@ -399,7 +399,7 @@ def test_reports_undecided_past_the_deadline_are_flagged_overdue(client, persona
     body = listing.content.decode()
     assert f"/incidents/{old.pk}/" in body and f"/incidents/{fresh_report.pk}/" not in body
     assert "decision overdue" in body
-    district_page = client.get(reverse("mahallas:district", args=[territory.district_a1.pk]))
+    district_page = client.get(reverse("territories:district", args=[territory.district_a1.pk]))
     assert "1 report waits for a decision longer than allowed" in district_page.content.decode()
 
 

@@ -175,11 +175,11 @@ def test_coverage_per_district_and_region(client, personas, rows, territory):
 
 
 def test_mahalla_page_shows_recent_incidents_and_visits(client, personas, rows, territory):
-    response = get(client, personas.inspector, "mahallas:mahalla", territory.mahalla_a1a.pk)
+    response = get(client, personas.inspector, "territories:mahalla", territory.mahalla_a1a.pk)
     content = response.content.decode()
     assert reverse("incidents:detail", args=[rows.incident.pk]) in content
     assert reverse("incidents:visit-detail", args=[rows.visit.pk]) in content
-    response = get(client, personas.district_official, "mahallas:district", territory.district_a1.pk)
+    response = get(client, personas.district_official, "territories:district", territory.district_a1.pk)
     assert reverse("incidents:coverage-district", args=[territory.district_a1.pk]) in response.content.decode()
 
 

@@ -100,7 +100,7 @@ def test_rollup_page_and_territory_panel(client, personas, territory, progress):
     client.force_login(personas.district_official)
 
     page = client.get(reverse("roadmaps:rollup"), {"year": YEAR})
-    district_page = client.get(reverse("mahallas:district", args=[territory.district_a1.pk]))
+    district_page = client.get(reverse("territories:district", args=[territory.district_a1.pk]))
     panel = client.get(reverse("roadmaps:panel", args=["district", territory.district_a1.pk]), HTTP_HX_REQUEST="true")
     hidden = client.get(reverse("roadmaps:panel", args=["district", territory.district_a2.pk]))
 

@@ -130,14 +130,14 @@ def test_queue_as_anonymous_redirects_to_login(client, queue):
 @pytest.mark.parametrize(("persona", "has_entry"), [
     ("operator", True), ("inspector", True), ("district_official", True), ("social_worker", False)])
 def test_menu_alerts_entry(client_for, territory, persona, has_entry):
-    html = client_for(persona).get(reverse("mahallas:home")).content.decode()
+    html = client_for(persona).get(reverse("territories:home")).content.decode()
     assert ('href="/alerts/" data-nav-link' in html) is has_entry
 
 
 def test_district_page_loads_the_cameras_and_alerts_panel(client_for, queue, territory):
     panel = reverse("surveillance:territory-panel", args=["district", territory.district_a1.pk])
     client = client_for("operator")
-    assert panel in client.get(reverse("mahallas:district", args=[territory.district_a1.pk])).content.decode()
+    assert panel in client.get(reverse("territories:district", args=[territory.district_a1.pk])).content.decode()
     html = client.get(panel, HTTP_HX_REQUEST="true").content.decode()
     assert "Cameras and alerts" in html and "<html" not in html
 

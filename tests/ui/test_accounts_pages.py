@@ -28,7 +28,7 @@ def test_login_with_right_password_lands_on_the_district_page(client, personas):
 
     # then
     assert response.redirect_chain[0] == (reverse("home"), 302)
-    assert response.redirect_chain[-1][0] == reverse("mahallas:district", args=[user.district_id])
+    assert response.redirect_chain[-1][0] == reverse("territories:district", args=[user.district_id])
     assert response.context["user"] == user
 
 
@@ -63,7 +63,7 @@ def test_logout_by_post_ends_the_session(client, personas):
     assert response.status_code == 302
     assert response.url == reverse("accounts:login")
     assert "_auth_user_id" not in client.session
-    follow = client.get(reverse("mahallas:home"))
+    follow = client.get(reverse("territories:home"))
     assert follow.status_code == 302 and follow.url.startswith(reverse("accounts:login"))
 
 
@@ -125,13 +125,13 @@ def test_default_language_is_uzbek(client):
 
 
 @pytest.mark.parametrize(("persona", "target"), [
-    ("national", lambda t: reverse("mahallas:home")),
-    ("admin", lambda t: reverse("mahallas:home")),
-    ("region_officer", lambda t: reverse("mahallas:region", args=[t.region_a.pk])),
-    ("district_official", lambda t: reverse("mahallas:district", args=[t.district_a1.pk])),
-    ("operator", lambda t: reverse("mahallas:district", args=[t.district_a1.pk])),
-    ("inspector", lambda t: reverse("mahallas:mine")),
-    ("social_worker", lambda t: reverse("mahallas:mine")),
+    ("national", lambda t: reverse("territories:home")),
+    ("admin", lambda t: reverse("territories:home")),
+    ("region_officer", lambda t: reverse("territories:region", args=[t.region_a.pk])),
+    ("district_official", lambda t: reverse("territories:district", args=[t.district_a1.pk])),
+    ("operator", lambda t: reverse("territories:district", args=[t.district_a1.pk])),
+    ("inspector", lambda t: reverse("territories:mine")),
+    ("social_worker", lambda t: reverse("territories:mine")),
 ])
 def test_home_redirects_each_role_to_its_page(client, personas, territory, persona, target):
     client.force_login(getattr(personas, persona))
@@ -158,12 +158,12 @@ def test_home_when_signed_out_redirects_to_login(client):
 def test_navigation_shows_name_role_and_logout_form(client, personas):
     client.force_login(personas.inspector)
 
-    html = client.get(reverse("mahallas:mine")).content.decode()
+    html = client.get(reverse("territories:mine")).content.decode()
 
     assert personas.inspector.get_full_name() in html
     assert personas.inspector.role_label in html
     assert f'action="{reverse("accounts:logout")}"' in html
-    assert f'href="{reverse("mahallas:mine")}"' in html
+    assert f'href="{reverse("territories:mine")}"' in html
 
 
 # --- The admin site: administrators only -------------------------------------------------------------
@@ -196,9 +196,9 @@ def test_admin_as_administrator_is_allowed(client, personas, territory):
 
 def test_admin_link_in_navigation_only_for_administrators(client, personas):
     client.force_login(personas.admin)
-    admin_html = client.get(reverse("mahallas:home")).content.decode()
+    admin_html = client.get(reverse("territories:home")).content.decode()
     client.force_login(personas.national)
-    national_html = client.get(reverse("mahallas:home")).content.decode()
+    national_html = client.get(reverse("territories:home")).content.decode()
 
     assert reverse("admin:index") in admin_html
     assert reverse("admin:index") not in national_html

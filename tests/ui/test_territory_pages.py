@@ -17,7 +17,7 @@ def page(client, user, name, *args, **params):
 
 
 def _url(territory, level, key):
-    return f"mahallas:{level}", getattr(territory, key).pk
+    return f"territories:{level}", getattr(territory, key).pk
 
 
 IN_SCOPE = [
@@ -72,10 +72,10 @@ def test_territory_page_out_of_scope_returns_404(client, personas, territory, pe
 
 @pytest.mark.parametrize("level", ["region", "district", "mahalla"])
 def test_territory_page_for_missing_id_returns_404_like_out_of_scope(client, personas, level):
-    assert page(client, personas.national, f"mahallas:{level}", 987654).status_code == 404
+    assert page(client, personas.national, f"territories:{level}", 987654).status_code == 404
 
 
-@pytest.mark.parametrize("name", ["mahallas:home", "mahallas:mine"])
+@pytest.mark.parametrize("name", ["territories:home", "territories:mine"])
 def test_lists_when_signed_out_redirect_to_login(client, name):
     response = client.get(reverse(name))
 
@@ -83,7 +83,7 @@ def test_lists_when_signed_out_redirect_to_login(client, name):
 
 
 def test_national_page_as_national_lists_every_region_with_counts(client, personas, territory):
-    response = page(client, personas.national, "mahallas:home")
+    response = page(client, personas.national, "territories:home")
 
     rows = {r.pk: r for r in response.context["rows"]}
     assert set(rows) == {territory.region_a.pk, territory.region_b.pk}
@@ -95,13 +95,13 @@ def test_national_page_as_national_lists_every_region_with_counts(client, person
 
 
 def test_national_page_as_region_officer_shows_only_their_region(client, personas, territory):
-    response = page(client, personas.region_officer, "mahallas:home")
+    response = page(client, personas.region_officer, "territories:home")
 
     assert [r.pk for r in response.context["rows"]] == [territory.region_a.pk]
 
 
 def test_national_page_counts_only_what_the_user_may_see(client, personas, territory):
-    response = page(client, personas.district_official, "mahallas:home")
+    response = page(client, personas.district_official, "territories:home")
 
     (row,) = response.context["rows"]
     assert (row.district_count, row.mahalla_count) == (1, 2)
@@ -109,16 +109,16 @@ def test_national_page_counts_only_what_the_user_may_see(client, personas, terri
 
 
 def test_region_page_lists_its_districts_and_map_layer(client, personas, territory):
-    response = page(client, personas.region_officer, "mahallas:region", territory.region_a.pk)
+    response = page(client, personas.region_officer, "territories:region", territory.region_a.pk)
 
     assert [d.pk for d in response.context["rows"]] == [territory.district_a1.pk, territory.district_a2.pk]
     html = response.content.decode()
     assert f'data-geojson-url="/api/v1/geo/districts/?region={territory.region_a.pk}"' in html
-    assert reverse("mahallas:district", args=[territory.district_a1.pk]) in html
+    assert reverse("territories:district", args=[territory.district_a1.pk]) in html
 
 
 def test_district_page_lists_mahallas_with_assigned_staff(client, personas, territory):
-    response = page(client, personas.district_official, "mahallas:district", territory.district_a1.pk)
+    response = page(client, personas.district_official, "territories:district", territory.district_a1.pk)
 
     rows = {m.pk: m for m in response.context["rows"]}
     assert set(rows) == {territory.mahalla_a1a.pk, territory.mahalla_a1b.pk}
@@ -135,7 +135,7 @@ def test_district_page_leaves_out_ended_assignments(client, personas, territory)
     AssignmentFactory(user=past, mahalla=territory.mahalla_a1b, starts_on=datetime.date(2020, 1, 1),
                       ends_on=datetime.date(2021, 1, 1))
 
-    response = page(client, personas.district_official, "mahallas:district", territory.district_a1.pk)
+    response = page(client, personas.district_official, "territories:district", territory.district_a1.pk)
 
     row = next(m for m in response.context["rows"] if m.pk == territory.mahalla_a1b.pk)
     assert row.inspector is None
@@ -149,7 +149,7 @@ def test_district_page_table_query_count_does_not_grow_with_rows(client, persona
         AssignmentFactory(user=UserFactory(username=f"soc{n}", role=Role.SOCIAL_WORKER,
                                            phone="+998 90 000 00 00"), mahalla=mahalla)
     client.force_login(personas.district_official)
-    url = reverse("mahallas:district", args=[territory.district_a1.pk])
+    url = reverse("territories:district", args=[territory.district_a1.pk])
 
     # 13: the field-work panel counts the reports overdue for a decision (one query, whatever the rows).
     with django_assert_max_num_queries(13):
@@ -166,7 +166,7 @@ def test_mahalla_page_shows_figures_staff_with_phone_and_history(client, persona
     AssignmentFactory(user=earlier, mahalla=territory.mahalla_a1a, starts_on=datetime.date(2020, 1, 1),
                       ends_on=datetime.date(2021, 1, 1))
 
-    response = page(client, personas.district_official, "mahallas:mahalla", territory.mahalla_a1a.pk)
+    response = page(client, personas.district_official, "territories:mahalla", territory.mahalla_a1a.pk)
 
     html = response.content.decode()
     assert response.context["mahalla"].inspector.user == personas.inspector
@@ -174,12 +174,12 @@ def test_mahalla_page_shows_figures_staff_with_phone_and_history(client, persona
     assert "Oldingi Inspektor" in html
     assert len(response.context["history"]) == 3
     assert f'data-highlight-id="{territory.mahalla_a1a.pk}"' in html
-    assert reverse("mahallas:region", args=[territory.region_a.pk]) in html  # breadcrumbs
-    assert reverse("mahallas:district", args=[territory.district_a1.pk]) in html
+    assert reverse("territories:region", args=[territory.region_a.pk]) in html  # breadcrumbs
+    assert reverse("territories:district", args=[territory.district_a1.pk]) in html
 
 
 def test_my_mahallas_as_inspector_lists_only_assigned(client, personas, territory):
-    response = page(client, personas.inspector, "mahallas:mine")
+    response = page(client, personas.inspector, "territories:mine")
 
     assert [m.pk for m in response.context["rows"]] == [territory.mahalla_a1a.pk]
 
@@ -187,7 +187,7 @@ def test_my_mahallas_as_inspector_lists_only_assigned(client, personas, territor
 def test_my_mahallas_without_assignments_says_so(client, personas):
     lonely = UserFactory(username="lonely", role=Role.SOCIAL_WORKER)
 
-    response = page(client, lonely, "mahallas:mine")
+    response = page(client, lonely, "territories:mine")
 
     assert response.status_code == 200
     assert list(response.context["rows"]) == []
@@ -199,25 +199,25 @@ def test_my_mahallas_without_assignments_says_so(client, personas):
 def test_search_filters_rows_by_name(client, personas, territory):
     district = territory.district_a1
 
-    response = page(client, personas.district_official, "mahallas:district", district.pk, q="navro")
+    response = page(client, personas.district_official, "territories:district", district.pk, q="navro")
 
     assert [m.pk for m in response.context["rows"]] == [territory.mahalla_a1b.pk]
 
 
 def test_search_filters_rows_by_code(client, personas, territory):
-    response = page(client, personas.national, "mahallas:home", q="1700002")
+    response = page(client, personas.national, "territories:home", q="1700002")
 
     assert [r.pk for r in response.context["rows"]] == [territory.region_b.pk]
 
 
 def test_htmx_search_returns_only_the_rows_fragment(client, personas, territory):
     client.force_login(personas.district_official)
-    url = reverse("mahallas:district", args=[territory.district_a1.pk])
+    url = reverse("territories:district", args=[territory.district_a1.pk])
 
     response = client.get(url, {"q": "navro"}, headers={"HX-Request": "true"})
 
     html = response.content.decode()
-    assert [t.name for t in response.templates][0] == "mahallas/_mahalla_rows.html"
+    assert [t.name for t in response.templates][0] == "territories/_mahalla_rows.html"
     assert "<html" not in html and "<table" in html
     assert "Navro" in html and "Bog&#x27;ishamol" not in html and "Bog'ishamol" not in html
     assert "HX-Request" in response["Vary"]
@@ -225,7 +225,7 @@ def test_htmx_search_returns_only_the_rows_fragment(client, personas, territory)
 
 def test_htmx_history_restore_gets_the_whole_page(client, personas, territory):
     client.force_login(personas.district_official)
-    url = reverse("mahallas:district", args=[territory.district_a1.pk])
+    url = reverse("territories:district", args=[territory.district_a1.pk])
 
     response = client.get(url, headers={"HX-Request": "true", "HX-History-Restore-Request": "true"})
 
@@ -234,7 +234,7 @@ def test_htmx_history_restore_gets_the_whole_page(client, personas, territory):
 
 def test_htmx_search_cannot_reach_outside_scope(client, personas, territory):
     client.force_login(personas.district_official)
-    url = reverse("mahallas:district", args=[territory.district_a1.pk])
+    url = reverse("territories:district", args=[territory.district_a1.pk])
 
     response = client.get(url, {"q": "Tinchlik"}, headers={"HX-Request": "true"})
 
@@ -245,7 +245,7 @@ def test_tables_are_paginated(client, personas, territory):
     for n in range(55):
         MahallaFactory(district=territory.district_a1, code=f"1708{n:04d}", name_uz=f"Qo'shimcha {n:02d} MFY")
     client.force_login(personas.district_official)
-    url = reverse("mahallas:district", args=[territory.district_a1.pk])
+    url = reverse("territories:district", args=[territory.district_a1.pk])
 
     first = client.get(url)
     second = client.get(url, {"page": 2}, headers={"HX-Request": "true"})
@@ -259,9 +259,9 @@ def test_tables_are_paginated(client, personas, territory):
 def test_pages_have_no_inline_script_or_style(client, personas, territory, language):
     client.force_login(personas.district_official)
     client.post(reverse("set_language"), {"language": language})
-    for url in [reverse("mahallas:home"), reverse("mahallas:region", args=[territory.region_a.pk]),
-                reverse("mahallas:district", args=[territory.district_a1.pk]),
-                reverse("mahallas:mahalla", args=[territory.mahalla_a1a.pk])]:
+    for url in [reverse("territories:home"), reverse("territories:region", args=[territory.region_a.pk]),
+                reverse("territories:district", args=[territory.district_a1.pk]),
+                reverse("territories:mahalla", args=[territory.mahalla_a1a.pk])]:
         html = client.get(url).content.decode()
         assert "<script>" not in html, url
         assert " onclick=" not in html and ' style="' not in html, url

@@ -187,7 +187,7 @@ def test_alert_queue_in_language_shows_translated_text(client, personas, languag
 def test_mahalla_page_in_language_shows_translated_zone_status(client, personas, territory, language):
     client.force_login(personas.district_official)
 
-    text = _page_text(client, language, reverse("mahallas:mahalla", args=[territory.mahalla_a1a.pk]))
+    text = _page_text(client, language, reverse("territories:mahalla", args=[territory.mahalla_a1a.pk]))
 
     _assert_translated(text, language, "Crime-free zone status", "Assigned staff")
 

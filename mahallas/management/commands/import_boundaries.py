@@ -1,12 +1,12 @@
 """manage.py import_boundaries FILE --level region|district|mahalla --name-field F [--code-field F] ...
 
 Import regions first, then districts, then mahallas: each level is placed inside the one above it.
-The rules (parent choice, matching, generated codes, repairs) are in mahallas/importer.py.
+The rules (parent choice, matching, generated codes, repairs) are in mahallas/importing/.
 """
 
 from django.core.management.base import BaseCommand, CommandError
 
-from mahallas.importer import (
+from mahallas.importing import (
     LEVELS,
     PARENT_RULES,
     BoundaryImportError,

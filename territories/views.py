@@ -9,13 +9,13 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
-from django.utils.cache import patch_vary_headers
 from django.utils.http import urlencode
 
+from accounts.panels import panels_for
+from core.htmx import render_page
 from mahallas.models import District, Mahalla, Region
 
-from . import territory_selectors as pages
-from .panels import panels_for
+from . import selectors as pages
 
 PAGE_SIZE = 50
 # The GeoJSON layers of the API (mahallas/api_urls.py); map.js adds `zoom` and follows `properties.url`.
@@ -29,7 +29,7 @@ def _map(level: str, *, highlight: int | None = None, **filters) -> dict:
     return {
         "geojson_url": url,
         # Used when a feature has no `url` property; "{id}" is replaced by the feature's id.
-        "link_template": reverse(f"mahallas:{level}", args=[0]).replace("/0/", "/{id}/"),
+        "link_template": reverse(f"territories:{level}", args=[0]).replace("/0/", "/{id}/"),
         "highlight": highlight,
         "map_tiles_url": settings.MAP_TILES_URL,
     }
@@ -40,11 +40,7 @@ def _table_response(request, template: str, rows_template: str, context: dict, q
     page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
     rows = pages.with_staff(page.object_list) if staff else list(page.object_list)
     context.update(page=page, rows=rows, q=text)
-    # A history-restore request (back button after the cache is gone) needs the whole page.
-    fragment = request.htmx and not request.htmx.history_restore_request
-    response = render(request, rows_template if fragment else template, context)
-    patch_vary_headers(response, ["HX-Request"])
-    return response
+    return render_page(request, template, context, fragment=rows_template)
 
 
 @login_required
@@ -53,7 +49,7 @@ def national(request):
     totals = pages.territory_totals(Mahalla.objects.visible_to(request.user))
     context = {"totals": totals, "region_total": Region.objects.visible_to(request.user).count(),
                "panels": panels_for("national", request, None), **_map("region")}
-    return _table_response(request, "mahallas/national.html", "mahallas/_region_rows.html", context,
+    return _table_response(request, "territories/national.html", "territories/_region_rows.html", context,
                            pages.regions_for(request.user, text))
 
 
@@ -69,7 +65,7 @@ def region_detail(request, pk: int):
         "panels": panels_for("region", request, region),
         **_map("district", region=region.pk),
     }
-    return _table_response(request, "mahallas/region.html", "mahallas/_district_rows.html", context,
+    return _table_response(request, "territories/region.html", "territories/_district_rows.html", context,
                            pages.districts_for(request.user, region, text))
 
 
@@ -85,7 +81,7 @@ def district_detail(request, pk: int):
         "panels": panels_for("district", request, district),
         **_map("mahalla", district=district.pk),
     }
-    return _table_response(request, "mahallas/district.html", "mahallas/_mahalla_rows.html", context,
+    return _table_response(request, "territories/district.html", "territories/_mahalla_rows.html", context,
                            pages.mahallas_for(request.user, district=district, text=text), staff=True)
 
 
@@ -101,13 +97,13 @@ def mahalla_detail(request, pk: int):
         "panels": panels_for("mahalla", request, mahalla),
         **_map("mahalla", highlight=mahalla.pk, district=mahalla.district_id),
     }
-    return render(request, "mahallas/mahalla.html", context)
+    return render(request, "territories/mahalla.html", context)
 
 
 @login_required
 def my_mahallas(request):
     """The field worker's start page: the mahallas they are assigned to now (their whole scope)."""
     text = request.GET.get("q", "")
-    return _table_response(request, "mahallas/mine.html", "mahallas/_mahalla_rows.html",
+    return _table_response(request, "territories/mine.html", "territories/_mahalla_rows.html",
                            {"show_district": True, **_map("mahalla")},
                            pages.mahallas_for(request.user, text=text), staff=True)

@@ -1,15 +1,14 @@
 """Reads behind the territory browser's HTML pages. Every query starts from `visible_to(user)`.
 
-The browser lives in `accounts`, not `mahallas`, because its pages show who works in each mahalla:
-`accounts` may read territories, while `mahallas` (the lowest layer) must know nothing of people.
+The pages live in their own app above `accounts`, not in `mahallas`, because they show who works in each
+mahalla: `mahallas` (the lowest layer) must know nothing of people.
 """
 
 from django.db.models import Count, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery, Sum
 from django.db.models.functions import Coalesce
 
+from accounts.models import Assignment, Role
 from mahallas.models import District, Mahalla, Region
-
-from .models import Assignment, Role
 
 
 def _search(qs: QuerySet, text: str) -> QuerySet:

@@ -1,9 +1,8 @@
 from django.urls import path
 
-from . import territory_views as views
+from . import views
 
-# The namespace names the pages (territories), whichever app serves them.
-app_name = "mahallas"
+app_name = "territories"
 urlpatterns = [
     path("territories/", views.national, name="home"),
     path("territories/regions/<int:pk>/", views.region_detail, name="region"),
