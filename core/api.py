@@ -33,8 +33,9 @@ def as_api_exception(exc):
     return exc
 
 
+# An API view whose writes go through a service: `valid()` checks the body, the service decides. (A comment, not a
+# docstring: drf-spectacular would show a docstring as the description of every operation that has none.)
 class ServiceApi(GenericAPIView):
-    """An API view whose writes go through a service: `valid()` checks the body, the service decides."""
 
     pagination_class = PagePagination
 
