@@ -46,6 +46,22 @@ def _rows_response(request, roadmap: Roadmap):
     return _changed(render_page(request, "roadmaps/_item_rows.html", context))
 
 
+def _save(request, form, save, roadmap: Roadmap, *, ok: str):
+    """Validate, save through one service: the saved row (HTMX) or the roadmap at that row; None when the form
+    must be shown again with its errors."""
+    if not form.is_valid():
+        return None
+    try:
+        item = save(form.cleaned_data)
+    except RoadmapError as exc:
+        form.add_domain_error(exc)
+        return None
+    if is_fragment(request):
+        return _row_response(request, item.pk, roadmap)
+    messages.success(request, ok)
+    return redirect(reverse("roadmaps:detail", args=[roadmap.pk]) + f"#item-{item.pk}")
+
+
 def _item_initial(item: RoadmapItem) -> dict:
     return {f: getattr(item, f) for f in ITEM_FIELDS}
 
@@ -68,16 +84,10 @@ def item_edit(request, pk: int):
     prefix = f"i{item.pk}"
     if request.method == "POST":
         form = ItemForm(request.POST, prefix=prefix, plan_editable=can_edit)
-        if form.is_valid():
-            try:
-                services.item_update(by=request.user, item=item, **form.cleaned_data)
-            except RoadmapError as exc:
-                form.add_domain_error(exc)
-            else:
-                if is_fragment(request):
-                    return _row_response(request, item.pk, roadmap)
-                messages.success(request, _("Saved."))
-                return redirect(reverse("roadmaps:detail", args=[roadmap.pk]) + f"#item-{item.pk}")
+        saved = _save(request, form, lambda data: services.item_update(by=request.user, item=item, **data), roadmap,
+                      ok=_("Saved."))
+        if saved is not None:
+            return saved
     else:
         form = ItemForm(initial=_item_initial(item), prefix=prefix, plan_editable=can_edit)
     context = {"form": form, "item": item, "roadmap": roadmap,
@@ -94,16 +104,10 @@ def item_add(request, pk: int):
         raise PermissionDenied
     if request.method == "POST":
         form = ItemForm(request.POST, prefix="new")
-        if form.is_valid():
-            try:
-                item = services.item_create(by=request.user, roadmap=roadmap, **form.cleaned_data)
-            except RoadmapError as exc:
-                form.add_domain_error(exc)
-            else:
-                if is_fragment(request):
-                    return _row_response(request, item.pk, roadmap)
-                messages.success(request, _("Measure added."))
-                return redirect(reverse("roadmaps:detail", args=[roadmap.pk]) + f"#item-{item.pk}")
+        saved = _save(request, form, lambda data: services.item_create(by=request.user, roadmap=roadmap, **data),
+                      roadmap, ok=_("Measure added."))
+        if saved is not None:
+            return saved
     else:
         form = ItemForm(prefix="new", initial={"start_on": today()})
     context = {"form": form, "item": None, "roadmap": roadmap,

@@ -66,7 +66,9 @@ def roadmap_history(request, pk: int):
 
 # --- workflow ---------------------------------------------------------------------------------------
 
-def _workflow(request, pk: int, capability: str, action):
+def _workflow(request, pk: int, capability: str, action, *, ok: str):
+    """One step of the workflow; the page shown next is the roadmap the step returns (a new revision is another
+    roadmap)."""
     roadmap = roadmap_or_404(request, pk)
     if not can(request.user, capability, roadmap):
         raise PermissionDenied
@@ -75,27 +77,25 @@ def _workflow(request, pk: int, capability: str, action):
     except RoadmapError as exc:
         messages.error(request, exc.message)
         return redirect("roadmaps:detail", roadmap.pk)
-    return result
+    messages.success(request, ok)
+    return redirect("roadmaps:detail", result.pk)
 
 
 @login_required
 @require_POST
 def roadmap_submit(request, pk: int):
-    def act(roadmap):
-        services.roadmap_submit(by=request.user, roadmap=roadmap)
-        messages.success(request, _("Submitted for approval."))
-        return redirect("roadmaps:detail", roadmap.pk)
-    return _workflow(request, pk, "roadmaps.submit_roadmap", act)
+    return _workflow(request, pk, "roadmaps.submit_roadmap",
+                     lambda roadmap: services.roadmap_submit(by=request.user, roadmap=roadmap),
+                     ok=_("Submitted for approval."))
 
 
 @login_required
 @require_POST
 def roadmap_approve(request, pk: int):
-    def act(roadmap):
-        services.roadmap_approve(by=request.user, roadmap=roadmap, comment=request.POST.get("comment", ""))
-        messages.success(request, _("Roadmap approved."))
-        return redirect("roadmaps:detail", roadmap.pk)
-    return _workflow(request, pk, "roadmaps.approve_roadmap", act)
+    return _workflow(request, pk, "roadmaps.approve_roadmap",
+                     lambda roadmap: services.roadmap_approve(by=request.user, roadmap=roadmap,
+                                                              comment=request.POST.get("comment", "")),
+                     ok=_("Roadmap approved."))
 
 
 @login_required
@@ -106,21 +106,18 @@ def roadmap_return(request, pk: int):
         if not form.is_valid():
             raise RoadmapError("comment", _("Say what must change: comments are required when returning a "
                                             "roadmap."))
-        services.roadmap_return(by=request.user, roadmap=roadmap, comment=form.cleaned_data["comment"])
-        messages.success(request, _("Returned to the author with your comments."))
-        return redirect("roadmaps:detail", roadmap.pk)
-    return _workflow(request, pk, "roadmaps.approve_roadmap", act)
+        return services.roadmap_return(by=request.user, roadmap=roadmap, comment=form.cleaned_data["comment"])
+    return _workflow(request, pk, "roadmaps.approve_roadmap", act,
+                     ok=_("Returned to the author with your comments."))
 
 
 @login_required
 @require_POST
 def roadmap_revise(request, pk: int):
-    def act(roadmap):
-        revision = services.roadmap_revise(by=request.user, roadmap=roadmap)
-        messages.success(request, _("A new revision was started as a draft. The approved one stays in force "
-                                    "until it is approved."))
-        return redirect("roadmaps:detail", revision.pk)
-    return _workflow(request, pk, "roadmaps.revise_roadmap", act)
+    return _workflow(request, pk, "roadmaps.revise_roadmap",
+                     lambda roadmap: services.roadmap_revise(by=request.user, roadmap=roadmap),
+                     ok=_("A new revision was started as a draft. The approved one stays in force until it is "
+                          "approved."))
 
 
 # --- details and reviews ----------------------------------------------------------------------------
