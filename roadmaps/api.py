@@ -1,28 +1,25 @@
 """The roadmaps API. Every lookup starts from `visible_to(user)` (out of scope = 404); writes check the same
 capabilities (accounts.capabilities.can) as the HTML views (403 when visible but not allowed) and call the same services
-(RoadmapError -> 400 naming the field)."""
+(RoadmapError -> 400 naming the field, through core.api_errors)."""
 
 from __future__ import annotations
 
-from django.core.exceptions import ObjectDoesNotExist
-from django.http import Http404, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema
 from rest_framework import status
 from rest_framework.exceptions import NotFound, PermissionDenied, ValidationError
-from rest_framework.generics import GenericAPIView
-from rest_framework.pagination import PageNumberPagination
 from rest_framework.response import Response
 
 from accounts.capabilities import can
 from audit.models import AuditEvent
 from audit.services import audit_record
-from mahallas.models import District, Mahalla, Region
+from core.api import ServiceApi
+from core.dates import today
 
 from . import excel, selectors, services
-from .errors import RoadmapError
 from .models import Kpi, Roadmap, RoadmapItem, RoadmapStatus
 from .serializers import (
     ApproveSerializer,
@@ -35,31 +32,13 @@ from .serializers import (
     RoadmapDetailSerializer,
     RoadmapItemSerializer,
     RoadmapSerializer,
+    rollup_data,
 )
 from .years import clean_year
 
 
-class PagePagination(PageNumberPagination):
-    page_size = 50
-    page_size_query_param = "page_size"
-    max_page_size = 200
-
-
-class RoadmapApi(GenericAPIView):
-    pagination_class = PagePagination
+class RoadmapApi(ServiceApi):
     filter_backends: list = []
-
-    def handle_exception(self, exc):
-        if isinstance(exc, RoadmapError):
-            exc = ValidationError({exc.field: [str(exc.message)]})
-        elif isinstance(exc, ObjectDoesNotExist | Http404):
-            exc = NotFound()
-        return super().handle_exception(exc)
-
-    def valid(self, serializer_class, *, partial: bool = False) -> dict:
-        serializer = serializer_class(data=self.request.data, partial=partial, context={"request": self.request})
-        serializer.is_valid(raise_exception=True)
-        return dict(serializer.validated_data)
 
     def roadmap(self, pk: int) -> Roadmap:
         return get_object_or_404(Roadmap.objects.visible_to(self.request.user).for_list(), pk=pk)
@@ -75,7 +54,7 @@ class RoadmapApi(GenericAPIView):
 
     def detail_response(self, roadmap: Roadmap, code=status.HTTP_200_OK) -> Response:
         items = list(selectors.roadmap_items(roadmap))
-        progress = selectors.roadmap_progress([roadmap.pk]).get(roadmap.pk) or selectors.Progress()
+        progress = selectors.roadmap_progress_of(roadmap)
         data = RoadmapDetailSerializer(roadmap, context={"items": items, "progress": progress}).data
         return Response(data, status=code)
 
@@ -99,7 +78,7 @@ class RoadmapListCreateApi(RoadmapApi):
     @extend_schema(request=RoadmapCreateSerializer, responses=RoadmapDetailSerializer, operation_id="roadmaps_create")
     def post(self, request):
         data = self.valid(RoadmapCreateSerializer)
-        models = {"region": Region, "district": District, "mahalla": Mahalla}
+        models = selectors.TERRITORY_MODELS
         field = next(k for k in models if data.get(k))
         territory = models[field].objects.visible_to(request.user).filter(pk=data[field]).first()
         if territory is None:
@@ -217,7 +196,7 @@ class RoadmapExportApi(RoadmapApi):
     def get(self, request, pk: int):
         roadmap = self.roadmap(pk)
         items = list(selectors.roadmap_items(roadmap))
-        progress = selectors.roadmap_progress([roadmap.pk]).get(roadmap.pk) or selectors.Progress()
+        progress = selectors.roadmap_progress_of(roadmap)
         audit_record(action=AuditEvent.Action.EXPORT, request=request, obj=roadmap, details={"format": "xlsx"})
         response = HttpResponse(excel.roadmap_xlsx(roadmap, items, progress), content_type=excel.XLSX_TYPE)
         response["Content-Disposition"] = (f'attachment; filename="roadmap-{roadmap.year}-'
@@ -230,7 +209,7 @@ class RollupApi(RoadmapApi):
     def get(self, request):
         level = request.query_params.get("level", "")
         pk = request.query_params.get("id", "")
-        models = {"region": Region, "district": District, "mahalla": Mahalla}
+        models = selectors.TERRITORY_MODELS
         territory = None
         if level in models:
             if not (pk.isascii() and pk.isdigit() and len(pk) <= 18):
@@ -238,19 +217,6 @@ class RollupApi(RoadmapApi):
             territory = get_object_or_404(models[level].objects.visible_to(request.user).defer("boundary"),
                                           pk=int(pk))
         year = request.query_params.get("year", "")
-        from django.utils import timezone
-
-        year = clean_year(year) if year else timezone.localdate().year
+        year = clean_year(year) if year else today().year
         data = selectors.territory_rollup(request.user, territory, year=year)
-
-        def out(p):
-            return {"items": p.items, "done": p.done, "cancelled": p.cancelled, "completion": p.completion_pct,
-                    "overdue": p.overdue, "kpis": p.kpis, "kpis_behind": p.kpis_behind,
-                    "kpis_unreported": p.kpis_unreported}
-
-        return Response({
-            "year": year, "level": level or "national", "id": territory.pk if territory else None,
-            "total": out(data.total), "own": out(data.own) if data.own else None,
-            "children": [{"id": row.territory.pk, "name": str(row.territory), **out(row.progress)}
-                         for row in data.rows],
-        })
+        return Response(rollup_data(data, level=level, territory=territory))

@@ -6,9 +6,8 @@ from __future__ import annotations
 
 import datetime
 
-from django.utils import timezone
-
 from accounts.models import User
+from core.dates import today
 
 from .models import FocusArea, ItemStatus, Roadmap
 from .services import item_create, item_update, roadmap_approve, roadmap_create, roadmap_submit
@@ -35,7 +34,7 @@ ITEMS = [
 
 
 def demo_roadmap_load(*, district_official: User, approver: User) -> Roadmap | None:
-    year = timezone.localdate().year
+    year = today().year
     district = district_official.district
     if Roadmap.objects.filter(district=district, year=year).exists():
         return None

@@ -20,9 +20,12 @@ from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
+from core.dates import today
+from core.spreadsheets import plain_number, safe_cell
+
 from .errors import RoadmapError
 from .models import FocusArea, ItemStatus, Roadmap
-from .services import _clean_decimal, clean_item_data
+from .services.values import clean_decimal, clean_item_data
 
 MAX_IMPORT_BYTES = 2 * 1024 * 1024
 MAX_IMPORT_ROWS = 300
@@ -38,22 +41,10 @@ HEADER_FILL = PatternFill("solid", fgColor="DCE6F0")
 WRAP = Alignment(wrap_text=True, vertical="top")
 
 
-def _safe(value):
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
-        return "'" + value
-    return value
-
-
-def _num(value):
-    if value is None:
-        return ""
-    return format(value.normalize(), "f") if hasattr(value, "normalize") else value
-
-
 def kpi_text(kpi) -> str:
-    actual = _num(kpi.actual) if kpi.actual is not None else "—"
+    actual = plain_number(kpi.actual) if kpi.actual is not None else "—"
     unit = f" {kpi.unit}" if kpi.unit else ""
-    return f"{kpi.indicator}: {actual} / {_num(kpi.target)}{unit}"
+    return f"{kpi.indicator}: {actual} / {plain_number(kpi.target)}{unit}"
 
 
 def _width(sheet, widths):
@@ -88,7 +79,7 @@ def roadmap_xlsx(roadmap: Roadmap, items, progress) -> bytes:
                        .strip(", ")))
         header.append((_("Review frequency"), roadmap.get_review_frequency_display()))
     for label, value in header:
-        ws.append([None, label, _safe(value)])
+        ws.append([None, label, safe_cell(value)])
         ws.cell(row=ws.max_row, column=2).font = Font(bold=True)
     ws.append([])
     ws.append(columns)
@@ -100,9 +91,9 @@ def roadmap_xlsx(roadmap: Roadmap, items, progress) -> bytes:
         cell.alignment = Alignment(wrap_text=True, vertical="center", horizontal="center")
     for number, item in enumerate(items, start=1):
         responsible = ", ".join(x for x in (item.responsible_organisation, item.responsible_person) if x)
-        ws.append([number, item.get_focus_area_display(), _safe(item.title), _safe(responsible), item.start_on,
+        ws.append([number, item.get_focus_area_display(), safe_cell(item.title), safe_cell(responsible), item.start_on,
                    item.deadline, item.get_status_display(), item.progress,
-                   _safe("\n".join(kpi_text(k) for k in item.kpis.all()))])
+                   safe_cell("\n".join(kpi_text(k) for k in item.kpis.all()))])
         for cell in ws[ws.max_row]:
             cell.border = BORDER
             cell.alignment = WRAP
@@ -172,7 +163,7 @@ def blank_template() -> bytes:
                               allow_blank=True)
         ws.add_data_validation(rule)
         rule.add(ref)
-    example_start = datetime.date(timezone.localdate().year, 2, 1)
+    example_start = datetime.date(today().year, 2, 1)
     ws.append([str(FocusArea.OUTREACH.label), _("Example: legal-literacy sessions on card fraud in schools"), "",
                _("District department of internal affairs"), "", example_start,
                example_start + datetime.timedelta(days=120), str(ItemStatus.PLANNED.label), 0,
@@ -314,8 +305,8 @@ def parse_items(upload) -> ImportResult:
             if not indicator:
                 error("kpi_indicator", _("This field is required."))
             try:
-                target = _clean_decimal("kpi_target", raw["kpi_target"], required=True)
-                baseline = _clean_decimal("kpi_baseline", raw["kpi_baseline"])
+                target = clean_decimal("kpi_target", raw["kpi_target"], required=True)
+                baseline = clean_decimal("kpi_baseline", raw["kpi_baseline"])
             except RoadmapError as exc:
                 error(exc.field, exc.message)
             else:

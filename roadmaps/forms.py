@@ -1,12 +1,13 @@
-"""HTML forms: they parse and render; the rules live in services (RoadmapError lands on the named field)."""
+"""HTML forms: they parse and render; the rules live in services (`form.add_domain_error(exc)` puts a
+RoadmapError on the field it names)."""
 
 from django import forms
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.bounds import MAX_ID
+from core.dates import today
+from core.forms import DomainErrorFormMixin
 
-from .errors import RoadmapError
 from .models import FocusArea, ItemStatus, KpiDirection, ReviewFrequency
 
 
@@ -17,18 +18,12 @@ class DateInput(forms.DateInput):
         super().__init__(format="%Y-%m-%d", **kwargs)
 
 
-class ServiceForm(forms.Form):
-    def add_service_error(self, exc: RoadmapError) -> None:
-        field = exc.field if exc.field in self.fields else None
-        self.add_error(field, str(exc.message))
-
-
 def _years():
-    this = timezone.localdate().year
+    this = today().year
     return [(y, y) for y in range(this - 1, this + 3)]
 
 
-class ItemForm(ServiceForm):
+class ItemForm(DomainErrorFormMixin, forms.Form):
     focus_area = forms.ChoiceField(label=_("Focus area"), choices=FocusArea.choices)
     title = forms.CharField(label=_("Measure"), max_length=300)
     description = forms.CharField(label=_("Description"), required=False,
@@ -65,13 +60,13 @@ class ItemBulkForm(ItemForm):
     def __init__(self, *args, mahallas_qs, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["mahallas"].queryset = mahallas_qs
-        self.fields["year"].initial = timezone.localdate().year
+        self.fields["year"].initial = today().year
         self.fields["year"].widget.attrs["class"] = "input select"
         del self.fields["status"]
         del self.fields["progress"]
 
 
-class RoadmapCreateForm(ServiceForm):
+class RoadmapCreateForm(DomainErrorFormMixin, forms.Form):
     territory = forms.ChoiceField(label=_("Territory"))
     year = forms.TypedChoiceField(label=_("Year"), coerce=int, choices=_years)
     title = forms.CharField(label=_("Title"), max_length=200, required=False)
@@ -80,7 +75,7 @@ class RoadmapCreateForm(ServiceForm):
         super().__init__(*args, **kwargs)
         self.territories = {key: t for key, t, _label in territories}
         self.fields["territory"].choices = [(key, label) for key, _t, label in territories]
-        self.fields["year"].initial = timezone.localdate().year
+        self.fields["year"].initial = today().year
         for field in self.fields.values():
             field.widget.attrs.setdefault("class", "input select" if isinstance(field.widget, forms.Select)
                                           else "input")
@@ -89,19 +84,19 @@ class RoadmapCreateForm(ServiceForm):
         return self.territories[self.cleaned_data["territory"]]
 
 
-class FromTemplateForm(ServiceForm):
+class FromTemplateForm(DomainErrorFormMixin, forms.Form):
     template = forms.ModelChoiceField(label=_("Regional template"), queryset=None)
     year = forms.TypedChoiceField(label=_("Year"), coerce=int, choices=_years)
 
     def __init__(self, *args, templates_qs, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["template"].queryset = templates_qs
-        self.fields["year"].initial = timezone.localdate().year
+        self.fields["year"].initial = today().year
         for field in self.fields.values():
             field.widget.attrs.setdefault("class", "input select")
 
 
-class RoadmapSettingsForm(ServiceForm):
+class RoadmapSettingsForm(DomainErrorFormMixin, forms.Form):
     title = forms.CharField(label=_("Title"), max_length=200, required=False)
     senior_official_name = forms.CharField(label=_("Senior official"), max_length=200, required=False,
                                            help_text=_("For a red mahalla: the senior official it is assigned to."))
@@ -116,12 +111,12 @@ class RoadmapSettingsForm(ServiceForm):
                                           else "input")
 
 
-class ReturnForm(ServiceForm):
+class ReturnForm(DomainErrorFormMixin, forms.Form):
     comment = forms.CharField(label=_("Comments for the author"), widget=forms.Textarea(attrs={"rows": 3,
                                                                                               "class": "input"}))
 
 
-class ReviewForm(ServiceForm):
+class ReviewForm(DomainErrorFormMixin, forms.Form):
     held_on = forms.DateField(label=_("Date held"), widget=DateInput(attrs={"class": "input"}))
     held_by = forms.CharField(label=_("Held by"), max_length=200, required=False,
                               widget=forms.TextInput(attrs={"class": "input"}))
@@ -131,7 +126,7 @@ class ReviewForm(ServiceForm):
                                 widget=forms.Textarea(attrs={"rows": 2, "class": "input"}))
 
 
-class KpiForm(ServiceForm):
+class KpiForm(DomainErrorFormMixin, forms.Form):
     indicator = forms.CharField(label=_("Indicator"), max_length=200, widget=forms.TextInput(attrs={"class": "input"}))
     unit = forms.CharField(label=_("Unit"), max_length=40, required=False,
                            widget=forms.TextInput(attrs={"class": "input"}))
@@ -143,15 +138,15 @@ class KpiForm(ServiceForm):
                                   widget=forms.Select(attrs={"class": "input select"}))
 
 
-class KpiRecordForm(ServiceForm):
-    on = forms.DateField(label=_("Date"), widget=DateInput(attrs={"class": "input"}), initial=timezone.localdate)
+class KpiRecordForm(DomainErrorFormMixin, forms.Form):
+    on = forms.DateField(label=_("Date"), widget=DateInput(attrs={"class": "input"}), initial=today)
     value = forms.DecimalField(label=_("Value"), max_digits=14, decimal_places=2,
                                widget=forms.NumberInput(attrs={"class": "input", "step": "any"}))
     note = forms.CharField(label=_("Note"), max_length=300, required=False,
                            widget=forms.TextInput(attrs={"class": "input"}))
 
 
-class EvidenceForm(ServiceForm):
+class EvidenceForm(DomainErrorFormMixin, forms.Form):
     KIND_CHOICES = [("file", _("file")), ("field_visit", _("field visit")), ("incident", _("incident"))]
 
     kind = forms.ChoiceField(label=_("Kind"), choices=KIND_CHOICES,
@@ -164,6 +159,6 @@ class EvidenceForm(ServiceForm):
                            widget=forms.TextInput(attrs={"class": "input"}))
 
 
-class ImportForm(ServiceForm):
+class ImportForm(DomainErrorFormMixin, forms.Form):
     file = forms.FileField(label=_("Excel file (.xlsx)"),
                            help_text=_("Fill in the blank template; at most 300 measures and 2 MB."))

@@ -7,8 +7,8 @@ denies what it cannot express, so an inspector sees their mahallas' roadmaps and
 
 from django.db import models
 from django.db.models import BooleanField, Case, Q, Value, When
-from django.utils import timezone
 
+from core import dates
 from mahallas.scope import scope_of
 
 
@@ -58,13 +58,13 @@ class RoadmapItemQuerySet(models.QuerySet):
         return _apply(self, user, "roadmap__")
 
     def with_overdue(self, today=None):
-        today = today or timezone.localdate()
+        today = today or dates.today()
         return self.annotate(is_overdue=Case(
             When(Q(deadline__lt=today) & ~Q(status__in=_CLOSED), then=Value(True)),
             default=Value(False), output_field=BooleanField()))
 
     def overdue(self, today=None):
-        today = today or timezone.localdate()
+        today = today or dates.today()
         return self.filter(deadline__lt=today).exclude(status__in=_CLOSED)
 
     def in_force(self):

@@ -18,14 +18,18 @@ from dataclasses import dataclass, field
 
 from django.db.models import Avg, Case, Count, F, IntegerField, OuterRef, Q, Subquery, Sum, Value, When
 from django.db.models.functions import Coalesce
-from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from accounts.capabilities import can
+from core import dates
 from mahallas.models import District, Mahalla, Region
 
+from .evidence import linked_records
 from .models import ItemChange, ItemStatus, Kpi, Roadmap, RoadmapItem
 
 _CLOSED = (ItemStatus.DONE, ItemStatus.CANCELLED)
+# The levels a roadmap hangs off, as written in URLs and query strings ("district:12").
+TERRITORY_MODELS = {"region": Region, "district": District, "mahalla": Mahalla}
 
 
 @dataclass
@@ -148,7 +152,7 @@ def _under(prefix: str, territory) -> Q:
 
 def territory_rollup(user, territory, *, year: int, today=None) -> Rollup:
     """The progress of a territory (None: the nation) for the year, with one row per child unit."""
-    today = today or timezone.localdate()
+    today = today or dates.today()
     items, kpis = _sources(user, year)
     items = items.filter(_under("roadmap__", territory))
     kpis = kpis.filter(_under("item__roadmap__", territory))
@@ -177,7 +181,7 @@ def territory_progress(user, territory, *, year: int, today=None, kpis: bool = T
     """The totals of `territory_rollup` in one query (KPI counts come from correlated subqueries), for panels
     on pages that have a query budget. `kpis=False` leaves the KPI counts at 0: building their three
     subqueries costs more than the dashboard tiles that need none of them."""
-    today = today or timezone.localdate()
+    today = today or dates.today()
     items, _kpis = _sources(user, year)
     items = items.filter(_under("roadmap__", territory))
     if not kpis:
@@ -205,7 +209,7 @@ def territory_progress(user, territory, *, year: int, today=None, kpis: bool = T
 
 def roadmap_progress(roadmap_ids, *, today=None) -> dict[int, Progress]:
     """{roadmap_id: Progress} of the roadmaps themselves (no roll-up), two queries for any number of them."""
-    today = today or timezone.localdate()
+    today = today or dates.today()
     ids = sorted(set(roadmap_ids))
     if not ids:
         return {}
@@ -223,6 +227,18 @@ def overdue_items_by_mahalla(mahalla_ids, *, today=None) -> dict[int, int]:
     rows = (RoadmapItem.objects.overdue(today).in_force().filter(roadmap__mahalla_id__in=ids)
             .values("roadmap__mahalla_id").annotate(n=Count("id")).order_by())
     return {row["roadmap__mahalla_id"]: row["n"] for row in rows}
+
+
+def roadmap_progress_of(roadmap: Roadmap) -> Progress:
+    return roadmap_progress([roadmap.pk]).get(roadmap.pk) or Progress()
+
+
+def with_progress(roadmaps: list[Roadmap]) -> list[Roadmap]:
+    """The roadmaps, each with its `progress` (two queries for all of them)."""
+    progress = roadmap_progress([r.pk for r in roadmaps])
+    for roadmap in roadmaps:
+        roadmap.progress = progress.get(roadmap.pk) or Progress()
+    return roadmaps
 
 
 def roadmaps_for(user, *, year: int | None = None, status: str = "", level: str = "", text: str = ""):
@@ -258,14 +274,63 @@ def awaiting_approval(user):
     return [r for r in qs.order_by("submitted_at")[:200] if can(user, "roadmaps.approve_roadmap", r)]
 
 
+def revision_started(roadmap: Roadmap) -> bool:
+    """A new revision of this roadmap exists, whoever may see it: there is only ever one at a time."""
+    return Roadmap.objects.filter(parent=roadmap).exists()
+
+
+def next_revision(user, roadmap: Roadmap) -> Roadmap | None:
+    return Roadmap.objects.visible_to(user).filter(parent=roadmap).first()
+
+
+def item_evidence(user, item: RoadmapItem) -> list:
+    """The item's evidence, each with the linked record it cites (`record`, None when the user may not see it)."""
+    evidence = list(item.evidence.select_related("by"))
+    links = linked_records(user, evidence)
+    for row in evidence:
+        row.record = links.get((row.kind, row.linked_id))
+    return evidence
+
+
+# --- territories ------------------------------------------------------------------------------------
+
+def territories_writable_by(user) -> list[tuple[str, object, str]]:
+    """(key, territory, label) of the territories whose roadmaps this user writes."""
+    district = District.objects.defer("boundary").filter(pk=user.district_id).first() if user.district_id else None
+    if district is not None and can(user, "roadmaps.write_territory", district):
+        rows = [(f"district:{district.pk}", district, _("%(name)s (district)") % {"name": district.name})]
+        for mahalla in Mahalla.objects.filter(district=district).defer("boundary").order_by("name_uz"):
+            rows.append((f"mahalla:{mahalla.pk}", mahalla, mahalla.name))
+        return rows
+    region = Region.objects.defer("boundary").filter(pk=user.region_id).first() if user.region_id else None
+    if region is not None and can(user, "roadmaps.write_territory", region):
+        return [(f"region:{region.pk}", region, _("%(name)s (region)") % {"name": region.name})]
+    return []
+
+
+def rollup_territory_default(user):
+    """The territory a roll-up shows when none is asked for: the one whose roadmaps the user writes (None: the
+    nation)."""
+    for model, pk in ((District, user.district_id), (Region, user.region_id)):
+        territory = model.objects.visible_to(user).defer("boundary").filter(pk=pk).first() if pk else None
+        if territory is not None and can(user, "roadmaps.write_territory", territory):
+            return territory
+    return None
+
+
+def territory_roadmaps(user, territory, *, since_year: int, limit: int = 6) -> list[Roadmap]:
+    """The territory's own latest roadmaps (newest year and revision first) from `since_year` on."""
+    level = territory._meta.model_name
+    return list(Roadmap.objects.visible_to(user).filter(**{level: territory}, year__gte=since_year)
+                .order_by("-year", "-revision")[:limit])
+
+
 # --- history ----------------------------------------------------------------------------------------
 
 def describe_change(change: ItemChange) -> list[dict]:
     """Readable rows of one change: field label, before, after (choice values shown by their labels)."""
     labels = {f.name: f.verbose_name for f in RoadmapItem._meta.get_fields() if hasattr(f, "verbose_name")}
     choices = {"focus_area": dict(RoadmapItem.FocusArea.choices), "status": dict(RoadmapItem.Status.choices)}
-    from django.utils.translation import gettext as _
-
     extra = {"kpi": _("KPI"), "evidence": _("evidence"), "duplicate_of": _("copy of item"), "position": _("position")}
     rows = []
     for name, pair in (change.changes or {}).items():

@@ -104,3 +104,19 @@ class KpiWriteSerializer(serializers.Serializer):
 
 
 STATUS_CHOICES = RoadmapStatus.choices
+
+
+def progress_data(p) -> dict:
+    """A roll-up figure (selectors.Progress) as the API writes it."""
+    return {"items": p.items, "done": p.done, "cancelled": p.cancelled, "completion": p.completion_pct,
+            "overdue": p.overdue, "kpis": p.kpis, "kpis_behind": p.kpis_behind, "kpis_unreported": p.kpis_unreported}
+
+
+def rollup_data(rollup, *, level: str, territory) -> dict:
+    """A territory's roll-up (selectors.Rollup): its totals, its own roadmap's, and one row per child unit."""
+    return {
+        "year": rollup.year, "level": level or "national", "id": territory.pk if territory else None,
+        "total": progress_data(rollup.total), "own": progress_data(rollup.own) if rollup.own else None,
+        "children": [{"id": row.territory.pk, "name": str(row.territory), **progress_data(row.progress)}
+                     for row in rollup.rows],
+    }
