@@ -1,21 +1,18 @@
 """The field-work API. Views parse input, call one service or selector, and render; every query starts from
 `visible_to(user)`, so an id outside the caller's scope answers 404 exactly like a missing one."""
 
-from django.core.exceptions import ObjectDoesNotExist
-from django.http import Http404
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, status
 from rest_framework.exceptions import NotFound, PermissionDenied, ValidationError
-from rest_framework.generics import GenericAPIView
-from rest_framework.pagination import CursorPagination, PageNumberPagination
 from rest_framework.response import Response
 
 from accounts.capabilities import can
 from accounts.models import Assignment
 from audit.models import AuditEvent
 from audit.services import audit_record
+from core.api import KeysetPagination, ServiceApi
 
 from . import selectors
 from .assignments import assignment_create, assignment_end
@@ -44,54 +41,20 @@ from .serializers import (
     SupportCaseUpdateSerializer,
     SupportCaseWriteSerializer,
 )
-from .services import (
-    field_visit_create,
-    incident_create,
-    incident_transition,
-    support_case_open,
-    support_case_review,
-    support_case_update,
-)
+from .services.cases import support_case_open, support_case_review, support_case_update
+from .services.incidents import incident_create, incident_transition
+from .services.visits import field_visit_create
 
 
-class IncidentCursorPagination(CursorPagination):
-    """Keyset pagination: page 10,000 costs what page 1 costs, and no COUNT(*) runs over 500,000 rows."""
-
-    page_size = 50
-    page_size_query_param = "page_size"
-    max_page_size = 200
+class IncidentCursorPagination(KeysetPagination):
     ordering = ("-occurred_at", "-id")
 
 
-class VisitCursorPagination(IncidentCursorPagination):
+class VisitCursorPagination(KeysetPagination):
     ordering = ("-visited_at", "-id")
 
 
-class PagePagination(PageNumberPagination):
-    page_size = 50
-    page_size_query_param = "page_size"
-    max_page_size = 200
-
-
-class FieldWorkApi(GenericAPIView):
-    pagination_class = PagePagination
-
-    def handle_exception(self, exc):
-        if isinstance(exc, FieldWorkError):
-            exc = ValidationError({exc.field: [str(exc.message)]})
-        elif isinstance(exc, ObjectDoesNotExist | Http404):
-            exc = NotFound()
-        return super().handle_exception(exc)
-
-    def valid(self, serializer_class, *, partial: bool = False, **context) -> dict:
-        serializer = serializer_class(data=self.request.data, partial=partial,
-                                      context={"request": self.request, **context})
-        serializer.is_valid(raise_exception=True)
-        return dict(serializer.validated_data)
-
-
-
-class FieldWorkListApi(mixins.ListModelMixin, FieldWorkApi):
+class FieldWorkListApi(mixins.ListModelMixin, ServiceApi):
     pass
 
 
@@ -136,7 +99,7 @@ class IncidentListCreateApi(FieldWorkListApi):
         return Response(data, status=status.HTTP_201_CREATED)
 
 
-class IncidentDetailApi(FieldWorkApi):
+class IncidentDetailApi(ServiceApi):
     serializer_class = IncidentDetailSerializer
     queryset = Incident.objects.none()  # for the schema; reads go through selectors
 
@@ -158,7 +121,7 @@ class IncidentDetailApi(FieldWorkApi):
         return Response(IncidentDetailSerializer(selectors.incident_get(user=request.user, pk=pk)).data)
 
 
-class IncidentTransitionApi(FieldWorkApi):
+class IncidentTransitionApi(ServiceApi):
     serializer_class = IncidentDetailSerializer
     queryset = Incident.objects.none()
 
@@ -199,7 +162,7 @@ class FieldVisitListCreateApi(FieldWorkListApi):
                         status=status.HTTP_201_CREATED if created else status.HTTP_200_OK)
 
 
-class FieldVisitDetailApi(FieldWorkApi):
+class FieldVisitDetailApi(ServiceApi):
     serializer_class = FieldVisitSerializer
     queryset = FieldVisit.objects.none()
 
@@ -234,7 +197,7 @@ class SupportCaseListCreateApi(FieldWorkListApi):
         return Response(SupportCaseDetailSerializer(case).data, status=status.HTTP_201_CREATED)
 
 
-class SupportCaseDetailApi(FieldWorkApi):
+class SupportCaseDetailApi(ServiceApi):
     serializer_class = SupportCaseDetailSerializer
     queryset = SupportCase.objects.none()
 
@@ -253,7 +216,7 @@ class SupportCaseDetailApi(FieldWorkApi):
         return Response(SupportCaseDetailSerializer(case).data)
 
 
-class SupportCaseReviewApi(FieldWorkApi):
+class SupportCaseReviewApi(ServiceApi):
     serializer_class = SupportCaseReviewSerializer
     queryset = SupportCase.objects.none()
 
@@ -285,7 +248,7 @@ class AssignmentListCreateApi(FieldWorkListApi):
         return Response(AssignmentSerializer(assignment).data, status=status.HTTP_201_CREATED)
 
 
-class AssignmentEndApi(FieldWorkApi):
+class AssignmentEndApi(ServiceApi):
     serializer_class = AssignmentSerializer
     queryset = Assignment.objects.none()
 
@@ -317,7 +280,7 @@ class CoverageApi(FieldWorkListApi):
         except ValueError as exc:
             raise ValidationError({"district": [_("Enter a whole number.")]}) from exc
         missing = request.GET.get("missing") or None
-        if missing not in (None, "inspector", "social_worker", "any"):
+        if missing is not None and missing not in selectors.GAPS:
             raise ValidationError({"missing": [_("Choose inspector, social_worker or any.")]})
         qs = selectors.coverage(user=request.user, district_id=district_id, region_id=region_id)
         page = self.paginate_queryset(selectors.coverage_gaps(qs, missing))
@@ -326,7 +289,7 @@ class CoverageApi(FieldWorkListApi):
 
 # --- exports -----------------------------------------------------------------------------------------
 
-class _ExportApi(FieldWorkApi):
+class _ExportApi(ServiceApi):
     serializer_class = None
     filter_backends: list = []
     filterset_class = None

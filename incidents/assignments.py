@@ -12,7 +12,6 @@ import datetime
 
 from django.db import IntegrityError, transaction
 from django.db.models import Q
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.capabilities import can
@@ -20,6 +19,7 @@ from accounts.models import FIELD_ROLES, Assignment
 from audit.changes import diff, snapshot
 from audit.models import AuditEvent
 from audit.services import audit_record
+from core.dates import today
 from mahallas.models import Mahalla
 
 from .errors import FieldWorkError
@@ -78,7 +78,7 @@ def assignment_end(*, by, assignment: Assignment, ends_on: datetime.date | None 
     assignment = Assignment.objects.select_for_update().get(pk=assignment.pk)
     if not can(by, "incidents.manage_assignments", assignment.mahalla_id):
         raise FieldWorkError("mahalla", _("You may end assignments only in mahallas of your territory."))
-    ends_on = ends_on or timezone.localdate()
+    ends_on = ends_on or today()
     if ends_on < assignment.starts_on:
         raise FieldWorkError("ends_on", _("An assignment cannot end before it starts."))
     if assignment.ends_on is not None and assignment.ends_on < ends_on:

@@ -8,9 +8,10 @@ from rest_framework.exceptions import PermissionDenied
 from rest_framework.response import Response
 
 from accounts.capabilities import can
+from core.api import ServiceApi
 
 from . import selectors
-from .api import FieldWorkApi, FieldWorkListApi
+from .api import FieldWorkListApi
 from .change_requests import change_request_create, change_request_decide, change_request_withdraw
 from .models import IncidentChangeRequest
 from .serializers import (
@@ -20,7 +21,7 @@ from .serializers import (
 )
 
 
-class IncidentChangeRequestCreateApi(FieldWorkApi):
+class IncidentChangeRequestCreateApi(ServiceApi):
     serializer_class = ChangeRequestSerializer
     queryset = IncidentChangeRequest.objects.none()
 
@@ -55,7 +56,7 @@ class ChangeRequestListApi(FieldWorkListApi):
         return self.list(request)
 
 
-class ChangeRequestDetailApi(FieldWorkApi):
+class ChangeRequestDetailApi(ServiceApi):
     serializer_class = ChangeRequestSerializer
     queryset = IncidentChangeRequest.objects.none()
 
@@ -63,7 +64,7 @@ class ChangeRequestDetailApi(FieldWorkApi):
         return Response(ChangeRequestSerializer(selectors.change_request_get(user=request.user, pk=pk)).data)
 
 
-class ChangeRequestDecisionApi(FieldWorkApi):
+class ChangeRequestDecisionApi(ServiceApi):
     serializer_class = ChangeRequestSerializer
     queryset = IncidentChangeRequest.objects.none()
 
@@ -80,7 +81,7 @@ class ChangeRequestDecisionApi(FieldWorkApi):
         return Response(ChangeRequestSerializer(selectors.change_request_get(user=request.user, pk=pk)).data)
 
 
-class ChangeRequestWithdrawApi(FieldWorkApi):
+class ChangeRequestWithdrawApi(ServiceApi):
     serializer_class = ChangeRequestSerializer
     queryset = IncidentChangeRequest.objects.none()
 

@@ -35,14 +35,8 @@ from mahallas.models import Mahalla
 from .errors import FieldWorkError
 from .models import Incident, IncidentCategory, IncidentChangeRequest
 from .querysets import registrar_appointed
-from .services import (
-    _apply_status,
-    _on_commit_incident_changed,
-    incident_update,
-    is_counted,
-    lowering_fields,
-    validate_incident_data,
-)
+from .services.checks import on_commit_incident_changed
+from .services.incidents import apply_status, incident_update, is_counted, lowering_fields, validate_incident_data
 
 Kind = IncidentChangeRequest.Kind
 Status = IncidentChangeRequest.Status
@@ -224,7 +218,7 @@ def change_request_decide(*, by, request: IncidentChangeRequest, approve: bool,
 def _apply(request: IncidentChangeRequest, incident: Incident, *, by) -> None:
     reason = _("Approved request #%(id)s: %(reason)s") % {"id": request.pk, "reason": request.reason}
     if request.kind in TARGET_STATUS:
-        _apply_status(by=by, incident=incident, to_status=TARGET_STATUS[request.kind], reason=reason,
+        apply_status(by=by, incident=incident, to_status=TARGET_STATUS[request.kind], reason=reason,
                       leaves_count=True)
         return
     old_mahalla_id = incident.mahalla_id
@@ -238,7 +232,7 @@ def _apply(request: IncidentChangeRequest, incident: Incident, *, by) -> None:
     incident.save(update_fields=[*fields, "version", "updated_at"])
     audit_record(action=AuditEvent.Action.CHANGE, actor=by, obj=incident, details={"change_request": request.pk},
                  changes=diff(before, snapshot(incident, before)))
-    _on_commit_incident_changed(incident.pk, old_mahalla_id, incident.mahalla_id)
+    on_commit_incident_changed(incident.pk, old_mahalla_id, incident.mahalla_id)
 
 
 @transaction.atomic

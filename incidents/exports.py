@@ -1,7 +1,7 @@
 """CSV (streamed) and XLSX (openpyxl write-only) files of list querysets.
 
-A cell that starts with = + - @ is prefixed with a quote: a spreadsheet would otherwise run it as a formula
-(CSV injection), and descriptions and addresses are typed by the public's reports.
+Every cell goes through core.spreadsheets.safe_cell: descriptions and addresses are typed by the public's
+reports, and a spreadsheet would run one that looks like a formula (CSV injection).
 """
 
 from __future__ import annotations
@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from openpyxl import Workbook
 
 from accounts.capabilities import can
+from core.spreadsheets import safe_cell
 
 from .models import FieldVisit, Incident, SupportCase
 
@@ -29,16 +30,6 @@ def _when(value) -> str:
     if hasattr(value, "tzinfo"):
         return timezone.localtime(value).isoformat()
     return value.isoformat()
-
-
-def _safe(value):
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "1" if value else "0"
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
-        return "'" + value
-    return value
 
 
 Column = tuple[str, Callable]
@@ -106,7 +97,7 @@ def columns_for(model, user) -> list[Column]:
 def _rows(queryset, columns: list[Column]) -> Iterable[list]:
     yield [str(title) for title, _get in columns]
     for obj in queryset.iterator(chunk_size=CSV_CHUNK):
-        yield [_safe(get(obj)) for _title, get in columns]
+        yield [safe_cell(get(obj)) for _title, get in columns]
 
 
 class _Echo:

@@ -4,17 +4,17 @@ bounds so that the time indexes serve them."""
 import datetime
 
 import django_filters
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.capabilities import can
 from accounts.models import FIELD_ROLES, Assignment
+from core.dates import midnight
 
 from .models import FieldVisit, Incident, IncidentCategory, SupportCase
 
 
 def _day_start(day: datetime.date) -> datetime.datetime:
-    return timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
+    return midnight(day)
 
 
 def _from_day(field: str):

@@ -10,6 +10,7 @@ from django.db.models import BooleanField, Case, Q, Value, When
 from django.utils import timezone
 
 from accounts.models import Role, User
+from core import dates
 from mahallas.scope import ScopeLevel, scope_of
 
 # Who supervises field work in their territory (and so reads every support case in it).
@@ -113,13 +114,13 @@ class SupportCaseQuerySet(models.QuerySet):
         return self.none()
 
     def with_overdue(self, today=None):
-        today = today or timezone.localdate()
+        today = today or dates.today()
         return self.annotate(is_overdue=Case(
             When(Q(next_review_on__lt=today) & ~Q(status="closed"), then=Value(True)),
             default=Value(False), output_field=BooleanField()))
 
     def overdue(self, today=None):
-        today = today or timezone.localdate()
+        today = today or dates.today()
         return self.filter(next_review_on__lt=today).exclude(status="closed")
 
     def for_list(self):

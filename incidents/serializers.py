@@ -20,7 +20,7 @@ from .models import (
     SupportCase,
     SupportCaseReview,
 )
-from .services import direct_transitions, is_counted
+from .services.incidents import direct_transitions, is_counted
 
 User = get_user_model()
 

@@ -214,7 +214,7 @@ def test_assignment_api_refuses_a_worker_from_another_region(api, personas, terr
 
 
 def test_assignment_form_offers_only_own_staff(personas, territory):
-    from incidents.forms import AssignmentForm
+    from incidents.forms.assignments import AssignmentForm
     from mahallas.models import Mahalla
 
     own, other = _new_inspector("own-insp"), _new_inspector("south-insp", district_code="1700201")

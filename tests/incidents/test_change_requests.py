@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import Notification, Role
+from core.periods import Period
 from incidents.change_requests import (
     change_request_create,
     change_request_decide,
@@ -22,7 +23,6 @@ from incidents.services import incident_create, incident_transition, incident_up
 from tests.factories import UserFactory
 from tests.incidents.factories import category
 from zones.models import MahallaStatus
-from core.periods import Period
 from zones.services import status_recompute_national
 
 from .conftest import fresh

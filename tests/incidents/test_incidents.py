@@ -108,7 +108,7 @@ def test_categories_seeded_with_cyber_subtypes():
 
 def test_incident_create_is_all_or_nothing(personas, territory):
     # given the audit write fails after the incident row and its transition were inserted
-    with mock.patch("incidents.services.audit_record", side_effect=RuntimeError("disk full")), \
+    with mock.patch("incidents.services.incidents.audit_record", side_effect=RuntimeError("disk full")), \
             pytest.raises(RuntimeError):
         _create(personas.inspector, territory.mahalla_a1a)
     # then nothing of it remains

@@ -124,7 +124,7 @@ def test_incident_transition_out_of_scope_is_404(client, personas, rows):
 
 def test_incident_edit_saves_changes(client, personas, rows, territory):
     client.force_login(personas.district_official)
-    from incidents.forms import incident_initial
+    from incidents.forms.incidents import incident_initial
     data = {k: v for k, v in incident_initial(rows.incident).items() if v is not None}
     data.update(occurred_at=local(rows.incident.occurred_at), reported_at=local(rows.incident.reported_at),
                 description="Updated", mahalla=territory.mahalla_a1b.pk)

@@ -1,22 +1,14 @@
-"""Reads that pages and the API need, each starting from `visible_to(user)`."""
+"""Reads of records that pages and the API need, each starting from `visible_to(user)`."""
 
 from __future__ import annotations
 
-import datetime
-
-from django.db.models import Count, Exists, IntegerField, OuterRef, Q, Subquery, Value
-from django.db.models.functions import Coalesce
-from django.utils import timezone
-
-from accounts.capabilities import role_of
-from accounts.models import FIELD_ROLES, Assignment, Role
+from accounts.capabilities import can, role_of
+from accounts.models import FIELD_ROLES, Assignment
 from audit.models import AuditEvent
 from audit.services import audit_read, audit_record
 from mahallas.models import Mahalla
 
-from .models import FieldVisit, Incident, IncidentChangeRequest, SupportCase
-
-COVERAGE_WINDOW_DAYS = 30
+from ..models import FieldVisit, Incident, IncidentChangeRequest, SupportCase
 
 
 def personal_read_record(request, *, object_type: str, ids=(), obj=None, details: dict | None = None) -> None:
@@ -43,6 +35,12 @@ def incident_get(*, user, pk) -> Incident:
             .prefetch_related("transitions__by").get(pk=pk))
 
 
+def writable_mahallas(user):
+    """Mahallas where this user may record incidents: their assignments, or the territory they supervise."""
+    # The territory a recorder sees is exactly where they record (incidents.record_incident per mahalla).
+    return Mahalla.objects.visible_to(user) if can(user, "incidents.record_incident") else Mahalla.objects.none()
+
+
 def field_visit_list(*, user, mine: bool = False):
     qs = FieldVisit.objects.visible_to(user).for_list()
     return qs.filter(by=user) if mine else qs
@@ -63,41 +61,6 @@ def support_case_get(*, user, pk, request=None) -> SupportCase:
 def assignment_list(*, user):
     return (Assignment.objects.visible_to(user)
             .select_related("user", "mahalla").defer("mahalla__boundary", "user__password"))
-
-
-def coverage(*, user, district_id: int | None = None, region_id: int | None = None,
-             on: datetime.date | None = None):
-    """Mahallas of the user's territory with their active field staff and recent visits, in one query.
-
-    Annotates `has_inspector`, `has_social_worker` (an assignment active on `on`, default today) and
-    `visits_30d` (visits in the last 30 days).
-    """
-    on = on or timezone.localdate()
-    since = timezone.now() - datetime.timedelta(days=COVERAGE_WINDOW_DAYS)
-    active = Assignment.objects.active(on).filter(mahalla=OuterRef("pk"))
-    visits = (FieldVisit.objects.filter(mahalla=OuterRef("pk"), visited_at__gte=since).order_by()
-              .values("mahalla").annotate(n=Count("*")).values("n"))
-    qs = Mahalla.objects.visible_to(user).defer("boundary").select_related("district").defer(
-        "district__boundary")
-    if district_id:
-        qs = qs.filter(district_id=district_id)
-    if region_id:
-        qs = qs.filter(district__region_id=region_id)
-    return qs.annotate(
-        has_inspector=Exists(active.filter(role=Role.INSPECTOR)),
-        has_social_worker=Exists(active.filter(role=Role.SOCIAL_WORKER)),
-        visits_30d=Coalesce(Subquery(visits, output_field=IntegerField()), Value(0)),
-    ).order_by("district__name_uz", "name_uz", "id")
-
-
-def coverage_gaps(qs, missing: str | None):
-    if missing == "inspector":
-        return qs.filter(has_inspector=False)
-    if missing == "social_worker":
-        return qs.filter(has_social_worker=False)
-    if missing == "any":
-        return qs.filter(Q(has_inspector=False) | Q(has_social_worker=False))
-    return qs
 
 
 def change_request_list(*, user, to_decide: bool = False, mine: bool = False):

@@ -15,13 +15,15 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from accounts.capabilities import can
+from core.htmx import render_page
 from mahallas.models import Mahalla
 
-from . import forms, selectors
-from .change_requests import change_request_create, change_request_decide, change_request_withdraw
-from .errors import FieldWorkError
-from .models import Incident, IncidentCategory, IncidentChangeRequest
-from .views import _incident, _incident_detail_context, _render
+from .. import selectors
+from ..change_requests import change_request_create, change_request_decide, change_request_withdraw
+from ..errors import FieldWorkError
+from ..forms.incidents import ChangeRequestDecisionForm, ChangeRequestForm
+from ..models import Incident, IncidentCategory, IncidentChangeRequest
+from .incidents import incident_detail_context, incident_or_404
 
 PAGE_SIZE = 50
 TABS = ("to_decide", "mine", "all")
@@ -37,20 +39,21 @@ def _change_request(request, pk) -> IncidentChangeRequest:
 @login_required
 @require_POST
 def change_request_create_view(request, pk: int):
-    incident = _incident(request, pk)
-    form = forms.ChangeRequestForm(request.POST)
+    incident = incident_or_404(request, pk)
+    form = ChangeRequestForm(request.POST)
     if form.is_valid():
         try:
             change_request_create(by=request.user, incident=incident, kind=form.cleaned_data["kind"],
                                   reason_code=form.cleaned_data["reason_code"], reason=form.cleaned_data["reason"])
         except FieldWorkError as exc:
-            form.add_service_error(exc)
+            form.add_domain_error(exc)
         else:
             messages.success(request, _("Your request was sent for approval. Until it is approved the crime "
                                         "counts as before."))
             return redirect("incidents:detail", pk=incident.pk)
-    return _render(request, "incidents/detail.html",
-                   _incident_detail_context(request, _incident(request, pk), failed_request=form), status=400)
+    return render_page(request, "incidents/detail.html",
+                       incident_detail_context(request, incident_or_404(request, pk), failed_request=form),
+                       status=400)
 
 
 @login_required
@@ -72,9 +75,9 @@ def change_request_list_view(request):
 def _detail_context(request, change: IncidentChangeRequest, failed=None) -> dict:
     may_decide = can(request.user, "incidents.decide_change_request", change)
     approve = failed if failed is not None and failed.data.get("decision") == "approve" else \
-        forms.ChangeRequestDecisionForm(initial={"decision": "approve"})
+        ChangeRequestDecisionForm(initial={"decision": "approve"})
     reject = failed if failed is not None and failed.data.get("decision") == "reject" else \
-        forms.ChangeRequestDecisionForm(initial={"decision": "reject"})
+        ChangeRequestDecisionForm(initial={"decision": "reject"})
     return {"change": change, "may_decide": may_decide, "approve_form": approve, "reject_form": reject,
             "may_withdraw": change.status == "pending" and change.requested_by_id == request.user.pk,
             "rows": _before_after(change)}
@@ -116,7 +119,7 @@ def change_request_detail_view(request, pk: int):
 @require_POST
 def change_request_decide_view(request, pk: int):
     change = _change_request(request, pk)
-    form = forms.ChangeRequestDecisionForm(request.POST)
+    form = ChangeRequestDecisionForm(request.POST)
     status = 400
     if form.is_valid():
         try:
@@ -124,7 +127,7 @@ def change_request_decide_view(request, pk: int):
                                            approve=form.cleaned_data["decision"] == "approve",
                                            comment=form.cleaned_data["comment"])
         except FieldWorkError as exc:
-            form.add_service_error(FieldWorkError("comment", exc.message) if exc.field == "comment" else exc)
+            form.add_domain_error(exc)
         else:
             status, form = 200, None
             if not request.htmx:
