@@ -1,6 +1,11 @@
 """Reporting periods: calendar quarter ("Q3-2025"), half-year ("H1-2025"), year ("2025") and "current", the last
-90 days. Edges are midnights in Asia/Tashkent: a crime at 2025-06-30 23:30 Tashkent time (18:30 UTC) belongs to
+90 days; the dashboards also read a month ("2025-07") and a range of days ("2025-07-01..2025-07-15", both days
+included). Edges are midnights in Asia/Tashkent: a crime at 2025-06-30 23:30 Tashkent time (18:30 UTC) belongs to
 H1 2025, whatever the server's or the database's time zone.
+
+Zone statuses are computed for `STATUS_KINDS` only, which is what `Period.parse` accepts unless told otherwise.
+A dashboard compares a period with `comparison()`: the period before, cut to as many days as this one has had
+so far while it is still running (1-15 November against 1-15 October, not against all of October).
 """
 
 from __future__ import annotations
@@ -9,20 +14,37 @@ import datetime
 import re
 from dataclasses import dataclass
 
+from django.utils import formats
 from django.utils.translation import gettext as _
 
 from .dates import TASHKENT, today  # noqa: F401  (today: the periods' "now")
 from .dates import midnight as _midnight
+from .dates import today as _today
 
 CURRENT = "current"
 CURRENT_DAYS = 90
 EARLIEST_YEAR = 2000
+EARLIEST = datetime.date(EARLIEST_YEAR, 1, 1)
+MAX_RANGE_DAYS = 3 * 366
+MONTH, RANGE = "month", "custom"
+# `kind` of each period: what zone statuses are computed for, and what a dashboard may show.
+STATUS_KINDS = frozenset({CURRENT, "Q", "H", "year"})
+DASHBOARD_KINDS = frozenset({MONTH, "Q", "H", "year", RANGE})
 
 _PATTERN = re.compile(r"^(?:(?P<kind>[QH])(?P<n>\d)-)?(?P<year>\d{4})$")
+_MONTH = re.compile(r"^(?P<year>\d{4})-(?P<month>\d{2})$")
+_RANGE = re.compile(r"^(?P<a>\d{4}-\d{2}-\d{2})\.\.(?P<b>\d{4}-\d{2}-\d{2})$")
 
 
 class PeriodError(ValueError):
-    """A period key that is not one of "Q1-2025", "H1-2025", "2025" or "current"."""
+    """A period key that is not one of the kinds asked for ("Q1-2025", "H1-2025", "2025", "current", "2025-07",
+    "2025-07-01..2025-07-15")."""
+
+
+def add_months(day: datetime.date, months: int) -> datetime.date:
+    """The first day of the month `months` after `day`'s month."""
+    index = day.year * 12 + day.month - 1 + months
+    return datetime.date(index // 12, index % 12 + 1, 1)
 
 
 @dataclass(frozen=True, order=True)
@@ -34,16 +56,32 @@ class Period:
     key: str
 
     @classmethod
-    def parse(cls, key: str, *, on: datetime.date | None = None) -> Period:
+    def parse(cls, key: str, *, on: datetime.date | None = None, kinds=STATUS_KINDS) -> Period:
+        """The period of a key, if it is of one of `kinds`."""
         key = (key or "").strip()
         if key.lower() == CURRENT:
+            if CURRENT not in kinds:
+                raise PeriodError(key)
             return cls.current(on=on)
+        if MONTH in kinds and (match := _MONTH.match(key)):
+            year, month = int(match["year"]), int(match["month"])
+            if not (1 <= month <= 12 and EARLIEST_YEAR <= year <= 2999):
+                raise PeriodError(key)
+            return cls.month(year, month)
+        if RANGE in kinds and (match := _RANGE.match(key)):
+            try:
+                first, last = (datetime.date.fromisoformat(match[k]) for k in ("a", "b"))
+            except ValueError as exc:
+                raise PeriodError(key) from exc
+            return cls.between(first, last)
         match = _PATTERN.match(key.upper())
         if not match:
             raise PeriodError(key)
         year = int(match["year"])
         kind, n = match["kind"], int(match["n"] or 0)
         if year < EARLIEST_YEAR or year > 2999:
+            raise PeriodError(key)
+        if (kind or "year") not in kinds:
             raise PeriodError(key)
         if kind is None:
             return cls.year(year)
@@ -52,6 +90,23 @@ class Period:
         if kind == "H" and 1 <= n <= 2:
             return cls.half(year, n)
         raise PeriodError(key)
+
+    @classmethod
+    def month(cls, year: int, month: int) -> Period:
+        start = datetime.date(year, month, 1)
+        return cls(_midnight(start), _midnight(add_months(start, 1)), f"{year}-{month:02d}")
+
+    @classmethod
+    def between(cls, first: datetime.date, last: datetime.date) -> Period:
+        """The days from `first` to `last`, both included (at most `MAX_RANGE_DAYS`, none before 2000)."""
+        if last < first or first < EARLIEST or (last - first).days >= MAX_RANGE_DAYS:
+            raise PeriodError(f"{first}..{last}")
+        return cls._span(first, last + datetime.timedelta(days=1))
+
+    @classmethod
+    def _span(cls, start: datetime.date, end: datetime.date) -> Period:
+        last = end - datetime.timedelta(days=1)
+        return cls(_midnight(start), _midnight(end), f"{start.isoformat()}..{last.isoformat()}")
 
     @classmethod
     def year(cls, year: int) -> Period:
@@ -89,29 +144,86 @@ class Period:
 
     @property
     def kind(self) -> str:
-        return CURRENT if self.is_current else ("year" if self.key[0].isdigit() else self.key[0])
+        """CURRENT, "Q", "H", "year", MONTH or RANGE."""
+        if self.is_current:
+            return CURRENT
+        if ".." in self.key:
+            return RANGE
+        if self.key[0].isdigit():
+            return MONTH if "-" in self.key else "year"
+        return self.key[0]
+
+    @property
+    def start(self) -> datetime.date:
+        """The first day."""
+        return self.starts.date()
+
+    @property
+    def end(self) -> datetime.date:
+        """The day after the last one."""
+        return self.ends.date()
+
+    @property
+    def length(self) -> int:
+        """How many days the period has."""
+        return (self.end - self.start).days
 
     def includes(self, day: datetime.date) -> bool:
         return self.starts <= _midnight(day) < self.ends
 
     def previous(self) -> Period:
-        """The calendar period of the same kind just before this one."""
+        """The calendar period of the same kind just before this one; for a range of days, as many days just
+        before it."""
         if self.is_current:
             raise PeriodError(self.key)
-        before = self.starts.date() - datetime.timedelta(days=1)
+        if self.kind == RANGE:
+            return Period._span(self.start - datetime.timedelta(days=self.length), self.start)
+        before = self.start - datetime.timedelta(days=1)
         if self.kind == "year":
             return Period.year(before.year)
+        if self.kind == MONTH:
+            return Period.month(before.year, before.month)
         if self.kind == "Q":
             return Period.quarter(before.year, (before.month - 1) // 3 + 1)
         return Period.half(before.year, 1 if before.month <= 6 else 2)
 
+    def effective_end(self, today: datetime.date | None = None) -> datetime.date:
+        """The day after the last one that has happened: a running period ends after today."""
+        tomorrow = (today or _today()) + datetime.timedelta(days=1)
+        return max(self.start, min(self.end, tomorrow))
+
+    def is_running(self, today: datetime.date | None = None) -> bool:
+        return self.effective_end(today) < self.end
+
+    def comparison(self, today: datetime.date | None = None) -> Period:
+        """What a dashboard compares this period with: `previous()`, of equal length. While a calendar period
+        runs, the one before is cut to as many days as this one has had (its key stays the calendar one)."""
+        before = self.previous()
+        elapsed = (self.effective_end(today) - self.start).days
+        if self.kind == RANGE or elapsed >= self.length:
+            return before
+        end = min(before.end, before.start + datetime.timedelta(days=elapsed))
+        return Period(before.starts, _midnight(end), before.key)
+
+    def status_period(self, today: datetime.date | None = None) -> Period:
+        """The zone-status period whose colours go with this one: itself for a quarter, half-year or year; for a
+        month or a range of days, the quarter its last elapsed day falls in."""
+        if self.kind in STATUS_KINDS:
+            return Period.parse(self.key, on=today)
+        day = self.effective_end(today) - datetime.timedelta(days=1)
+        return Period.containing(max(day, self.start))[0]
+
     @property
     def label(self) -> str:
-        """For people: "Q3 2025", "H1 2025", "2025", "last 90 days"."""
+        """For people: "Q3 2025", "H1 2025", "2025", "last 90 days", "July 2025", "2025-07-01 – 2025-07-15"."""
         if self.is_current:
             return _("last 90 days")
         if self.kind == "year":
             return self.key
+        if self.kind == MONTH:
+            return formats.date_format(self.start, "F Y")
+        if self.kind == RANGE:
+            return _("%(start)s – %(end)s") % {"start": self.start.isoformat(), "end": self.last_day.isoformat()}
         kind, year = self.key.split("-")
         if kind[0] == "H":
             return _("H%(n)s %(year)s") % {"n": kind[1], "year": year}
@@ -120,6 +232,11 @@ class Period:
     @property
     def last_day(self) -> datetime.date:
         return self.ends.date() - datetime.timedelta(days=1)
+
+    def range_label(self, today: datetime.date | None = None) -> str:
+        """The days that have happened: "2025-07-01 – 2025-07-15"."""
+        last = self.effective_end(today) - datetime.timedelta(days=1)
+        return _("%(start)s – %(end)s") % {"start": self.start.isoformat(), "end": max(last, self.start).isoformat()}
 
     def __str__(self) -> str:
         return self.key

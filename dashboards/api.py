@@ -10,19 +10,20 @@ from __future__ import annotations
 import gzip
 import re
 
-from django.http import Http404, HttpResponse
+from django.http import HttpResponse
 from django.utils.cache import patch_vary_headers
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import serializers
-from rest_framework.pagination import PageNumberPagination
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from accounts.bounds import MAX_ID
+from core.api import PagePagination
+from core.periods import Period, PeriodError
 
 from . import maps, selectors
-from .periods import DashPeriod, PeriodError
+from .periods import period_default, period_parse
 
 ACCEPTS_GZIP = re.compile(r"\bgzip\b")
 
@@ -46,11 +47,11 @@ class DashboardQuerySerializer(serializers.Serializer):
             if key == "custom" or (not key and ("from" in attrs or "to" in attrs)):
                 if "from" not in attrs or "to" not in attrs:
                     raise serializers.ValidationError({"to": "A custom period needs both 'from' and 'to'."})
-                attrs["dash_period"] = DashPeriod.custom(attrs["from"], attrs["to"])
+                attrs["dash_period"] = Period.between(attrs["from"], attrs["to"])
             elif key:
-                attrs["dash_period"] = DashPeriod.parse(key)
+                attrs["dash_period"] = period_parse(key)
             else:
-                attrs["dash_period"] = DashPeriod.default()
+                attrs["dash_period"] = period_default()
         except PeriodError as exc:
             field = "to" if key in ("", "custom") else "period"
             raise serializers.ValidationError({field: "Not a valid period."}) from exc
@@ -68,15 +69,12 @@ class _DashboardApi(APIView):
         query = self.query_serializer_class(data=request.query_params)
         query.is_valid(raise_exception=True)
         params = query.validated_data
-        try:
-            if params.get("district"):
-                scope = selectors.dashboard_scope(request.user, district_id=params["district"])
-            elif params.get("region"):
-                scope = selectors.dashboard_scope(request.user, region_id=params["region"])
-            else:
-                scope = selectors.home_scope(request.user)
-        except selectors.DashboardNotFound as exc:
-            raise Http404 from exc
+        if params.get("district"):
+            scope = selectors.dashboard_scope(request.user, district_id=params["district"])
+        elif params.get("region"):
+            scope = selectors.dashboard_scope(request.user, region_id=params["region"])
+        else:
+            scope = selectors.home_scope(request.user)
         return scope, params["dash_period"], params
 
     def data(self, request):
@@ -85,7 +83,7 @@ class _DashboardApi(APIView):
 
     @staticmethod
     def head(scope, period) -> dict:
-        previous = period.previous()
+        previous = period.comparison()
         return {"level": scope.level, "territory": {"id": scope.territory.pk if scope.territory else None,
                                                     "name": scope.name},
                 "period": {"key": period.key, "start": period.start, "end": period.last_day,
@@ -104,10 +102,10 @@ class DashboardTilesApi(_DashboardApi):
         return Response({**self.head(scope, period), "tiles": [t.as_dict() for t in data.tiles]})
 
 
-class TablePagination(PageNumberPagination):
+class TablePagination(PagePagination):
+    # A dashboard table is read whole: its pages are large.
     page_size = 500
     max_page_size = 1000
-    page_size_query_param = "page_size"
 
 
 class DashboardTableApi(_DashboardApi):

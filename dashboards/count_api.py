@@ -10,32 +10,27 @@ from django.http import Http404
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
-from rest_framework.exceptions import PermissionDenied, ValidationError
-from rest_framework.pagination import PageNumberPagination
+from rest_framework.exceptions import PermissionDenied
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from accounts.bounds import MAX_ID
 from accounts.capabilities import can
+from core.api import PagePagination
 
 from .api import DashboardQuerySerializer
 from .count_report import count_report, report_scope
-from .publication import NOTE_MAX, PublicationError, figures_publish
+from .publication import NOTE_MAX, figures_publish
 from .publication_selectors import publication_comparison, publication_get, publication_list
-from .selectors import DashboardNotFound
 
 
 def _scope(request, params):
-    try:
-        return report_scope(request.user, region_id=params.get("region"), district_id=params.get("district"))
-    except DashboardNotFound as exc:
-        raise Http404 from exc
+    return report_scope(request.user, region_id=params.get("region"), district_id=params.get("district"))
 
 
-class ChangesPagination(PageNumberPagination):
+class ChangesPagination(PagePagination):
     page_size = 200
     max_page_size = 1000
-    page_size_query_param = "page_size"
 
 
 class CountChangesApi(APIView):
@@ -75,19 +70,13 @@ class PublicationSerializer(serializers.Serializer):
         return obj.published_by.get_full_name() or obj.published_by.username
 
 
-class PublicationPagination(PageNumberPagination):
-    page_size = 50
-    max_page_size = 200
-    page_size_query_param = "page_size"
-
-
 class PublicationListApi(APIView):
     @extend_schema(summary="Published versions of the official figures, newest first",
                    responses={200: PublicationSerializer(many=True)})
     def get(self, request):
         if not can(request.user, "dashboards.view_count_report"):
             raise Http404
-        paginator = PublicationPagination()
+        paginator = PagePagination()
         page = paginator.paginate_queryset(publication_list(request.query_params.get("period")), request, view=self)
         return paginator.get_paginated_response(PublicationSerializer(page, many=True).data)
 
@@ -98,10 +87,7 @@ class PublicationListApi(APIView):
             raise PermissionDenied
         serializer = PublicationSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        try:
-            publication = figures_publish(by=request.user, **serializer.validated_data)
-        except PublicationError as exc:
-            raise ValidationError({exc.field: [exc.message]}) from None
+        publication = figures_publish(by=request.user, **serializer.validated_data)
         return Response(PublicationSerializer(publication).data, status=status.HTTP_201_CREATED)
 
 
@@ -121,10 +107,7 @@ class PublicationCompareApi(APIView):
         query.is_valid(raise_exception=True)
         params = query.validated_data
         scope = _scope(request, params)
-        try:
-            publication = publication_get(params["period"], params.get("version"))
-        except DashboardNotFound as exc:
-            raise Http404 from exc
+        publication = publication_get(params["period"], params.get("version"))
         c = publication_comparison(request.user, scope, publication)
         return Response({
             "publication": PublicationSerializer(publication).data,

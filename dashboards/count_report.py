@@ -25,12 +25,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.capabilities import can
+from core.periods import Period
 from incidents.count_queries import IntakeFigures, change_requests_visible_to, intake_figures
 from incidents.models import Incident, IncidentChangeRequest
 from mahallas.models import District, Mahalla, Region
 
-from .periods import DashPeriod
-from .selectors import DashboardNotFound, Scope, _names, own_territory_scope, territory_scope
+from .selectors.access import DashboardNotFound, Scope, own_territory_scope, territory_scope
+from .selectors.tables import unit_names
 
 CHANGES_ON_PAGE = 200
 # Per child level: the path from an incident's mahalla to the unit, and the intake grouping.
@@ -114,7 +115,7 @@ def _round(value: float | None, digits: int = 1) -> float | None:
 @dataclass
 class CountReport:
     scope: Scope
-    period: DashPeriod
+    period: Period
     changes: list[CountChange]
     changes_total: int
     by_reason: list[dict]  # {"kind", "reason_code", "label", "count"}
@@ -132,7 +133,7 @@ def _territory_mahallas(user, scope: Scope):
     return Mahalla.objects.visible_to(user).filter(**scope.mahalla_filter)
 
 
-def left_count_requests(user, scope: Scope, period: DashPeriod):
+def left_count_requests(user, scope: Scope, period: Period):
     """Approved change requests whose crime counted in the territory and period (newest decision first)."""
     return (change_requests_visible_to(user)
             .filter(status=IncidentChangeRequest.Status.APPROVED,
@@ -175,14 +176,14 @@ def _by_reason(requests) -> list[dict]:
 def _units(user, scope: Scope) -> list[tuple]:
     level = scope.child_level
     if level == "region":
-        return _names(Region.objects.visible_to(user))
+        return unit_names(Region.objects.visible_to(user))
     if level == "district":
-        return _names(District.objects.visible_to(user).filter(
+        return unit_names(District.objects.visible_to(user).filter(
             **({"region_id": scope.region.pk} if scope.level == "region" else {})))
-    return _names(_territory_mahallas(user, scope))
+    return unit_names(_territory_mahallas(user, scope))
 
 
-def count_report(user, scope: Scope, period: DashPeriod, *, changes_limit: int | None = CHANGES_ON_PAGE,
+def count_report(user, scope: Scope, period: Period, *, changes_limit: int | None = CHANGES_ON_PAGE,
                  now: datetime.datetime | None = None) -> CountReport:
     now = now or timezone.now()
     level = scope.child_level

@@ -8,7 +8,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponseBadRequest
-from django.shortcuts import redirect, render
+from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
@@ -16,15 +16,16 @@ from django.views.decorators.http import require_GET, require_http_methods
 from accounts.capabilities import can
 from audit.models import AuditEvent
 from audit.services import audit_record
-from core import periods as zone_periods
+from core.htmx import render_page
+from core.periods import Period, choices
 
 from . import exports
 from .count_report import count_report, report_scope
 from .forms import parse_int, parse_period
-from .periods import choices
+from .periods import period_choices
 from .publication import PublicationError, figures_publish
 from .publication_selectors import publication_comparison, publication_get, publication_list
-from .selectors import DashboardNotFound, Scope
+from .selectors.access import DashboardNotFound, Scope
 
 
 def _report_scope(request) -> Scope:
@@ -53,8 +54,8 @@ def count_changes(request):
     scope = _report_scope(request)
     period, error = parse_period(request.GET)
     report = count_report(request.user, scope, period)
-    return render(request, "dashboards/count_changes.html", {
-        "report": report, "scope": scope, "period": period, "period_error": error, "period_choices": choices(),
+    return render_page(request, "dashboards/count_changes.html", {
+        "report": report, "scope": scope, "period": period, "period_error": error, "period_choices": period_choices(),
         "region": scope.region, "district": scope.district, "action_keeps_unit": True,
         "query": _join(f"period={period.key}", _unit_query(scope)),
         "can_publish": can(request.user, "dashboards.publish_figures"),
@@ -83,8 +84,8 @@ def count_changes_export(request):
     return response
 
 
-def _publication_periods() -> list[zone_periods.Period]:
-    return [p for p in zone_periods.choices() if not p.is_current]
+def _publication_periods() -> list[Period]:
+    return [p for p in choices() if not p.is_current]
 
 
 @login_required
@@ -106,7 +107,7 @@ def publications(request):
             messages.success(request, _("Published %(period)s, version %(version)s.") % {
                 "period": publication.period, "version": publication.version})
             return redirect(reverse("dashboards:publications"))
-    return render(request, "dashboards/publications.html", {
+    return render_page(request, "dashboards/publications.html", {
         "publications": publication_list()[:100], "period_options": _publication_periods(),
         "can_publish": can(request.user, "dashboards.publish_figures"), "form_error": form_error,
         "note": note, "chosen": chosen,
@@ -124,7 +125,7 @@ def publication_compare(request):
         raise Http404 from exc
     comparison = publication_comparison(request.user, scope, publication)
     versions = list(publication_list(publication.period).order_by("-version"))
-    return render(request, "dashboards/publication_compare.html", {
+    return render_page(request, "dashboards/publication_compare.html", {
         "comparison": comparison, "scope": scope, "publication": publication, "versions": versions,
         "region": scope.region, "district": scope.district, "period": comparison.period,
         "unit_query": _unit_query(scope),

@@ -10,19 +10,12 @@ from django.http import HttpResponse
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
 
+from core.spreadsheets import safe_cell
+
 from .selectors import DashboardData, Scope
 
 TABLES = ("units", "categories", "trend", "ranking")
 FORMATS = ("csv", "xlsx")
-
-
-def _safe(value):
-    """A cell starting with = + - @ would run as a formula in a spreadsheet (CSV injection)."""
-    if value is None:
-        return ""
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
-        return "'" + value
-    return value
 
 
 def _round(value, digits=2):
@@ -62,15 +55,15 @@ def export_response(*, table: str, fmt: str, filename: str, header: list, rows: 
         # A byte-order mark: Excel opens UTF-8 CSV (Cyrillic names) correctly only with it.
         buffer.write("\ufeff")
         writer = csv.writer(buffer)
-        writer.writerow([_safe(str(h)) for h in header])
-        writer.writerows([[_safe(v) for v in row] for row in rows])
+        writer.writerow([safe_cell(str(h)) for h in header])
+        writer.writerows([[safe_cell(v) for v in row] for row in rows])
         response = HttpResponse(buffer.getvalue(), content_type="text/csv; charset=utf-8")
     else:
         workbook = Workbook(write_only=True)
         sheet = workbook.create_sheet(title=table[:31])
-        sheet.append([_safe(str(h)) for h in header])
+        sheet.append([safe_cell(str(h)) for h in header])
         for row in rows:
-            sheet.append([_safe(v) for v in row])
+            sheet.append([safe_cell(v) for v in row])
         out = io.BytesIO()
         workbook.save(out)
         response = HttpResponse(

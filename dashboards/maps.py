@@ -22,12 +22,16 @@ from django.db.models import F, Value
 from django.db.models.functions import Coalesce, NullIf
 from django.utils.translation import get_language
 
+from core import dates
+from core.periods import Period
 from mahallas.models import Mahalla, name_field
 from mahallas.selectors import simplify_tolerance
 from zones.models import MahallaStatus
 
-from .periods import DashPeriod, split_days
-from .selectors import Scope, _cached, _url_maker, cache_token, pieces_sql, visible_mahallas
+from .selectors.access import Scope, visible_mahallas
+from .selectors.cache import cache_token, cached
+from .selectors.sums import pieces_sql, split_days
+from .selectors.tables import url_maker
 
 MAP_CACHE_SECONDS = 600
 # Simplified outlines change only when a boundary does (the key carries the territory fingerprint).
@@ -70,8 +74,8 @@ def _geometry_build(zoom: int) -> dict[int, str]:
 def map_geometry(zoom: int, fingerprint: str | None = None) -> dict[int, str]:
     """The cached outlines of every mahalla at this zoom (see `_geometry_build`)."""
     parts = [zoom, map_precision(zoom), fingerprint or _fingerprint()]
-    return _cached(parts, lambda: _geometry_build(zoom), GEOMETRY_CACHE_SECONDS, prefix="dash-geometry",
-                   per_language=False)
+    return cached(parts, lambda: _geometry_build(zoom), GEOMETRY_CACHE_SECONDS, prefix="dash-geometry",
+                  per_language=False)
 
 
 def map_geometry_warm(zooms) -> int:
@@ -86,7 +90,7 @@ def map_names(fingerprint: str) -> dict[int, str]:
             "id", "label")
         return {pk: json.dumps(label, ensure_ascii=False) for pk, label in rows}
 
-    return _cached(["names", fingerprint], build, GEOMETRY_CACHE_SECONDS, prefix="dash-geometry")
+    return cached(["names", fingerprint], build, GEOMETRY_CACHE_SECONDS, prefix="dash-geometry")
 
 
 _heads: OrderedDict[tuple, dict[int, str]] = OrderedDict()
@@ -103,7 +107,7 @@ def feature_heads(zoom: int, fingerprint: str, *, public: bool) -> dict[int, str
             _heads.move_to_end(key)
             return heads
     geometry, names = map_geometry(zoom, fingerprint), map_names(fingerprint)
-    url = _url_maker("territories:mahalla")
+    url = url_maker("territories:mahalla")
 
     def link(pk: int) -> str:
         return "null" if public else f'"{url(pk)}"'
@@ -133,7 +137,7 @@ def _visible_colours(visible_qs, zones_key: str) -> list[tuple[int, str | None, 
         return cursor.fetchall()
 
 
-def _period_sums(period: DashPeriod, today, stats_filter: dict) -> dict[int, tuple[int, int]]:
+def _period_sums(period: Period, today, stats_filter: dict) -> dict[int, tuple[int, int]]:
     """{mahalla id: (registered crimes, camera alerts)} in the period, for the scope's district or region
     (`stats_filter`, an indexed column of the pre-aggregates): whole months from the monthly roll-up, edge days
     from the daily rows. Apart from the visible mahallas' query: joining the two cost PostgreSQL more than
@@ -166,7 +170,7 @@ def _rate(crimes: int, population: int) -> str:
     return f"{hundredths // 100}.{hundredths % 100:02d}"
 
 
-def _map_build(visible_qs, period: DashPeriod, zones_key: str, zoom: int, *, public: bool, today,
+def _map_build(visible_qs, period: Period | None, zones_key: str, zoom: int, *, public: bool, today,
                fingerprint: str, stats_filter: dict) -> str:
     heads = feature_heads(zoom, fingerprint, public=public)
     rows = _visible_colours(visible_qs, zones_key)
@@ -188,29 +192,27 @@ def _gzip(text: str) -> bytes:
     return gzip.compress(text.encode(), compresslevel=MAP_GZIP_LEVEL, mtime=0)
 
 
-def map_geojson_gzip(user, scope: Scope, period: DashPeriod, *, zoom: int, today=None) -> bytes:
+def map_geojson_gzip(user, scope: Scope, period: Period, *, zoom: int, today=None) -> bytes:
     """Mahallas of the scope with their zone colour, registered crimes, rate and camera alerts in the period;
     geometry simplified to the zoom. Gzipped and cached."""
-    from core.periods import today as tashkent_today
-
-    today = today or tashkent_today()
-    zp = period.zones_period(today)
+    today = today or dates.today()
+    zp = period.status_period(today)
     fingerprint = _fingerprint()
 
     def build():
         return _gzip(_map_build(visible_mahallas(user, scope), period, zp.key, zoom, public=False, today=today,
                                 fingerprint=fingerprint, stats_filter=scope.stats_filter))
 
-    return _cached(["map", scope.key, period.key, zoom, today, cache_token(), fingerprint], build,
-                   MAP_CACHE_SECONDS)
+    return cached(["map", scope.key, period.key, zoom, today, cache_token(), fingerprint], build,
+                  MAP_CACHE_SECONDS)
 
 
-def public_map_gzip(period: DashPeriod, zones_key: str, *, zoom: int, today=None) -> bytes:
+def public_map_gzip(zones_key: str, *, zoom: int, today=None) -> bytes:
     """The transparency page's layer: every mahalla's colour, no figures (they are shown by district)."""
     fingerprint = _fingerprint()
 
     def build():
-        return _gzip(_map_build(Mahalla.objects.all(), period, zones_key, zoom, public=True, today=today,
+        return _gzip(_map_build(Mahalla.objects.all(), None, zones_key, zoom, public=True, today=today,
                                 fingerprint=fingerprint, stats_filter={}))
 
-    return _cached(["public-map", zones_key, zoom, today, cache_token(), fingerprint], build, MAP_CACHE_SECONDS)
+    return cached(["public-map", zones_key, zoom, today, cache_token(), fingerprint], build, MAP_CACHE_SECONDS)

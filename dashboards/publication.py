@@ -13,25 +13,21 @@ from django.utils.translation import gettext as _
 from accounts.capabilities import can
 from audit.models import AuditEvent
 from audit.services import audit_record
+from core.dates import today
+from core.errors import DomainError
+from core.periods import Period, PeriodError
 from incidents.models import Incident, IncidentCategory
 from incidents.querysets import category_group_sql, counted_sql
 from mahallas.models import Mahalla
 from zones.models import MahallaStatus
-from core.periods import Period, PeriodError
-from core.periods import today as tashkent_today
 
 from .models import FigurePublication, PublishedMahallaFigure
 
 NOTE_MAX = 2000
 
 
-class PublicationError(Exception):
-    """A publication refused; `field` names the input at fault (views answer 400 / a form error)."""
-
-    def __init__(self, field: str, message: str):
-        super().__init__(f"{field}: {message}")
-        self.field = field
-        self.message = message
+class PublicationError(DomainError):
+    """A publication refused; `field` names the input at fault (the API answers 400, the page a form error)."""
 
 
 def publishable_period(key: str) -> Period:
@@ -42,7 +38,7 @@ def publishable_period(key: str) -> Period:
         raise PublicationError("period", _("Choose a quarter, half-year or year, such as “H1-2025”.")) from exc
     if period.is_current:
         raise PublicationError("period", _("The last 90 days change every day: publish a calendar period."))
-    if period.starts.date() > tashkent_today():
+    if period.start > today():
         raise PublicationError("period", _("This period has not begun yet."))
     return period
 

@@ -14,14 +14,14 @@ from dataclasses import dataclass, field
 
 from django.db.models import Count, Sum
 
+from core.periods import Period
 from incidents.count_queries import change_requests_visible_to
 from incidents.models import Incident, IncidentChangeRequest, IncidentTransition
 from mahallas.models import Mahalla
-from core.periods import Period
 
 from .count_report import _UNIT_PATH, CountChange, _changes, _units
 from .models import FigurePublication, PublishedMahallaFigure
-from .selectors import DashboardNotFound, Scope
+from .selectors.access import DashboardNotFound, Scope
 
 
 def publication_list(period: str | None = None):

@@ -1,31 +1,17 @@
 """Dashboards listen to the layers below; nothing imports dashboards."""
 
-from django.core.cache import cache
 from django.db import transaction
 from django.db.models.signals import post_delete
 
 from incidents.models import FieldVisit, Incident
 from incidents.signals import incident_changed
-from core.enqueue import enqueue
 
 from .stats import mahallas_mark_dirty
 
-# Bursts (a batch of 1,000 alerts) ring once: the task drains every dirty mahalla it finds.
-DOORBELL_KEY = "dashboards:doorbell"
-DOORBELL_SECONDS = 2
-
-
-def _ring() -> None:
-    if cache.add(DOORBELL_KEY, 1, DOORBELL_SECONDS):
-        from .tasks import dashboards_stats_refresh
-
-        if not enqueue(dashboards_stats_refresh, countdown=DOORBELL_SECONDS):
-            cache.delete(DOORBELL_KEY)  # the broker is only a doorbell: the beat sweep drains the table
-
 
 def _mark(mahalla_ids) -> None:
-    if mahalla_ids and mahallas_mark_dirty(mahalla_ids):
-        _ring()
+    # The broker is only a doorbell: with it down nothing fails, and the beat sweep drains the marks.
+    mahallas_mark_dirty(mahalla_ids or (), ring=True)
 
 
 def incident_changed_mark(sender, mahalla_ids=frozenset(), **kwargs):

@@ -4,9 +4,10 @@
   monthly roll-ups from the daily rows; what `manage.py dashboards_rebuild` and the nightly beat job run.
 - `stats_refresh(mahalla_ids)`: the same statements restricted to some mahallas (all their days and months)
   and the districts they belong to; what the Celery task runs for mahallas marked dirty.
-- `mahallas_mark_dirty(ids)`: called by the receivers of incidents' and surveillance's signals, and by the
-  sweep that reads rows changed since the last watermark (field visits send no signal; a lost signal or
-  a lost task message is caught the same way).
+- `mahallas_mark_dirty(ids)`: the receivers of incidents' and surveillance's signals mark mahallas in
+  `DIRTY` (core.queue: rows in `dashboards_dirtymahalla`, a doorbell that wakes `stats_refresh_dirty`);
+  `stats_sweep` marks the mahallas of rows changed since its watermark (field visits send no signal; a lost
+  signal or a lost task message is caught the same way) and drains the marks itself.
 
 Every refresh runs under one transaction-level advisory lock, so two workers never interleave their
 DELETE/INSERT of the same rows, and bumps `RefreshState.version`, which the cache keys of the selectors carry.
@@ -22,9 +23,10 @@ from dataclasses import dataclass
 from django.db import connection, transaction
 from django.utils import timezone
 
+from core.queue import DirtyMahallas, Doorbell
 from incidents.querysets import category_group_sql, counted_sql
 
-from .models import RefreshState
+from .models import DirtyMahalla, RefreshState
 
 BANK_CARD_CODE = "cyber-bank-card"
 # Alerts the district's rules filtered out never reached a person: they are not "camera alerts" here.
@@ -35,6 +37,11 @@ LOCK_KEY = 804_117_2026
 # timestamp is still found.
 SWEEP_OVERLAP = datetime.timedelta(minutes=5)
 REFRESH_BATCH = 500
+# Bursts (a batch of 1,000 alerts) ring once: the task drains every dirty mahalla it finds.
+DOORBELL_SECONDS = 2
+DIRTY = DirtyMahallas(DirtyMahalla._meta.db_table, Doorbell(
+    "dashboards:doorbell", task="dashboards.tasks.dashboards_stats_refresh", seconds=DOORBELL_SECONDS,
+    countdown=DOORBELL_SECONDS))
 
 COUNTERS = ("crimes", "cyber", "bank_card", "drug", "minor", "youth", "woman", "alerts", "alerts_confirmed",
             "alerts_dismissed", "visits")
@@ -219,34 +226,15 @@ def stats_refresh(mahalla_ids: Iterable[int]) -> RefreshResult:
     return RefreshResult(len(ids), len(districts), time.monotonic() - started)
 
 
-def mahallas_mark_dirty(mahalla_ids: Iterable[int]) -> int:
-    ids = sorted({int(i) for i in mahalla_ids if i})
-    if not ids:
-        return 0
-    with connection.cursor() as cursor:
-        cursor.execute("INSERT INTO dashboards_dirtymahalla (mahalla_id, marked_at) "
-                       "SELECT unnest(%s::bigint[]), now() ON CONFLICT (mahalla_id) DO NOTHING", [ids])
-    return len(ids)
+def mahallas_mark_dirty(mahalla_ids: Iterable[int], *, ring: bool = False) -> int:
+    """Mark mahallas for the next refresh; `ring`: wake the refresh task once the transaction commits."""
+    return DIRTY.mark(mahalla_ids, ring=ring)
 
 
 def stats_refresh_dirty(*, batch: int = REFRESH_BATCH, max_batches: int = 20) -> int:
     """Refresh the mahallas marked dirty, in bounded batches; returns how many were refreshed."""
-    done = 0
-    for _ in range(max_batches):
-        with transaction.atomic():
-            # Claimed rows are deleted in the refresh's transaction: a crash rolls the claim back too.
-            with connection.cursor() as cursor:
-                cursor.execute("""
-                    DELETE FROM dashboards_dirtymahalla WHERE mahalla_id IN (
-                        SELECT mahalla_id FROM dashboards_dirtymahalla ORDER BY marked_at
-                        LIMIT %s FOR UPDATE SKIP LOCKED)
-                    RETURNING mahalla_id""", [batch])
-                ids = [row[0] for row in cursor.fetchall()]
-            if not ids:
-                break
-            stats_refresh(ids)
-            done += len(ids)
-    return done
+    # Claimed rows are deleted in the refresh's transaction: a crash rolls the claim back too.
+    return sum(result.mahallas for result in DIRTY.drain(stats_refresh, batch=batch, max_batches=max_batches))
 
 
 def stats_sweep() -> int:

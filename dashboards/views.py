@@ -10,7 +10,7 @@ from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
 from django.http import Http404, HttpResponse, HttpResponseBadRequest
-from django.shortcuts import redirect, render
+from django.shortcuts import redirect
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
@@ -20,11 +20,15 @@ from django.views.decorators.http import require_GET
 from accounts.capabilities import can
 from audit.net import client_ip
 from audit.services import audit_record
-from core import periods as zone_periods
+from core import dates
+from core.htmx import render_page
+from core.periods import CURRENT, Period, PeriodError
+from core.periods import choices as status_period_choices
 
-from . import charts, disclosure, exports, maps, public, selectors
+from . import charts, disclosure, exports, maps, selectors
 from .forms import parse_int, parse_period
-from .periods import DashPeriod, choices
+from .periods import period_choices
+from .selectors import public
 
 PUBLIC_RATE_PER_MINUTE = 60
 
@@ -64,15 +68,15 @@ def _unit_query(scope: selectors.Scope) -> str:
     return ""
 
 
-def _context(request, scope: selectors.Scope, period: DashPeriod, error: str = "") -> dict:
+def _context(request, scope: selectors.Scope, period: Period, error: str = "") -> dict:
     data = selectors.dashboard_data(request.user, scope, period)
-    previous = period.previous()
+    previous = period.comparison()
     unit = _unit_query(scope)
     query = f"period={period.key}" + (f"&{unit}" if unit else "")
     return {
         "scope": scope, "period": period, "previous": previous, "period_error": error, "data": data,
-        "period_choices": choices(), "query": query, "today": zone_periods.today(),
-        "zones_period": period.zones_period(), "map_url": reverse("api:dashboards-map") + "?" + query,
+        "period_choices": period_choices(), "query": query, "today": dates.today(),
+        "zones_period": period.status_period(), "map_url": reverse("api:dashboards-map") + "?" + query,
         "region": scope.region, "district": scope.district,
         "map_tiles_url": settings.MAP_TILES_URL,
         "can_view_count_report": can(request.user, "dashboards.view_count_report"),
@@ -82,7 +86,7 @@ def _context(request, scope: selectors.Scope, period: DashPeriod, error: str = "
 
 def _render_dashboard(request, scope):
     period, error = parse_period(request.GET)
-    return render(request, "dashboards/dashboard.html", _context(request, scope, period, error))
+    return render_page(request, "dashboards/dashboard.html", _context(request, scope, period, error))
 
 
 @login_required
@@ -145,13 +149,13 @@ def dashboard_report(request):
     context["generated_at"] = timezone.localtime()
     context["pdf_url"] = f"{reverse('dashboards:report')}?{context['query']}&format=pdf"
     if fmt == "pdf" and error:
-        return render(request, "dashboards/report.html", context, status=400)
+        return render_page(request, "dashboards/report.html", context, status=400)
     audit_record(action="export", request=request, object_type="dashboards.report", object_id=scope.key,
                  object_repr=f"{scope.name} ({period.key})", territory=scope.territory,
                  details={"format": "pdf" if fmt == "pdf" else "report", "period": period.key,
                           "level": scope.level})
     if fmt == "html":
-        return render(request, "dashboards/report.html", context)
+        return render_page(request, "dashboards/report.html", context)
     from . import pdf  # WeasyPrint parses its own stylesheets on import: only a PDF download pays for it
 
     code = scope.territory.code if scope.territory else "uz"
@@ -182,18 +186,14 @@ def _too_many() -> HttpResponse:
     return response
 
 
-def _public_period(request) -> zone_periods.Period:
+def _public_period(request) -> Period:
     try:
-        return zone_periods.Period.parse(request.GET.get("period") or zone_periods.CURRENT)
-    except zone_periods.PeriodError:
-        return zone_periods.Period.current()
+        return Period.parse(request.GET.get("period") or CURRENT)
+    except PeriodError:
+        return Period.current()
 
 
-def _as_dash_period(period: zone_periods.Period) -> DashPeriod:
-    return DashPeriod("custom", period.starts.date(), period.ends.date(), period.key)
-
-
-def _crime_period(request, published: list[zone_periods.Period]) -> zone_periods.Period | None:
+def _crime_period(request, published: list[Period]) -> Period | None:
     """The half-year asked for in `crimes` (the newest published one by default); None when it is not one of the
     published half-years."""
     key = (request.GET.get("crimes") or "").strip().upper()
@@ -213,9 +213,9 @@ def public_page(request):
         return HttpResponseBadRequest(
             _("crimes: crime figures are published for settled calendar half-years only: %(keys)s.")
             % {"keys": ", ".join(p.key for p in published) or "—"}, content_type="text/plain; charset=utf-8")
-    response = render(request, "dashboards/public.html", {
+    response = render_page(request, "dashboards/public.html", {
         "period": period, "colour_rows": public.colour_rows(period.key),
-        "period_choices": zone_periods.choices(),
+        "period_choices": status_period_choices(),
         "crime_period": crime_period, "crime_periods": published,
         "crimes": public.crime_table(crime_period) if crime_period else None,
         "threshold": disclosure.THRESHOLD, "hidden_mark": public.HIDDEN,
@@ -232,7 +232,7 @@ def public_map(request):
         return _too_many()
     period = _public_period(request)
     zoom = max(4, min(18, parse_int(request.GET.get("zoom")) or 6))
-    data = maps.public_map_gzip(_as_dash_period(period), period.key, zoom=zoom, today=zone_periods.today())
+    data = maps.public_map_gzip(period.key, zoom=zoom, today=dates.today())
     return _gzip_json(request, data, public=True)
 
 

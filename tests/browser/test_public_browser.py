@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from dashboards import public as open_data
-from tests.dashboards.conftest import _local_cache, _no_doorbell, seeded  # noqa: F401 - shared fixtures
 from core import periods as zone_periods
+from dashboards.selectors import public as open_data
+from tests.dashboards.conftest import _local_cache, _no_doorbell, seeded  # noqa: F401 - shared fixtures
 
 from .conftest import csp_violations
 

@@ -32,7 +32,7 @@ def _local_cache(settings):
 @pytest.fixture(autouse=True)
 def _no_doorbell(monkeypatch):
     # Signals mark mahallas dirty; ringing would enqueue a real Celery task on the shared broker.
-    monkeypatch.setattr("dashboards.receivers._ring", lambda: None)
+    monkeypatch.setattr("dashboards.stats.DIRTY.doorbell.ring", lambda *args: False)
 
 
 def at(y, m, d, hh=12, mm=0) -> datetime.datetime:

@@ -13,7 +13,7 @@ from openpyxl import load_workbook
 from audit.models import AuditEvent
 from dashboards import selectors
 from dashboards.models import DailyDistrictStats, DailyMahallaStats, DirtyMahalla
-from dashboards.periods import DashPeriod
+from dashboards.periods import period_parse
 from dashboards.stats import stats_refresh_dirty, stats_sweep
 from incidents.models import Incident, IncidentCategory
 from incidents.signals import incident_changed
@@ -132,7 +132,7 @@ def test_csv_export_as_region_officer_holds_their_districts_and_is_audited(clien
     names = [row[1] for row in table[1:]]
     assert names[:2] == [territory.district_a1.name, territory.district_a2.name] and len(names) == 3  # + total
     scope = selectors.dashboard_scope(personas.region_officer, region_id=territory.region_a.pk)
-    rows = selectors.unit_rows(personas.region_officer, scope, DashPeriod.parse("Q2-2025"))
+    rows = selectors.unit_rows(personas.region_officer, scope, period_parse("Q2-2025"))
     assert [int(row[4]) for row in table[1:3]] == [r.crimes for r in rows]
     event = AuditEvent.objects.get(action="export", actor=personas.region_officer)
     assert event.details["table"] == "units" and event.details["format"] == "csv"
@@ -196,7 +196,7 @@ def _registered_q2(mahalla) -> int:
 def test_incident_change_signal_marks_mahalla_and_refresh_updates_tiles(client, personas, territory, seeded):
     # given: the dashboard was read (and cached)
     scope = selectors.dashboard_scope(personas.national)
-    before = selectors.dashboard_data(personas.national, scope, DashPeriod.parse("Q2-2025")).tiles[0].value
+    before = selectors.dashboard_data(personas.national, scope, period_parse("Q2-2025")).tiles[0].value
     incident = Incident.objects.filter(mahalla=territory.mahalla_b1a, status="reported").first()
     Incident.objects.filter(pk=incident.pk).update(status="registered", legal_kind="crime",
                                                    registered_at=datetime.datetime(2025, 5, 5, 12, tzinfo=datetime.UTC),
@@ -206,7 +206,7 @@ def test_incident_change_signal_marks_mahalla_and_refresh_updates_tiles(client, 
     assert DirtyMahalla.objects.filter(mahalla_id=territory.mahalla_b1a.pk).exists()
     assert stats_refresh_dirty() == 1
     # then: the new version is seen, not the cached figure
-    after = selectors.dashboard_data(personas.national, scope, DashPeriod.parse("Q2-2025")).tiles[0].value
+    after = selectors.dashboard_data(personas.national, scope, period_parse("Q2-2025")).tiles[0].value
     assert after == before + 1
     assert not DirtyMahalla.objects.exists()
 

@@ -10,11 +10,11 @@ from openpyxl import load_workbook
 
 from audit.models import AuditEvent
 from dashboards.count_report import count_report, report_scope
-from dashboards.periods import DashPeriod
+from dashboards.periods import period_parse
 
 pytestmark = pytest.mark.django_db
 
-Q2 = DashPeriod.parse("Q2-2025")
+Q2 = period_parse("Q2-2025")
 URL = "/dashboards/count-changes/"
 API = "/api/v1/dashboards/count-changes/"
 

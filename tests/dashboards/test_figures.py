@@ -9,7 +9,7 @@ import pytest
 from django.db import connection
 
 from dashboards import maps, selectors
-from dashboards.periods import DashPeriod
+from dashboards.periods import period_parse
 
 pytestmark = pytest.mark.django_db
 
@@ -157,7 +157,7 @@ def test_every_tile_matches_raw_sql(seeded, personas, territory, level, period_k
                                       district_id=unit_id if level == "district" else None)
     today = datetime.date(2026, 1, 15)
     # when
-    tiles = {t.key: t for t in selectors.tiles(user, scope, DashPeriod.parse(period_key), today=today)}
+    tiles = {t.key: t for t in selectors.dashboard_tiles(user, scope, period_parse(period_key), today=today)}
     # then
     expected = expected_tiles(level, unit_id, period_key)
     assert expected["crimes"][0] > 0 and expected["alerts"][0] > 0  # the seed reaches every scope
@@ -174,7 +174,7 @@ def test_every_tile_matches_raw_sql(seeded, personas, territory, level, period_k
 def test_national_table_matches_raw_sql_by_region(seeded, personas, territory, period_key):
     Q2, Q1, _last, _previous_last = PERIODS[period_key]  # noqa: N806
     scope = selectors.dashboard_scope(personas.national)
-    table = {r.id: r for r in selectors.unit_rows(personas.national, scope, DashPeriod.parse(period_key),
+    table = {r.id: r for r in selectors.unit_rows(personas.national, scope, period_parse(period_key),
                                                   today=datetime.date(2026, 1, 15))}
     assert set(table) == {territory.region_a.pk, territory.region_b.pk}
     for region_id, row in table.items():
@@ -194,7 +194,7 @@ def test_national_table_matches_raw_sql_by_region(seeded, personas, territory, p
 
 def test_region_table_lists_its_districts_with_drill_down(seeded, personas, territory):
     scope = selectors.dashboard_scope(personas.region_officer, region_id=territory.region_a.pk)
-    table = selectors.unit_rows(personas.region_officer, scope, DashPeriod.parse("Q2-2025"))
+    table = selectors.unit_rows(personas.region_officer, scope, period_parse("Q2-2025"))
     assert [r.id for r in table] == [territory.district_a1.pk, territory.district_a2.pk]
     for row in table:
         assert row.crimes == incidents("district", row.id, Q2)
@@ -206,7 +206,7 @@ def test_region_table_lists_its_districts_with_drill_down(seeded, personas, terr
 def test_district_table_lists_its_mahallas_with_colour_and_link(seeded, personas, territory, period_key):
     Q2, Q1, _last, _previous_last = PERIODS[period_key]  # noqa: N806
     scope = selectors.dashboard_scope(personas.district_official, district_id=territory.district_a1.pk)
-    table = {r.id: r for r in selectors.unit_rows(personas.district_official, scope, DashPeriod.parse(period_key))}
+    table = {r.id: r for r in selectors.unit_rows(personas.district_official, scope, period_parse(period_key))}
     assert set(table) == {territory.mahalla_a1a.pk, territory.mahalla_a1b.pk}
     for mahalla_id, row in table.items():
         assert row.crimes == one(f"SELECT count(*) FROM incidents_incident i WHERE {CRIME} AND i.mahalla_id = %s "
@@ -226,7 +226,7 @@ def test_district_table_lists_its_mahallas_with_colour_and_link(seeded, personas
 def test_category_breakdown_matches_raw_sql(seeded, personas, territory, period_key):
     Q2 = PERIODS[period_key][0]  # noqa: N806
     scope = selectors.dashboard_scope(personas.region_officer, region_id=territory.region_a.pk)
-    got = {c["id"]: c["count"] for c in selectors.category_breakdown(scope, DashPeriod.parse(period_key))}
+    got = {c["id"]: c["count"] for c in selectors.category_breakdown(scope, period_parse(period_key))}
     expected = dict(rows(f"""SELECT coalesce(c.parent_id, c.id), count(*) FROM incidents_incident i
                              JOIN incidents_incidentcategory c ON c.id = i.category_id
                              JOIN mahallas_mahalla m ON m.id = i.mahalla_id
@@ -238,7 +238,7 @@ def test_category_breakdown_matches_raw_sql(seeded, personas, territory, period_
 
 def test_monthly_trend_matches_raw_sql(seeded, personas):
     scope = selectors.dashboard_scope(personas.national)
-    trend = selectors.monthly_trend(scope, DashPeriod.parse("Q2-2025"), today=datetime.date(2026, 1, 15))
+    trend = selectors.monthly_trend(scope, period_parse("Q2-2025"), today=datetime.date(2026, 1, 15))
     assert trend.months[0] == datetime.date(2024, 7, 1) and trend.months[-1] == datetime.date(2025, 6, 1)
     expected = dict(rows(f"""SELECT to_char(i.occurred_at AT TIME ZONE 'Asia/Tashkent', 'YYYY-MM'), count(*)
                              FROM incidents_incident i WHERE {CRIME} AND i.occurred_at >= %s
@@ -253,7 +253,7 @@ def test_monthly_trend_of_a_running_month_ends_today(seeded, personas):
     # the monthly roll-up
     scope = selectors.dashboard_scope(personas.national)
     # when
-    trend = selectors.monthly_trend(scope, DashPeriod.parse("2025-06"), today=datetime.date(2025, 6, 15))
+    trend = selectors.monthly_trend(scope, period_parse("2025-06"), today=datetime.date(2025, 6, 15))
     # then
     expected = dict(rows(f"""SELECT to_char(i.occurred_at AT TIME ZONE 'Asia/Tashkent', 'YYYY-MM'), count(*)
                              FROM incidents_incident i WHERE {CRIME} AND i.occurred_at >= %s
@@ -270,7 +270,7 @@ def test_map_counts_match_raw_sql(seeded, personas, territory, period_key):
     Q2 = PERIODS[period_key][0]  # noqa: N806
     scope = selectors.dashboard_scope(personas.region_officer, region_id=territory.region_a.pk)
     layer = json.loads(gzip.decompress(maps.map_geojson_gzip(
-        personas.region_officer, scope, DashPeriod.parse(period_key), zoom=8, today=datetime.date(2026, 1, 15))))
+        personas.region_officer, scope, period_parse(period_key), zoom=8, today=datetime.date(2026, 1, 15))))
     features = {f["id"]: f for f in layer["features"]}
     assert set(features) == {territory.mahalla_a1a.pk, territory.mahalla_a1b.pk, territory.mahalla_a2a.pk}
     for mahalla_id, feature in features.items():
@@ -289,7 +289,7 @@ def test_map_counts_match_raw_sql(seeded, personas, territory, period_key):
 
 
 def test_split_days_takes_whole_months_and_edge_days():
-    from dashboards.periods import split_days
+    from dashboards.selectors.sums import split_days
 
     d = datetime.date
 
@@ -385,8 +385,8 @@ def test_incident_and_alert_changes_reach_the_month_rollup_after_refresh(seeded,
     assert rollup_mismatches() == []
     # and the dashboard's whole-month path shows it: Q2 reads April-June from the roll-up only
     scope = selectors.dashboard_scope(personas.national)
-    tiles = {t.key: t for t in selectors.tiles(personas.national, scope, DashPeriod.parse("Q2-2025"),
-                                                 today=datetime.date(2026, 1, 15))}
+    tiles = {t.key: t for t in selectors.dashboard_tiles(personas.national, scope, period_parse("Q2-2025"),
+                                                           today=datetime.date(2026, 1, 15))}
     assert tiles["crimes"].value == incidents("national", None, Q2)
     assert tiles["alerts"].value == alerts("national", None, Q2)
 
@@ -410,7 +410,7 @@ def test_moving_a_mahalla_to_another_district_moves_its_months(seeded, territory
 
 def test_ranking_orders_districts_by_rate(seeded, personas, territory):
     scope = selectors.dashboard_scope(personas.national)
-    ranked = selectors.ranking(personas.national, scope, DashPeriod.parse("Q2-2025"))
+    ranked = selectors.ranking(personas.national, scope, period_parse("Q2-2025"))
     expected = []
     for district in (territory.district_a1, territory.district_a2, territory.district_b1):
         population = one("SELECT sum(population) FROM mahallas_mahalla WHERE district_id = %s", [district.pk])
@@ -423,10 +423,10 @@ def test_ranking_orders_districts_by_rate(seeded, personas, territory):
 def test_custom_period_and_edges_in_tashkent_time(seeded, personas, territory):
     scope = selectors.dashboard_scope(personas.district_official, district_id=territory.district_a1.pk)
     # 30 June (Tashkent) holds the 23:30 crime; 1 July holds the 00:10 one, which is 30 June in UTC.
-    june30 = selectors.tiles(personas.district_official, scope, DashPeriod.parse("2025-06-30..2025-06-30"),
-                             today=datetime.date(2026, 1, 1))[0]
-    july1 = selectors.tiles(personas.district_official, scope, DashPeriod.parse("2025-07-01..2025-07-01"),
-                            today=datetime.date(2026, 1, 1))[0]
+    june30 = selectors.dashboard_tiles(personas.district_official, scope, period_parse("2025-06-30..2025-06-30"),
+                                       today=datetime.date(2026, 1, 1))[0]
+    july1 = selectors.dashboard_tiles(personas.district_official, scope, period_parse("2025-07-01..2025-07-01"),
+                                      today=datetime.date(2026, 1, 1))[0]
     assert june30.value == incidents("district", territory.district_a1.pk,
                                      ("2025-06-30 00:00+05", "2025-07-01 00:00+05"))
     assert july1.value == incidents("district", territory.district_a1.pk,
@@ -438,18 +438,18 @@ def test_custom_period_and_edges_in_tashkent_time(seeded, personas, territory):
 
 
 def test_month_of_a_running_period_compares_with_the_same_days_before():
-    period = DashPeriod.parse("2025-11")
-    previous = period.previous(datetime.date(2025, 11, 15))
+    period = period_parse("2025-11")
+    previous = period.comparison(datetime.date(2025, 11, 15))
     assert (previous.start, previous.end) == (datetime.date(2025, 10, 1), datetime.date(2025, 10, 16))
     assert period.effective_end(datetime.date(2025, 11, 15)) == datetime.date(2025, 11, 16)
-    full = DashPeriod.parse("Q1-2025").previous(datetime.date(2025, 11, 15))
+    full = period_parse("Q1-2025").comparison(datetime.date(2025, 11, 15))
     assert (full.start, full.end, full.key) == (datetime.date(2024, 10, 1), datetime.date(2025, 1, 1), "Q4-2024")
 
 
 def test_zone_tiles_say_not_available_when_statuses_were_never_computed(seeded, personas):
     scope = selectors.dashboard_scope(personas.national)
-    tiles = {t.key: t for t in selectors.tiles(personas.national, scope, DashPeriod.parse("Q3-2024"),
-                                                 today=datetime.date(2026, 1, 1))}
+    tiles = {t.key: t for t in selectors.dashboard_tiles(personas.national, scope, period_parse("Q3-2024"),
+                                                           today=datetime.date(2026, 1, 1))}
     assert tiles["green"].available is False and tiles["red"].available is False
     assert tiles["crimes"].available is True
 

@@ -10,11 +10,12 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from dashboards import disclosure, public
+from core import periods as zone_periods
+from dashboards import disclosure
+from dashboards.selectors import public
 from incidents.models import Incident, IncidentCategory
 from mahallas.models import District
 from tests.dashboards.attacker import Knowledge, table_equations
-from core import periods as zone_periods
 
 TASHKENT = ZoneInfo("Asia/Tashkent")
 

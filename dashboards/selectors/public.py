@@ -21,15 +21,16 @@ from dataclasses import dataclass
 from django.db import connection
 from django.db.models import Count, Q
 
+from core import dates
+from core.periods import Period
 from incidents.models import IncidentCategory
 from mahallas.models import District, Mahalla
-from core import periods as zone_periods
 from zones.models import Colour
 
-from . import disclosure
-from .models import DailyDistrictCategory, MonthlyDistrictCategory
-from .periods import split_days
-from .selectors import _cached, cache_token, pieces_sql
+from .. import disclosure
+from ..models import DailyDistrictCategory, MonthlyDistrictCategory
+from .cache import cache_token, cached
+from .sums import pieces_sql, split_days
 
 # A half-year is published this many days after it ends: the window in which crimes are still registered
 # late (`core.periods.recent_periods`), so its figures no longer move between two visits.
@@ -68,7 +69,7 @@ def colour_rows(zones_key: str) -> list[ColourRow]:
                                   c.get("red", 0)))
         return rows
 
-    return _cached(["public-colours", zones_key, cache_token()], build, 600)
+    return cached(["public-colours", zones_key, cache_token()], build, 600)
 
 
 def _districts():
@@ -76,13 +77,13 @@ def _districts():
         "region__name_uz", "name_uz")
 
 
-def crime_periods(on: datetime.date | None = None) -> list[zone_periods.Period]:
+def crime_periods(on: datetime.date | None = None) -> list[Period]:
     """The half-years whose crime figures are published, newest first."""
-    day = on or zone_periods.today()
+    day = on or dates.today()
     found = []
     for year in range(day.year, day.year - YEARS_SHOWN, -1):
         for n in (2, 1):
-            half = zone_periods.Period.half(year, n)
+            half = Period.half(year, n)
             if (day - half.last_day).days > SETTLE_DAYS:
                 found.append(half)
     return found
@@ -98,7 +99,7 @@ class CrimeRow:
 
 @dataclass
 class CrimeTable:
-    period: zone_periods.Period
+    period: Period
     categories: list[str]
     rows: list[CrimeRow]
     totals: CrimeRow
@@ -124,7 +125,7 @@ def _category_counts(starts: datetime.date, ends: datetime.date) -> dict[tuple[i
         return {(district, category): int(n) for district, category, n in cursor.fetchall()}
 
 
-def crime_table(period: zone_periods.Period) -> CrimeTable:
+def crime_table(period: Period) -> CrimeTable:
     """Registered crimes by district and top-level category in a published half-year, with district totals,
     category totals and the grand total; small counts and the cells that would reveal them shown as `HIDDEN`."""
     if period.kind != "H":
@@ -139,8 +140,8 @@ def crime_table(period: zone_periods.Period) -> CrimeTable:
         grid = disclosure.extend([[counts.get((d.pk, c.pk), 0) for c in categories] for d in districts])
         return grid, disclosure.protect(grid)
 
-    grid, hidden = _cached(["public-crimes", period.key, cache_token(), [d.pk for d in districts],
-                            [c.pk for c in categories]], pattern, 600, per_language=False)
+    grid, hidden = cached(["public-crimes", period.key, cache_token(), [d.pk for d in districts],
+                           [c.pk for c in categories]], pattern, 600, per_language=False)
 
     def shown(i: int, j: int) -> str:
         return HIDDEN if (i, j) in hidden else number(grid[i][j])
