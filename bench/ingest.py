@@ -78,7 +78,7 @@ def seed() -> str:
 
     from mahallas.models import District, Mahalla, Region
     from surveillance.models import Camera, Integration
-    from surveillance.services import integration_create
+    from surveillance.services.integrations import integration_create
 
     def square(lon, lat, half):
         return MultiPolygon(Polygon.from_bbox((lon - half, lat - half, lon + half, lat + half)), srid=4326)

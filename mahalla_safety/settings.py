@@ -243,6 +243,43 @@ CELERY_BEAT_SCHEDULE: dict = {
                                  "schedule": crontab(hour=1, minute=30), "options": {"expires": 3600}},
 }
 
+# --- Surveillance (camera alerts) ---------------------------------------------------------------------
+# A camera with no heartbeat and no alert for this long is shown offline.
+CAMERA_OFFLINE_AFTER_SECONDS = env.int("CAMERA_OFFLINE_AFTER_SECONDS", default=10 * 60)
+# Pictures and raw payloads of alerts not held as evidence (no incident) are deleted after this.
+ALERT_RETENTION_DAYS = env.int("ALERT_RETENTION_DAYS", default=30)
+# Alerts of one camera and event type this close together form one group.
+ALERT_GROUP_WINDOW_SECONDS = env.int("ALERT_GROUP_WINDOW_SECONDS", default=5 * 60)
+# Raw events one task claims and processes in one transaction.
+SURVEILLANCE_BATCH_SIZE = env.int("SURVEILLANCE_BATCH_SIZE", default=500)
+# A claim older than this is taken to belong to a dead worker. Taking a live worker's claim over cannot
+# process anything twice (the batch's rows stay locked until its transaction commits processed_at), so this
+# only has to outlast the moment between a claim's commit and that lock; it bounds how long a killed
+# worker's events wait (this plus the sweep's interval).
+SURVEILLANCE_CLAIM_STALE_SECONDS = env.int("SURVEILLANCE_CLAIM_STALE_SECONDS", default=20)
+# The sweep (CELERY_BEAT_SCHEDULE) re-enqueues events stored at least this long ago and still unprocessed: after
+# a lost doorbell (Redis down, broker wiped) an event waits at most this plus the sweep's interval. A fresh
+# event's own task is usually done within a second, so this re-enqueues almost nothing twice (and twice is
+# harmless).
+SURVEILLANCE_SWEEP_AFTER_SECONDS = env.int("SURVEILLANCE_SWEEP_AFTER_SECONDS", default=15)
+SURVEILLANCE_SWEEP_LIMIT = env.int("SURVEILLANCE_SWEEP_LIMIT", default=20_000)
+# Requests per integration token (DRF rate syntax).
+SURVEILLANCE_INGEST_RATE = env.str("SURVEILLANCE_INGEST_RATE", default="6000/min")
+# Refused tokens (unknown, revoked, malformed) per client address: past it the address gets 429 before any
+# token is looked up, so guessing tokens costs the database nothing and gets nowhere.
+SURVEILLANCE_REFUSED_TOKENS_PER_IP = env.str("SURVEILLANCE_REFUSED_TOKENS_PER_IP", default="30/min")
+# How long a process may trust what it read about a token without reading the database again. Rotation
+# and revocation reach every process at once through Redis; this only bounds a copy whose notice Redis lost.
+SURVEILLANCE_TOKEN_CACHE_SECONDS = env.int("SURVEILLANCE_TOKEN_CACHE_SECONDS", default=30)
+SURVEILLANCE_BATCH_MAX = env.int("SURVEILLANCE_BATCH_MAX", default=1000)
+SURVEILLANCE_PICTURE_MAX_BYTES = env.int("SURVEILLANCE_PICTURE_MAX_BYTES", default=2 * 1024 * 1024)
+MQTT_URL = env.str("MQTT_URL", default="mqtt://127.0.0.1:1883")
+MQTT_TOPIC = env.str("MQTT_TOPIC", default="frigate/events")
+# Fixed, so the broker keeps this consumer's session (and queues QoS 1 messages) across restarts.
+MQTT_CLIENT_ID = env.str("MQTT_CLIENT_ID", default="mahalla-safety-ingest")
+# The integration MQTT events are stored as (its district's cameras are the ones they can match).
+MQTT_INTEGRATION = env.str("MQTT_INTEGRATION", default="")
+
 # Map: no outside tile server is reachable from government intranets, so by default the map draws
 # only our own layers; an operator with an internal tile server sets MAP_TILES_URL.
 MAP_TILES_URL = env.str("MAP_TILES_URL", default="")

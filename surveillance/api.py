@@ -6,32 +6,30 @@ is stored, and the answer comes only after the commit. Review views start every 
 `visible_to(user)`, so an alert outside the caller's scope answers 404 like a missing one.
 """
 
-from django.core.exceptions import ObjectDoesNotExist
-from django.http import FileResponse, Http404
+from django.http import FileResponse
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiExample, PolymorphicProxySerializer, extend_schema
 from rest_framework import mixins, status
-from rest_framework.exceptions import NotFound, PermissionDenied, UnsupportedMediaType, ValidationError
-from rest_framework.generics import GenericAPIView
-from rest_framework.pagination import CursorPagination, PageNumberPagination
+from rest_framework.exceptions import NotFound, PermissionDenied, UnsupportedMediaType
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from accounts.capabilities import can
 from audit.services import audit_read
+from core.api import KeysetPagination, ServiceApi
 
-from . import selectors, services
+from . import selectors
 from .authentication import (
     IntegrationIpAllowed,
     IntegrationRateThrottle,
     IntegrationTokenAuthentication,
     IsIntegration,
 )
-from .errors import IntegrationUnassigned, PayloadError, SurveillanceError
+from .errors import IntegrationUnassigned
 from .filters import AlertFilter, CameraFilter
-from .models import Vendor
+from .models import Alert, Vendor
 from .serializers import (
     AlertConfirmSerializer,
     AlertDetailSerializer,
@@ -49,35 +47,13 @@ from .serializers import (
     IngestResultSerializer,
     UnmatchedDeviceSerializer,
 )
+from .services import cameras, ingest, review
 from .storage import private_storage
 from .vendors import adapter, media_type
 
 
-class AlertCursorPagination(CursorPagination):
-    page_size = 50
-    page_size_query_param = "page_size"
-    max_page_size = 200
+class AlertCursorPagination(KeysetPagination):
     ordering = ("-started_at", "-id")
-
-
-class PagePagination(PageNumberPagination):
-    page_size = 50
-    page_size_query_param = "page_size"
-    max_page_size = 200
-
-
-class SurveillanceApi(GenericAPIView):
-    def handle_exception(self, exc):
-        if isinstance(exc, SurveillanceError):
-            exc = ValidationError({exc.field: [str(exc.message)]})
-        elif isinstance(exc, ObjectDoesNotExist | Http404):
-            exc = NotFound()
-        return super().handle_exception(exc)
-
-    def valid(self, serializer_class, *, partial: bool = False) -> dict:
-        serializer = serializer_class(data=self.request.data, partial=partial, context={"request": self.request})
-        serializer.is_valid(raise_exception=True)
-        return dict(serializer.validated_data)
 
 
 # --- ingest --------------------------------------------------------------------------------------------
@@ -93,18 +69,17 @@ class IngestMixin:
             raise UnsupportedMediaType(media_type(request.content_type) or "-", detail=_(
                 "Unsupported content type “%(type)s”: send %(accepted)s.") % {
                 "type": media_type(request.content_type) or "-", "accepted": " or ".join(accepted)})
+        # A PayloadError (a DomainError) is a 400 naming the part at fault (core.api_errors).
         try:
-            result = services.raw_events_store(vendor=self.vendor, body=request.body,
-                                               content_type=request.content_type, integration=request.auth)
-        except PayloadError as exc:
-            raise ValidationError({exc.field: [str(exc.message)]}) from None
+            result = ingest.raw_events_store(vendor=self.vendor, body=request.body,
+                                             content_type=request.content_type, integration=request.auth)
         except IntegrationUnassigned as exc:
             raise PermissionDenied(exc.message) from None
         return Response({"accepted": result.accepted, "duplicates": result.duplicates,
                          "heartbeats": result.heartbeats}, status=status.HTTP_202_ACCEPTED)
 
 
-class IngestApi(IngestMixin, SurveillanceApi):
+class IngestApi(IngestMixin, ServiceApi):
     authentication_classes = [IntegrationTokenAuthentication]
     permission_classes = [IsIntegration, IntegrationIpAllowed]
     throttle_classes = [IntegrationRateThrottle]
@@ -152,7 +127,7 @@ class FrigateIngestApi(IngestApi):
 
 # --- review queue --------------------------------------------------------------------------------------
 
-class AlertListIngestApi(IngestMixin, mixins.ListModelMixin, SurveillanceApi):
+class AlertListIngestApi(IngestMixin, mixins.ListModelMixin, ServiceApi):
     """GET: the review queue of the signed-in user (cursor-paginated, filterable).
     POST: an integration pushes one alert or a batch of up to 1,000 in our JSON format."""
 
@@ -190,7 +165,7 @@ class AlertListIngestApi(IngestMixin, mixins.ListModelMixin, SurveillanceApi):
         return self.ingest(request)
 
 
-class AlertDetailApi(SurveillanceApi):
+class AlertDetailApi(ServiceApi):
     serializer_class = AlertDetailSerializer
 
     def get(self, request, pk: int):
@@ -200,7 +175,7 @@ class AlertDetailApi(SurveillanceApi):
         return Response(AlertDetailSerializer(alert).data)
 
 
-class AlertActionApi(SurveillanceApi):
+class AlertActionApi(ServiceApi):
     serializer_class = AlertDetailSerializer
     input_serializer: type
 
@@ -222,7 +197,7 @@ class AlertConfirmApi(AlertActionApi):
     @extend_schema(request=AlertConfirmSerializer, responses=AlertDetailSerializer)
     def post(self, request, pk: int):
         data = self.valid(AlertConfirmSerializer)
-        alert = services.alert_confirm(by=request.user, alert=self.alert(pk), incident_id=data.get("incident"),
+        alert = review.alert_confirm(by=request.user, alert=self.alert(pk), incident_id=data.get("incident"),
                                        category_code=data.get("category", ""),
                                        legal_kind=data.get("legal_kind", ""), note=data.get("note", ""))
         return self.done(alert)
@@ -234,14 +209,14 @@ class AlertDismissApi(AlertActionApi):
     @extend_schema(request=AlertDismissSerializer, responses=AlertDetailSerializer)
     def post(self, request, pk: int):
         data = self.valid(AlertDismissSerializer)
-        return self.done(services.alert_dismiss(by=request.user, alert=self.alert(pk), reason=data["reason"]))
+        return self.done(review.alert_dismiss(by=request.user, alert=self.alert(pk), reason=data["reason"]))
 
 
 class AlertEscalateApi(AlertActionApi):
     @extend_schema(request=AlertEscalateSerializer, responses=AlertDetailSerializer)
     def post(self, request, pk: int):
         data = self.valid(AlertEscalateSerializer)
-        return self.done(services.alert_escalate(by=request.user, alert=self.alert(pk), note=data.get("note", "")))
+        return self.done(review.alert_escalate(by=request.user, alert=self.alert(pk), note=data.get("note", "")))
 
 
 class AlertPictureApi(APIView):
@@ -263,7 +238,7 @@ class AlertPictureApi(APIView):
         return response
 
 
-class FalsePositiveRatesApi(SurveillanceApi):
+class FalsePositiveRatesApi(ServiceApi):
     """Share of reviewed alerts dismissed as false positives, per camera and per event type: which analytics
     to trust. Takes the alert list's filters."""
 
@@ -271,8 +246,6 @@ class FalsePositiveRatesApi(SurveillanceApi):
     pagination_class = None
 
     def get_queryset(self):
-        from .models import Alert
-
         return Alert.objects.visible_to(self.request.user)
 
     @extend_schema(responses=FalsePositiveRatesSerializer)
@@ -281,11 +254,10 @@ class FalsePositiveRatesApi(SurveillanceApi):
         return Response(selectors.false_positive_rates(user=request.user, alerts=alerts))
 
 
-class UnmatchedDeviceListApi(mixins.ListModelMixin, SurveillanceApi):
+class UnmatchedDeviceListApi(mixins.ListModelMixin, ServiceApi):
     """Devices that sent alerts but are not registered as cameras."""
 
     serializer_class = UnmatchedDeviceSerializer
-    pagination_class = PagePagination
     filter_backends: list = []
 
     def get_queryset(self):
@@ -297,10 +269,9 @@ class UnmatchedDeviceListApi(mixins.ListModelMixin, SurveillanceApi):
 
 # --- cameras -------------------------------------------------------------------------------------------
 
-class CameraListCreateApi(mixins.ListModelMixin, SurveillanceApi):
+class CameraListCreateApi(mixins.ListModelMixin, ServiceApi):
     serializer_class = CameraSerializer
     filterset_class = CameraFilter
-    pagination_class = PagePagination
     permission_classes = [IsAuthenticated]
 
     def get_queryset(self):
@@ -313,11 +284,11 @@ class CameraListCreateApi(mixins.ListModelMixin, SurveillanceApi):
     def post(self, request):
         if not can(request.user, "surveillance.manage_cameras"):
             raise PermissionDenied(_("Only the district's operators and officials register cameras."))
-        camera = services.camera_create(by=request.user, **self.valid(CameraWriteSerializer))
+        camera = cameras.camera_create(by=request.user, **self.valid(CameraWriteSerializer))
         return Response(CameraSerializer(camera).data, status=status.HTTP_201_CREATED)
 
 
-class CameraDetailApi(SurveillanceApi):
+class CameraDetailApi(ServiceApi):
     serializer_class = CameraSerializer
 
     def camera(self, pk: int, *, write: bool = False):
@@ -334,17 +305,17 @@ class CameraDetailApi(SurveillanceApi):
     @extend_schema(request=CameraWriteSerializer, responses=CameraSerializer)
     def patch(self, request, pk: int):
         camera = self.camera(pk, write=True)
-        camera = services.camera_update(by=request.user, camera=camera,
+        camera = cameras.camera_update(by=request.user, camera=camera,
                                         **self.valid(CameraWriteSerializer, partial=True))
         return Response(CameraSerializer(camera).data)
 
     @extend_schema(responses={204: None})
     def delete(self, request, pk: int):
-        services.camera_delete(by=request.user, camera=self.camera(pk, write=True))
+        cameras.camera_delete(by=request.user, camera=self.camera(pk, write=True))
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
-class CameraImportApi(SurveillanceApi):
+class CameraImportApi(ServiceApi):
     """Register cameras from a CSV file. Nothing is imported if any row is invalid; the answer lists every
     error by row and column."""
 
@@ -356,7 +327,7 @@ class CameraImportApi(SurveillanceApi):
         if not can(request.user, "surveillance.manage_cameras"):
             raise PermissionDenied(_("Only the district's operators and officials register cameras."))
         upload = self.valid(CameraImportSerializer)["file"]
-        report = services.cameras_import_csv(by=request.user, data=upload.read())
+        report = cameras.cameras_import_csv(by=request.user, data=upload.read())
         body = {"imported": report.imported, "errors": report.errors}
         if report.errors:
             return Response({"detail": _("Nothing was imported: %(n)d rows have errors.") % {

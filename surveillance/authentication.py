@@ -4,6 +4,7 @@ an optional IP allowlist, and a request budget per token."""
 import time
 from typing import NamedTuple
 
+from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
 from django.utils.translation import gettext as _
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
@@ -14,8 +15,9 @@ from rest_framework.throttling import BaseThrottle, SimpleRateThrottle
 
 from audit.net import client_ip
 
-from . import conf, redis_ops, services
+from . import redis_ops
 from .models import Integration
+from .services import integrations
 
 
 class _Known(NamedTuple):
@@ -26,14 +28,14 @@ class _Known(NamedTuple):
 
 # Per process: token hash -> its integration as last read from the database. Each request checks the token's
 # generation in the same Redis round trip as its rate count; rotation and revocation bump it
-# (services._token_changed), so no process serves a stale copy past its next request with the token.
+# (services.integrations._token_changed), so no process serves a stale copy past its next request with the token.
 _known: dict[str, _Known] = {}
 KNOWN_MAX = 1000
 
 
 def ingest_rate() -> tuple[int, int]:
     """(requests, seconds) allowed per integration token."""
-    return SimpleRateThrottle.parse_rate(None, conf.get("SURVEILLANCE_INGEST_RATE"))
+    return SimpleRateThrottle.parse_rate(None, settings.SURVEILLANCE_INGEST_RATE)
 
 
 def _counter(integration_id: int, window: int) -> str:
@@ -64,7 +66,7 @@ def integration_admit(token: str) -> tuple[Integration | None, int]:
     While Redis is unreachable the generation cannot be checked, so every request reads the row (a revocation
     acts at once) and is counted in this process; the copies kept so far are dropped, since the bumps of changes
     made during the outage are lost."""
-    prefix = services.token_prefix(token)
+    prefix = integrations.token_prefix(token)
     if prefix is None:
         return None, 0
     duration = ingest_rate()[1]
@@ -73,15 +75,15 @@ def integration_admit(token: str) -> tuple[Integration | None, int]:
         return _admit_shared(token, prefix, duration, window)
     except redis_ops.Unreachable:
         _known.clear()
-        integration = services.integration_for_token(token)
+        integration = integrations.integration_for_token(token)
         if integration is None:
             return None, 0
         return integration, _count_locally(integration.pk, window)
 
 
 def _admit_shared(token: str, prefix: str, duration: int, window: int) -> tuple[Integration | None, int]:
-    digest = services.token_hash(token)
-    generation_key = services.token_generation_key(prefix)
+    digest = integrations.token_hash(token)
+    generation_key = integrations.token_generation_key(prefix)
     now = time.monotonic()
     known = _known.get(digest)
     count = 0
@@ -92,13 +94,13 @@ def _admit_shared(token: str, prefix: str, duration: int, window: int) -> tuple[
             return known.integration, count
     else:
         generation = redis_ops.get(generation_key)
-    integration = services.integration_for_token(token)
+    integration = integrations.integration_for_token(token)
     if integration is None:
         _known.pop(digest, None)
         return None, 0
     if len(_known) >= KNOWN_MAX:
         _known.clear()
-    _known[digest] = _Known(integration, generation, now + conf.get("SURVEILLANCE_TOKEN_CACHE_SECONDS"))
+    _known[digest] = _Known(integration, generation, now + settings.SURVEILLANCE_TOKEN_CACHE_SECONDS)
     if not count:
         count, _ = redis_ops.admit(_counter(integration.pk, window), generation_key, window_seconds=duration + 1)
     return integration, count
@@ -106,7 +108,7 @@ def _admit_shared(token: str, prefix: str, duration: int, window: int) -> tuple[
 
 def refusal_rate() -> tuple[int, int]:
     """(refused tokens, seconds) allowed per client address."""
-    return SimpleRateThrottle.parse_rate(None, conf.get("SURVEILLANCE_REFUSED_TOKENS_PER_IP"))
+    return SimpleRateThrottle.parse_rate(None, settings.SURVEILLANCE_REFUSED_TOKENS_PER_IP)
 
 
 # Per process, while Redis is unreachable: (address, window) -> refusals counted here.
@@ -145,7 +147,7 @@ def _recently_known(header: list[bytes]) -> bool:
     if len(header) != 2:
         return False
     try:
-        digest = services.token_hash(header[1].decode("ascii"))
+        digest = integrations.token_hash(header[1].decode("ascii"))
     except UnicodeDecodeError:
         return False
     known = _known.get(digest)
@@ -212,7 +214,7 @@ class IsIntegration(BasePermission):
 class IntegrationIpAllowed(BasePermission):
     def has_permission(self, request, view):
         integration = request.auth
-        if isinstance(integration, Integration) and not services.integration_allows_ip(integration,
+        if isinstance(integration, Integration) and not integrations.integration_allows_ip(integration,
                                                                                         client_ip(request)):
             raise PermissionDenied(_("Requests with this token are not allowed from %(ip)s.")
                                    % {"ip": client_ip(request) or "-"})

@@ -19,14 +19,11 @@ from accounts.models import User
 from mahallas.models import Mahalla
 
 from .models import Alert, Camera, InstallationKind
-from .services import (
-    alert_confirm,
-    alert_dismiss,
-    camera_create,
-    integration_create,
-    raw_events_process,
-    raw_events_store,
-)
+from .services.cameras import camera_create
+from .services.ingest import raw_events_store
+from .services.integrations import integration_create
+from .services.processing import raw_events_process
+from .services.review import alert_confirm, alert_dismiss
 
 # (event type, label, typical confidence, weight): what street analytics mostly raise, and the rare urgent ones.
 EVENTS = [

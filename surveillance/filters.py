@@ -3,14 +3,11 @@
 import datetime
 
 import django_filters
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.dates import midnight
+
 from .models import Alert, Camera
-
-
-def _day_start(day: datetime.date) -> datetime.datetime:
-    return timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
 
 
 class AlertFilter(django_filters.FilterSet):
@@ -29,10 +26,10 @@ class AlertFilter(django_filters.FilterSet):
         fields: list = []
 
     def filter_date_from(self, queryset, name, value):
-        return queryset.filter(started_at__gte=_day_start(value))
+        return queryset.filter(started_at__gte=midnight(value))
 
     def filter_date_to(self, queryset, name, value):
-        return queryset.filter(started_at__lt=_day_start(value + datetime.timedelta(days=1)))
+        return queryset.filter(started_at__lt=midnight(value + datetime.timedelta(days=1)))
 
 
 class CameraFilter(django_filters.FilterSet):

@@ -1,5 +1,6 @@
 """HTML forms of the review queue and the camera registry. They parse and type-check input; the rules live in
-services (a SurveillanceError names the field it is about, and `add_service_error` puts it next to that field)."""
+services (a SurveillanceError names the field it is about, and core.forms.add_domain_error puts it next to that
+field)."""
 
 from django import forms
 from django.utils.text import capfirst
@@ -11,17 +12,11 @@ from mahallas.models import Mahalla
 
 from .filters import AlertFilter
 from .models import Alert, Camera, InstallationKind, Vendor
+from .querysets import AWAITING_REVIEW
 
+# "Needs review" in the queue: Alert.objects.awaiting_review() (escalated ones have their own filter).
 NEEDS_REVIEW = "review"
 ALL_STATUSES = "all"
-# What "needs review" means in the queue: not yet decided (escalated ones have their own filter).
-REVIEW_STATUSES = (Alert.Status.NEW, Alert.Status.ROUTED)
-
-
-def add_service_error(form: forms.Form, error, *, aliases: dict | None = None) -> None:
-    """Show a service's SurveillanceError next to the field it names, or above the form."""
-    name = (aliases or {}).get(error.field, error.field)
-    form.add_error(name if name in form.fields else None, str(error.message))
 
 
 class AlertFilterForm(forms.Form):
@@ -37,7 +32,7 @@ class AlertFilterForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["status"].choices = [(NEEDS_REVIEW, _("Needs review")), (ALL_STATUSES, _("Any status")),
                                          *[(value, label) for value, label in Alert.Status.choices
-                                           if value not in REVIEW_STATUSES]]
+                                           if value not in AWAITING_REVIEW]]
         self.fields["camera"].choices = [("", _("All cameras")), *cameras]
         self.fields["event_type"].choices = [("", _("All event types")), *[(t, t) for t in event_types]]
         self.fields["mahalla"].choices = [("", _("All mahallas")), *mahallas]
@@ -55,7 +50,7 @@ class AlertFilterForm(forms.Form):
         data = self.cleaned_or_default()
         wanted: dict = {}
         if data["status"] == NEEDS_REVIEW:
-            wanted["status"] = list(REVIEW_STATUSES)
+            qs = qs.awaiting_review()
         elif data["status"] != ALL_STATUSES:
             wanted["status"] = [data["status"]]
         if data.get("urgent"):

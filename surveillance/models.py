@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy as _
 
 from mahallas.models import District, Mahalla
 
-from .querysets import AlertQuerySet, CameraQuerySet, IntegrationQuerySet
+from .querysets import AWAITING_REVIEW, AlertQuerySet, CameraQuerySet, IntegrationQuerySet
 from .storage import private_storage
 
 
@@ -182,6 +182,11 @@ class RouteReason(models.TextChoices):
     HOURS = "hours", _("outside the district's monitoring hours")
 
 
+# The incident category proposed for an alert's label (else its event type) when the reviewer names none.
+CATEGORY_FOR_LABEL = {"fight": "hooliganism", "drug_dealing": "drug-trafficking", "weapon": "other",
+                      "theft": "theft", "robbery": "robbery"}
+
+
 class AlertGroup(models.Model):
     """Repeats of one camera's event type within ALERT_GROUP_WINDOW_SECONDS, counted as one."""
 
@@ -267,6 +272,15 @@ class Alert(models.Model):
 
     def __str__(self) -> str:
         return f"#{self.pk} {self.event_type} {self.label}".strip()
+
+    @property
+    def awaiting_review(self) -> bool:
+        return self.status in AWAITING_REVIEW
+
+    @property
+    def suggested_category_code(self) -> str:
+        """The incident category a confirmation creates unless the reviewer chooses another."""
+        return CATEGORY_FOR_LABEL.get(self.label) or CATEGORY_FOR_LABEL.get(self.event_type) or "other"
 
 
 def _picture_path(instance, filename):

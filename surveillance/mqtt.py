@@ -26,7 +26,7 @@ from paho.mqtt.enums import CallbackAPIVersion
 
 from .errors import PayloadError
 from .models import Integration, Vendor
-from .services import raw_events_store
+from .services.ingest import raw_events_store
 
 log = logging.getLogger(__name__)
 

@@ -1,7 +1,7 @@
 """The "Cameras and alerts" panel of the district and mahalla pages (registered in apps.py).
 
 The territory pages keep a fixed query budget, so the panel is a placeholder that HTMX fills once the page has
-loaded (surveillance.views.territory_panel), as the roadmaps panel does."""
+loaded (surveillance.views.territory.territory_panel), as the roadmaps panel does."""
 
 from django.urls import reverse
 

@@ -11,6 +11,9 @@ from mahallas.scope import ScopeLevel, scope_of
 
 # What an inspector's queue holds: alerts routed to it and what became of them.
 FIELD_VISIBLE_STATUSES = ("routed", "confirmed", "dismissed", "escalated")
+# Awaiting review: nobody has decided yet. Routed alerts and those of unknown cameras ("new"); an escalated alert
+# has been looked at and handed on (the queue lists it under its own filter), a filtered one never reaches a person.
+AWAITING_REVIEW = ("new", "routed")
 
 
 def _territorial(qs, user):
@@ -34,9 +37,8 @@ class AlertQuerySet(models.QuerySet):
         return self.select_related("camera", "mahalla", "district").defer(
             "mahalla__boundary", "district__boundary")
 
-    def queue(self):
-        """The review queue: waiting for someone to decide."""
-        return self.filter(status__in=("new", "routed", "escalated"))
+    def awaiting_review(self):
+        return self.filter(status__in=AWAITING_REVIEW)
 
     def unmatched(self):
         return self.filter(camera__isnull=True)

@@ -12,6 +12,7 @@ The callers degrade: the rate limit counts per process, the doorbell is skipped 
 
 from __future__ import annotations
 
+import contextlib
 import functools
 
 import redis
@@ -21,7 +22,7 @@ from redis import RedisError
 
 from core.cache import UNREACHABLE, Breaker
 
-__all__ = ["RedisError", "Unreachable", "add", "admit", "delete", "get", "incr", "key"]
+__all__ = ["Flags", "RedisError", "Unreachable", "add", "admit", "delete", "get", "incr", "key"]
 
 # INCR the request counter (starting its window on the first request) and read the token's generation, at once.
 # `or false`: a nil inside a Lua table would cut the reply short.
@@ -96,3 +97,18 @@ def add(name: str, *, seconds: int) -> bool:
 
 def delete(name: str) -> None:
     _guarded(lambda: _client(_location()).delete(key(name)))
+
+
+class Flags:
+    """Doorbell flags (core.queue.Doorbell) on this client: one round trip on the ingest path. While Redis is
+    unreachable `add` is False, so nothing rings and the sweep finds the event; a flag left behind expires."""
+
+    def add(self, name: str, seconds: float) -> bool:
+        try:
+            return add(name, seconds=int(seconds))
+        except Unreachable:
+            return False
+
+    def delete(self, name: str) -> None:
+        with contextlib.suppress(Unreachable):
+            delete(name)

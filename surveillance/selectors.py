@@ -2,11 +2,19 @@
 
 from __future__ import annotations
 
+import datetime
+
 from django.core.exceptions import EmptyResultSet
 from django.db import connection
 from django.db.models import Count, Max, Prefetch, Q
+from django.utils import timezone
+
+from mahallas.models import Mahalla
 
 from .models import Alert, AlertPicture, Camera
+
+# The queue's filter lists offer what was seen lately; older event types can still be typed into the address.
+EVENT_TYPES_DAYS = 90
 
 
 def alert_list(*, user):
@@ -17,6 +25,33 @@ def alert_list(*, user):
 
 def alert_get(*, user, alert_id: int) -> Alert | None:
     return alert_list(user=user).select_related("reviewed_by", "incident").filter(pk=alert_id).first()
+
+
+def alert_repeats(*, user, alert: Alert, limit: int = 20) -> list[Alert]:
+    """The other alerts of the alert's group (repeats of one camera's event), latest first."""
+    if not alert.group_id:
+        return []
+    return list(alert_list(user=user).filter(group_id=alert.group_id).exclude(pk=alert.pk)
+                .order_by("-started_at")[:limit])
+
+
+def alert_queue_counts(*, user) -> dict:
+    """Alerts awaiting review: from registered cameras (of them urgent) and from unknown ones."""
+    return Alert.objects.visible_to(user).awaiting_review().aggregate(
+        review=Count("id", filter=Q(camera__isnull=False)),
+        urgent=Count("id", filter=Q(camera__isnull=False, is_urgent=True)),
+        unmatched=Count("id", filter=Q(camera__isnull=True)))
+
+
+def alert_filter_choices(*, user) -> dict:
+    """What the queue's filters offer: the user's cameras, recent event types, the cameras' mahallas."""
+    cameras = list(camera_list(user=user).order_by("name", "id").values_list("pk", "name"))
+    since = timezone.now() - datetime.timedelta(days=EVENT_TYPES_DAYS)
+    event_types = list(Alert.objects.visible_to(user).filter(started_at__gte=since).exclude(event_type="")
+                       .order_by("event_type").values_list("event_type", flat=True).distinct()[:200])
+    mahallas = [(m.pk, m.name) for m in Mahalla.objects.filter(
+        pk__in=camera_list(user=user).values("mahalla_id")).defer("boundary").order_by("name_uz")]
+    return {"cameras": cameras, "event_types": event_types, "mahallas": mahallas}
 
 
 def alert_picture_get(*, user, alert_id: int, picture_id: int) -> tuple[Alert, AlertPicture] | None:
@@ -30,6 +65,11 @@ def alert_picture_get(*, user, alert_id: int, picture_id: int) -> tuple[Alert, A
 
 def camera_list(*, user):
     return Camera.objects.visible_to(user).select_related("mahalla").defer("mahalla__boundary")
+
+
+def camera_get(*, user, camera_id: int) -> Camera | None:
+    return camera_list(user=user).select_related("district").defer("district__boundary").filter(
+        pk=camera_id).first()
 
 
 def unmatched_devices(*, user):
@@ -81,8 +121,7 @@ def alert_history(*, alert: Alert) -> list:
 def camera_counts(*, user, district=None, mahalla=None) -> dict:
     """Cameras and alerts waiting for review in one territory, for the territory pages' panel."""
     cameras = Camera.objects.visible_to(user)
-    alerts = Alert.objects.visible_to(user).filter(status__in=(Alert.Status.NEW, Alert.Status.ROUTED),
-                                                   camera__isnull=False)
+    alerts = Alert.objects.visible_to(user).awaiting_review().filter(camera__isnull=False)
     if mahalla is not None:
         cameras, alerts = cameras.filter(mahalla=mahalla), alerts.filter(mahalla=mahalla)
     elif district is not None:

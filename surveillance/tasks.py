@@ -10,9 +10,10 @@ import logging
 import time
 
 from celery import shared_task
+from django.conf import settings
 from django.db import OperationalError
 
-from . import conf, services
+from .services import cameras, ingest, processing, retention
 
 log = logging.getLogger(__name__)
 
@@ -26,13 +27,13 @@ def _process_loop(ids) -> int:
     """Process `ids`, then keep claiming batches of whatever else waits until nothing is left or the budget is
     spent: under load one task drains the backlog in large batches, while the tasks behind it find their events
     done and return after one UPDATE."""
-    services.doorbell_answer()  # before claiming: anything committed from now on rings again
-    size = conf.get("SURVEILLANCE_BATCH_SIZE")
+    ingest.DOORBELL.answer()  # before claiming: anything committed from now on rings again
+    size = settings.SURVEILLANCE_BATCH_SIZE
     deadline = time.monotonic() + LOOP_BUDGET_SECONDS
-    result = services.raw_events_process(ids=ids, fill_to=size)
+    result = processing.raw_events_process(ids=ids, fill_to=size)
     total = result.processed + result.failed
     while result.claimed >= size and time.monotonic() < deadline:
-        result = services.raw_events_process(fill_to=size)
+        result = processing.raw_events_process(fill_to=size)
         total += result.processed + result.failed
     return total
 
@@ -49,14 +50,14 @@ def alerts_process_batch(raw_event_ids: list[int]) -> int:
 
 @shared_task(soft_time_limit=50, time_limit=60, **RETRY)
 def alerts_sweep() -> int:
-    return services.raw_events_sweep()
+    return processing.raw_events_sweep()
 
 
 @shared_task(soft_time_limit=50, time_limit=60, **RETRY)
 def cameras_mark_offline() -> int:
-    return services.cameras_mark_offline()
+    return cameras.cameras_mark_offline()
 
 
 @shared_task(soft_time_limit=240, time_limit=300, **RETRY)
 def alert_media_purge() -> tuple[int, int]:
-    return services.alert_media_purge()
+    return retention.alert_media_purge()

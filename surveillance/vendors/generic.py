@@ -15,11 +15,11 @@ import base64
 import binascii
 import json
 
+from django.conf import settings
 from django.utils.translation import gettext as _
 
 from accounts import parsers as bounded_json
 
-from .. import conf
 from ..errors import PayloadError
 from . import NormalisedAlert, Picture, clean_confidence, media_type, parse_time
 
@@ -62,7 +62,7 @@ def _pictures(value, where: str) -> list[Picture]:
         magic = PICTURE_MAGIC.get(ctype)
         if magic is None or not data.startswith(magic):
             raise PayloadError(at, _("Pictures must be JPEG or PNG files."))
-        if len(data) > conf.get("SURVEILLANCE_PICTURE_MAX_BYTES"):
+        if len(data) > settings.SURVEILLANCE_PICTURE_MAX_BYTES:
             raise PayloadError(at, _("This picture is too large."))
         pictures.append(Picture(name=f"picture{i}", content_type=ctype, data=data))
     return pictures
@@ -107,7 +107,7 @@ def parse(body: bytes, content_type: str = "application/json") -> list[Normalise
         raise PayloadError("body", _("Malformed JSON.")) from None
     if isinstance(payload, dict) and "alerts" in payload:
         items = payload["alerts"]
-        limit = conf.get("SURVEILLANCE_BATCH_MAX")
+        limit = settings.SURVEILLANCE_BATCH_MAX
         if not isinstance(items, list) or not items:
             raise PayloadError("alerts", _("Expected a non-empty list of alerts."))
         if len(items) > limit:

@@ -15,9 +15,9 @@ from xml.etree.ElementTree import ParseError
 
 from defusedxml import DefusedXmlException
 from defusedxml.ElementTree import fromstring
+from django.conf import settings
 from django.utils.translation import gettext as _
 
-from .. import conf
 from ..errors import PayloadError
 from . import NormalisedAlert, Picture, media_type, parse_time
 
@@ -55,7 +55,7 @@ def _split_multipart(body: bytes, content_type: str) -> tuple[bytes, list[Pictur
             magic = PICTURE_MAGIC.get(ctype)
             if magic is None or not data.startswith(magic):
                 raise PayloadError(name, _("Pictures must be JPEG or PNG files."))
-            if len(data) > conf.get("SURVEILLANCE_PICTURE_MAX_BYTES"):
+            if len(data) > settings.SURVEILLANCE_PICTURE_MAX_BYTES:
                 raise PayloadError(name, _("This picture is too large."))
             pictures.append(Picture(name=str(name)[:100], content_type=ctype, data=data))
     if xml is None:

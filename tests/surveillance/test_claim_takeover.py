@@ -8,8 +8,8 @@ import time
 import pytest
 from django.db import connection, connections
 
-from surveillance import services
 from surveillance.models import Alert, RawEvent
+from surveillance.services import processing as services
 
 from .conftest import ALERTS, payload, post_raw
 
@@ -62,5 +62,5 @@ def test_a_dead_workers_claim_is_swept_after_the_stale_window(integration_client
     assert services.raw_events_sweep() == 0  # a fresh claim is left alone
     with connection.cursor() as cursor:
         cursor.execute("UPDATE surveillance_rawevent SET claimed_at = now() - make_interval(secs => %s)",
-                       [services.conf.get("SURVEILLANCE_CLAIM_STALE_SECONDS") + 1])
+                       [settings.SURVEILLANCE_CLAIM_STALE_SECONDS + 1])
     assert services.raw_events_sweep() == 1 and sent == [[RawEvent.objects.get().pk]]

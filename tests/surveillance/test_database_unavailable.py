@@ -9,7 +9,7 @@ from .conftest import post_raw
 
 
 def test_ingest_answers_503_with_retry_after_when_the_database_is_unreachable(integration_client, in_english):
-    from surveillance import services
+    from surveillance.services import ingest as services
 
     client = integration_client()
     body = (b'{"alerts": [{"event_id": "x1", "device_id": "CAM", "event_type": "fight", '

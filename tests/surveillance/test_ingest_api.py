@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from surveillance import redis_ops
 from surveillance.models import Alert, Camera, Integration, RawEvent
-from surveillance.services import integration_revoke, integration_rotate, token_generation_key
+from surveillance.services.integrations import integration_revoke, integration_rotate, token_generation_key
 
 from .conftest import ALERTS, FRIGATE, HIKVISION, MULTIPART_TYPE, payload, post_raw, process_all, raw_count
 
@@ -83,7 +83,7 @@ def test_generic_single_alert(integration_client):
 
 
 def test_same_client_event_id_from_two_integrations_is_two_events(integration_client, site):
-    from surveillance.services import integration_create
+    from surveillance.services.integrations import integration_create
 
     _other, token = integration_create(name="nvr-other", district=site.integration.district)
     post_raw(integration_client(), ALERTS, payload("generic_single.json"), "application/json")
@@ -269,7 +269,7 @@ def test_too_many_requests_is_429_with_retry_after(integration_client, settings)
 
 
 def test_rate_is_counted_per_token(integration_client, settings):
-    from surveillance.services import integration_create
+    from surveillance.services.integrations import integration_create
 
     settings.SURVEILLANCE_INGEST_RATE = "2/min"
     busy = integration_client()

@@ -11,7 +11,8 @@ from rest_framework.test import APIClient
 
 from audit.models import FieldChange
 from surveillance.models import Alert, Camera, Integration
-from surveillance.services import camera_create, integration_create
+from surveillance.services.cameras import camera_create
+from surveillance.services.integrations import integration_create
 
 from .conftest import ALERTS, FRIGATE, HIKVISION, payload, post_raw, process_all, raw_count
 
@@ -138,7 +139,7 @@ def test_create_needs_a_district_or_national_not_both(territory):
 
 
 def test_assign_reaches_a_process_that_knows_the_token(site, territory):
-    from surveillance.services import integration_assign
+    from surveillance.services.integrations import integration_assign
 
     client = client_with(site.token)
     Integration.objects.filter(pk=site.integration.pk).update(district=None)

@@ -11,7 +11,7 @@ from django.urls import reverse
 from mahalla_safety.celery import app
 from surveillance import tasks
 from surveillance.models import Alert, RawEvent
-from surveillance.services import integration_revoke
+from surveillance.services.integrations import integration_revoke
 from tests.celery_support import broker
 
 from .conftest import ALERTS, TEST_REDIS_URL, payload, post_raw

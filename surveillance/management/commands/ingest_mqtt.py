@@ -3,9 +3,9 @@
 import signal
 import threading
 
+from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from surveillance import conf
 from surveillance.errors import IntegrationUnassigned
 from surveillance.models import Integration
 from surveillance.mqtt import FrigateConsumer
@@ -24,7 +24,7 @@ class Command(BaseCommand):
                                  "unregistered cameras.")
 
     def handle(self, *args, topic, client_id, integration, **options):
-        integration = integration or conf.get("MQTT_INTEGRATION")
+        integration = integration or settings.MQTT_INTEGRATION
         if not integration:
             raise CommandError("Name the integration these events belong to: --integration or MQTT_INTEGRATION.")
         owner = Integration.objects.active().filter(name=integration).select_related("district").first()
@@ -32,8 +32,8 @@ class Command(BaseCommand):
             raise CommandError(f"No active integration named {integration}.")
         if not owner.is_assigned:
             raise CommandError(str(IntegrationUnassigned(owner).message))
-        consumer = FrigateConsumer(url=conf.get("MQTT_URL"), topic=topic or conf.get("MQTT_TOPIC"),
-                                   client_id=client_id or conf.get("MQTT_CLIENT_ID"), integration=owner)
+        consumer = FrigateConsumer(url=settings.MQTT_URL, topic=topic or settings.MQTT_TOPIC,
+                                   client_id=client_id or settings.MQTT_CLIENT_ID, integration=owner)
         stop = threading.Event()
         for sig in (signal.SIGTERM, signal.SIGINT):
             signal.signal(sig, lambda *_: stop.set())

@@ -4,7 +4,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from surveillance.errors import SurveillanceError
 from surveillance.models import Integration
-from surveillance.services import integration_assign
+from surveillance.services.integrations import integration_assign
 
 from ._owner import add_owner_arguments, owner_of
 

@@ -6,7 +6,7 @@ Prints the new token on the last line. It is shown only now: the database keeps 
 from django.core.management.base import BaseCommand, CommandError
 
 from surveillance.errors import SurveillanceError
-from surveillance.services import integration_create
+from surveillance.services.integrations import integration_create
 
 from ._owner import add_owner_arguments, owner_of
 

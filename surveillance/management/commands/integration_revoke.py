@@ -3,7 +3,7 @@
 from django.core.management.base import BaseCommand, CommandError
 
 from surveillance.models import Integration
-from surveillance.services import integration_revoke
+from surveillance.services.integrations import integration_revoke
 
 
 class Command(BaseCommand):

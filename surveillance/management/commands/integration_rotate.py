@@ -4,7 +4,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from surveillance.errors import SurveillanceError
 from surveillance.models import Integration
-from surveillance.services import integration_rotate
+from surveillance.services.integrations import integration_rotate
 
 
 class Command(BaseCommand):
