@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy as _
 
 from mahallas.models import District, Mahalla
 
-from .querysets import AWAITING_REVIEW, AlertQuerySet, CameraQuerySet, IntegrationQuerySet
+from .querysets import AWAITING_REVIEW, FINAL_STATUSES, AlertQuerySet, CameraQuerySet, IntegrationQuerySet
 from .storage import private_storage
 
 
@@ -276,6 +276,10 @@ class Alert(models.Model):
     @property
     def awaiting_review(self) -> bool:
         return self.status in AWAITING_REVIEW
+
+    @property
+    def is_final(self) -> bool:
+        return self.status in FINAL_STATUSES
 
     @property
     def suggested_category_code(self) -> str:

@@ -14,6 +14,10 @@ FIELD_VISIBLE_STATUSES = ("routed", "confirmed", "dismissed", "escalated")
 # Awaiting review: nobody has decided yet. Routed alerts and those of unknown cameras ("new"); an escalated alert
 # has been looked at and handed on (the queue lists it under its own filter), a filtered one never reaches a person.
 AWAITING_REVIEW = ("new", "routed")
+# Decided for good: no review action applies any more (an escalated alert can still be confirmed or dismissed).
+FINAL_STATUSES = ("confirmed", "dismissed")
+# Looked at by a person: processing a late message of the same event never changes their status.
+REVIEWED_STATUSES = ("confirmed", "dismissed", "escalated")
 
 
 def _territorial(qs, user):

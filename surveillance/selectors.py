@@ -12,6 +12,7 @@ from django.utils import timezone
 from mahallas.models import Mahalla
 
 from .models import Alert, AlertPicture, Camera
+from .querysets import FINAL_STATUSES
 
 # The queue's filter lists offer what was seen lately; older event types can still be typed into the address.
 EVENT_TYPES_DAYS = 90
@@ -85,7 +86,7 @@ def false_positive_rates(*, user, alerts=None) -> dict[str, list[dict]]:
     """Share of reviewed alerts dismissed as false positives, per camera and per event type, in one aggregate
     query (GROUPING SETS) over the alerts the user may see (`alerts`, already filtered, if given)."""
     base = (alerts if alerts is not None else Alert.objects.visible_to(user)).filter(
-        status__in=(Alert.Status.CONFIRMED, Alert.Status.DISMISSED)).order_by()
+        status__in=FINAL_STATUSES).order_by()
     try:
         inner, params = base.values("camera_id", "event_type", "status").query.sql_with_params()
     except EmptyResultSet:  # a user without scope: `none()` compiles to no SQL at all

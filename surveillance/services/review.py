@@ -21,7 +21,7 @@ def _reviewable(by, alert: Alert) -> Alert:
     alert = Alert.objects.select_for_update().get(pk=alert.pk)
     if not can(by, "surveillance.review_alert", alert):
         raise SurveillanceError("alert", _("You may not review this alert."))
-    if alert.status in (Alert.Status.CONFIRMED, Alert.Status.DISMISSED):
+    if alert.is_final:
         raise SurveillanceError("status", _("This alert has already been reviewed."))
     return alert
 

@@ -14,11 +14,10 @@ from django.utils import timezone
 from core.dates import TASHKENT
 
 from ..models import Alert, AlertGroup, DistrictAlertRule
+from ..querysets import REVIEWED_STATUSES
 
 S = Alert.Status
 R = Alert.Reason
-# Decided by a person: processing a late message of the same event never undoes that.
-REVIEWED_STATUSES = (S.CONFIRMED, S.DISMISSED, S.ESCALATED)
 
 
 @dataclass(frozen=True)

@@ -27,8 +27,7 @@ def _alert_or_404(request, pk: int) -> Alert:
 
 
 def _review_context(request, alert: Alert, **forms) -> dict:
-    can_review = (alert.status not in (Alert.Status.CONFIRMED, Alert.Status.DISMISSED)
-                  and can(request.user, "surveillance.review_alert", alert))
+    can_review = not alert.is_final and can(request.user, "surveillance.review_alert", alert)
     history = selectors.alert_history(alert=alert)
     labels = dict(Alert.Status.choices)
     for event in history:
