@@ -7,7 +7,7 @@ class IncidentsConfig(AppConfig):
     verbose_name = _("Field work")
 
     def ready(self):
-        from accounts.panels import register_panel
+        from territories.panels import register_panel
 
         from . import rules  # noqa: F401 - registers this app's capabilities
         from .panels import district_panel, mahalla_panel, region_panel

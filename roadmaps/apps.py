@@ -7,7 +7,7 @@ class RoadmapsConfig(AppConfig):
     verbose_name = _("Roadmaps")
 
     def ready(self):
-        from accounts.panels import register_panel
+        from territories.panels import register_panel
 
         from . import rules  # noqa: F401 - registers this app's capabilities
         from .panels import roadmap_panel

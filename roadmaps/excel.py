@@ -20,7 +20,7 @@ from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
-from core.dates import today
+from core.dates import date_or_text, today
 from core.spreadsheets import plain_number, safe_cell
 
 from .errors import RoadmapError
@@ -189,13 +189,9 @@ def _choice_lookup(choices) -> dict[str, str]:
 
 
 def _cell_date(value):
-    if value in (None, ""):
-        return None
-    if isinstance(value, datetime.datetime):
-        return value.date()
-    if isinstance(value, datetime.date):
-        return value
-    text = str(value).strip()
+    text = date_or_text(value)
+    if not isinstance(text, str):
+        return text
     for fmt in ("%Y-%m-%d", "%d.%m.%Y", "%d/%m/%Y"):
         try:
             return datetime.datetime.strptime(text, fmt).date()  # noqa: DTZ007 - a calendar date, no time

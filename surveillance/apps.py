@@ -7,7 +7,7 @@ class SurveillanceConfig(AppConfig):
     verbose_name = _("Surveillance")
 
     def ready(self):
-        from accounts.panels import register_panel
+        from territories.panels import register_panel
 
         from . import (
             panels,

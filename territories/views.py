@@ -11,11 +11,11 @@ from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils.http import urlencode
 
-from accounts.panels import panels_for
 from core.htmx import render_page
 from mahallas.models import District, Mahalla, Region
 
 from . import selectors as pages
+from .panels import panels_for
 
 PAGE_SIZE = 50
 # The GeoJSON layers of the API (mahallas/api_urls.py); map.js adds `zoom` and follows `properties.url`.

@@ -7,7 +7,7 @@ class ZonesConfig(AppConfig):
     verbose_name = _("Crime-free zone status")
 
     def ready(self):
-        from accounts.panels import register_panel
+        from territories.panels import register_panel
 
         from . import (
             panels,

@@ -1,4 +1,4 @@
-"""Sections zones adds to the territory pages (registered in ZonesConfig.ready via accounts.panels)."""
+"""Sections zones adds to the territory pages (registered in ZonesConfig.ready via territories.panels)."""
 
 from mahallas.models import District, Region
 

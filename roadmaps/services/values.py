@@ -7,6 +7,8 @@ from decimal import Decimal, InvalidOperation
 
 from django.utils.translation import gettext as _
 
+from core.dates import date_or_text
+
 from ..errors import RoadmapError
 from ..models import FocusArea, ItemStatus, KpiDirection
 
@@ -30,14 +32,11 @@ def json_value(value):
 
 
 def clean_date(field: str, value) -> datetime.date | None:
-    if value in (None, ""):
-        return None
-    if isinstance(value, datetime.datetime):
-        return value.date()
-    if isinstance(value, datetime.date):
+    value = date_or_text(value)
+    if not isinstance(value, str):
         return value
     try:
-        return datetime.date.fromisoformat(str(value).strip())
+        return datetime.date.fromisoformat(value)
     except ValueError:
         raise RoadmapError(field, _("Enter a valid date (YYYY-MM-DD).")) from None
 

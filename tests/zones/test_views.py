@@ -137,7 +137,7 @@ def test_policy_page_post_as_district_official_is_forbidden(client, personas, po
 @pytest.fixture
 def only_zone_panels(monkeypatch):
     """Other apps' panels are tested by their own tests; these tests look at the zones panels alone."""
-    from accounts import panels
+    from territories import panels
 
     monkeypatch.setattr(panels, "_registry", {level: [p for p in found if p.build.__module__.startswith("zones.")]
                                               for level, found in panels._registry.items()})

@@ -3,7 +3,7 @@
 The territory pages (the `territories` app) sit below `incidents`, `zones` or `dashboards`, so they cannot
 import them. Instead each higher app registers a panel in its AppConfig.ready():
 
-    from accounts.panels import register_panel
+    from territories.panels import register_panel
     register_panel("mahalla", zone_status_panel, order=10)
 
 A panel is a callable `(request, territory) -> dict | None`; the dict holds `template` (rendered with the
