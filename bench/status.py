@@ -334,8 +334,8 @@ def main() -> None:
     django.setup()
     from django.db import connection
 
-    from incidents.querysets import counted_sql
     from core.periods import Period
+    from incidents.querysets import counted_sql
 
     seed(args.reseed)
     vacuum("incidents_incident", "mahallas_mahalla", "zones_mahallastatus")

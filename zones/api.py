@@ -7,15 +7,14 @@ from drf_spectacular.utils import extend_schema
 from rest_framework import status
 from rest_framework.exceptions import PermissionDenied, ValidationError
 from rest_framework.generics import GenericAPIView
-from rest_framework.pagination import PageNumberPagination
 from rest_framework.response import Response
 
 from accounts.capabilities import can
+from core.api import PagePagination, ServiceApi
+from core.periods import Period, PeriodError
 from mahallas.models import Mahalla
 
 from . import selectors, services
-from .errors import ZoneError
-from core.periods import Period, PeriodError
 from .reasons import category_names
 from .recompute import policy_current
 from .serializers import (
@@ -31,13 +30,11 @@ from .serializers import (
 )
 
 
-class ZonePagination(PageNumberPagination):
-    page_size = 50
-    page_size_query_param = "page_size"
-    max_page_size = 500
+class ZonePagination(PagePagination):
+    max_page_size = 500  # a district's statuses on one page
 
 
-class ZoneApi(GenericAPIView):
+class ZoneApi(ServiceApi):
     pagination_class = ZonePagination
 
     def query(self, serializer_class):
@@ -139,7 +136,7 @@ class ColourChangeListApi(ZoneApi):
         return self.get_paginated_response(self.get_serializer(page, many=True).data)
 
 
-class PolicyApi(GenericAPIView):
+class PolicyApi(ServiceApi):
     """The policy in force (GET) and a new version of it (POST, national administrators only)."""
 
     serializer_class = PolicySerializer
@@ -150,12 +147,8 @@ class PolicyApi(GenericAPIView):
     def post(self, request):
         if not can(request.user, "zones.edit_policy"):
             raise PermissionDenied("Only national administrators may change the zone status policy.")
-        serializer = self.get_serializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        try:
-            policy = services.policy_create(by=request.user, **serializer.validated_data)
-        except ZoneError as exc:
-            raise ValidationError({exc.field: [exc.message]}) from None
+        # A ZoneError is answered 400 naming the field (core.api_errors).
+        policy = services.policy_create(by=request.user, **self.valid(PolicySerializer))
         return Response(self.get_serializer(policy).data, status=status.HTTP_201_CREATED)
 
 

@@ -3,8 +3,9 @@ from decimal import Decimal
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from .models import Policy
 from core.periods import Period, PeriodError
+
+from .models import Policy
 
 
 class PolicyForm(forms.Form):

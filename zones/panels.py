@@ -1,9 +1,9 @@
 """Sections zones adds to the territory pages (registered in ZonesConfig.ready via territories.panels)."""
 
+from core.periods import Period
 from mahallas.models import District, Region
 
 from . import selectors
-from core.periods import Period
 from .reasons import category_names, flag_labels, reason
 
 

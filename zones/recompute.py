@@ -41,12 +41,12 @@ from dataclasses import dataclass, field
 from django.db import connection, transaction
 from django.utils import timezone
 
+from core.periods import Period
 from incidents.models import IncidentCategory
 from incidents.querysets import counted_sql
 
 from . import flags
 from .models import PeriodThreshold, Policy, RecomputeRun
-from core.periods import Period
 
 
 @dataclass

@@ -6,10 +6,10 @@ from dataclasses import dataclass
 
 from django.db.models import Count, FilteredRelation, Q, QuerySet
 
+from core.periods import Period, trend_periods
 from mahallas.models import District, Mahalla, Region
 
 from .models import Colour, ColourChange, MahallaStatus, PeriodThreshold, Policy
-from core.periods import Period, trend_periods
 
 
 def statuses_for(user, period: Period) -> QuerySet:

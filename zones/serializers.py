@@ -1,9 +1,9 @@
 from rest_framework import serializers
 
 from accounts.bounds import MAX_ID
+from core.periods import Period, PeriodError
 
 from .models import ColourChange, MahallaStatus, Policy
-from core.periods import Period, PeriodError
 from .reasons import raised_flags, reason
 
 

@@ -1,16 +1,10 @@
 """Writes of the zones app: policy versions, dirty marks, recomputes and the notifications they cause.
 
-Coalescing (issue 6: 1,000 changes in one mahalla cause a handful of recomputes, not 1,000):
-
-1. `mahallas_mark_dirty` stores the mahalla ids in zones_dirtymahalla (INSERT ... ON CONFLICT DO NOTHING): the
-   database holds the work, so a lost broker message loses nothing.
-2. After commit it rings the doorbell: `SET zones:recompute:pending NX EX` in Redis (Django's cache.add). Only
-   the caller that set the key enqueues `zone_status_recompute_dirty` with a short countdown; everyone else
-   during that window finds the key set and does nothing more.
-3. The task first deletes the key (a change from now on rings again), then claims the dirty rows with
-   DELETE ... RETURNING (SKIP LOCKED, bounded) and recomputes all of them in one statement, in the same
-   transaction: if it fails, the rows come back.
-4. A beat sweep re-rings the doorbell when rows wait longer than they should (a lost message, Redis restarted).
+Coalescing (issue 6: 1,000 changes in one mahalla cause a handful of recomputes, not 1,000) is the shared
+dirty-rows queue of core.queue: `mahallas_mark_dirty` stores the ids in zones_dirtymahalla in the change's
+transaction and rings the doorbell after commit; one `zone_status_recompute_dirty` claims a batch and recomputes
+it in one statement, in the same transaction (if it fails, the rows come back); a beat sweep rings again for rows
+that waited too long.
 """
 
 from __future__ import annotations
@@ -20,7 +14,6 @@ from collections.abc import Iterable
 from decimal import Decimal
 
 from django.conf import settings
-from django.core.cache import cache
 from django.db import connection, transaction
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -31,22 +24,15 @@ from accounts.notifications import district_officials, notify
 from audit.models import AuditEvent
 from audit.services import audit_record
 from core.enqueue import enqueue
+from core.periods import CURRENT, Period, recent_periods
+from core.queue import DirtyMahallas, Doorbell
 from mahallas.models import Mahalla
 
 from .errors import ZoneError
 from .models import Colour, MahallaStatus, PeriodThreshold, Policy, RecomputeRun
-from core.periods import CURRENT, Period, recent_periods
 from .reasons import reason
 from .recompute import RecomputeResult, status_recompute
 
-DOORBELL_KEY = "zones:recompute:pending"
-# How long a burst is gathered before the recompute runs; the status follows a change within about this
-# plus one statement (~10 ms for a few mahallas).
-COALESCE_SECONDS = 0.5
-# If the enqueued message is lost, the key expires and the next change (or the sweep) rings again.
-DOORBELL_TTL_SECONDS = 10
-DRAIN_BATCH = 2000
-SWEEP_AFTER_SECONDS = 30
 RUNS_KEPT_DAYS = 30
 
 
@@ -87,40 +73,23 @@ def _enqueue_recompute_all() -> None:
     enqueue(zone_status_recompute_all, expires=3600)  # if the broker is down, the nightly run recomputes
 
 
-# --- dirty marks and the doorbell -------------------------------------------------------------------------
+# --- dirty marks and the doorbell (core.queue) -------------------------------------------------------------
+
+# The doorbell key stays set while a recompute is on its way; if the message is lost, the key expires and the
+# next change (or the sweep) rings again. COALESCE_SECONDS is how long a burst is gathered before the recompute
+# runs: the status follows a change within about this plus one statement.
+COALESCE_SECONDS = 0.5
+DOORBELL_TTL_SECONDS = 10
+DRAIN_BATCH = 2000
+SWEEP_AFTER_SECONDS = 30
+
+DIRTY = DirtyMahallas("zones_dirtymahalla", Doorbell(
+    "zones:recompute:pending", task="zones.tasks.zone_status_recompute_dirty", seconds=DOORBELL_TTL_SECONDS,
+    countdown=COALESCE_SECONDS, expires=DOORBELL_TTL_SECONDS * 6))
+
 
 def mahallas_mark_dirty(mahalla_ids: Iterable[int]) -> int:
-    ids = sorted({int(i) for i in mahalla_ids if i is not None})
-    if not ids:
-        return 0
-    with connection.cursor() as cursor:
-        # A mahalla deleted meanwhile is skipped, not an error.
-        cursor.execute(
-            "INSERT INTO zones_dirtymahalla (mahalla_id, marked_at) "
-            "SELECT id, now() FROM mahallas_mahalla WHERE id = ANY(%s) ON CONFLICT (mahalla_id) DO NOTHING",
-            [ids])
-    transaction.on_commit(doorbell_ring, robust=True)
-    return len(ids)
-
-
-def doorbell_ring() -> bool:
-    """Enqueue one recompute unless one is already on its way. True when this call enqueued it."""
-    if not cache.add(DOORBELL_KEY, "1", timeout=DOORBELL_TTL_SECONDS):
-        return False
-    from .tasks import zone_status_recompute_dirty
-
-    if not enqueue(zone_status_recompute_dirty, countdown=COALESCE_SECONDS, expires=DOORBELL_TTL_SECONDS * 6):
-        cache.delete(DOORBELL_KEY)  # the broker is down: the sweep rings again for these rows
-        return False
-    return True
-
-
-def _dirty_claim(limit: int) -> list[int]:
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "DELETE FROM zones_dirtymahalla WHERE mahalla_id IN (SELECT mahalla_id FROM zones_dirtymahalla "
-            "ORDER BY marked_at LIMIT %s FOR UPDATE SKIP LOCKED) RETURNING mahalla_id", [limit])
-        return [row[0] for row in cursor.fetchall()]
+    return DIRTY.mark(mahalla_ids)
 
 
 def refresh_periods() -> list[Period]:
@@ -133,32 +102,21 @@ def refresh_periods() -> list[Period]:
 
 def status_recompute_dirty(*, batch: int = DRAIN_BATCH) -> list[RecomputeResult]:
     """Drain the dirty mahallas: each batch is claimed and recomputed in one transaction."""
-    cache.delete(DOORBELL_KEY)
-    results = []
-    periods = None
-    while True:
-        with transaction.atomic():
-            ids = _dirty_claim(batch)
-            if not ids:
-                break
-            periods = periods or refresh_periods()
-            result = status_recompute(periods=periods, mahalla_ids=ids)
-            status_changes_notify(result)
-            results.append(result)
-        if len(ids) < batch:
-            break
-    return results
+    periods: list[Period] = []  # read once, when the first batch is claimed
+
+    def work(ids: list[int]) -> RecomputeResult:
+        if not periods:
+            periods.extend(refresh_periods())
+        result = status_recompute(periods=periods, mahalla_ids=ids)
+        status_changes_notify(result)
+        return result
+
+    return DIRTY.drain(work, batch=batch)
 
 
 def dirty_sweep() -> bool:
     """Ring again for dirty rows that have waited too long (their message was lost)."""
-    cutoff = timezone.now() - datetime.timedelta(seconds=SWEEP_AFTER_SECONDS)
-    from .models import DirtyMahalla
-
-    if DirtyMahalla.objects.filter(marked_at__lt=cutoff).exists():
-        cache.delete(DOORBELL_KEY)
-        return doorbell_ring()
-    return False
+    return DIRTY.sweep(longer_than=datetime.timedelta(seconds=SWEEP_AFTER_SECONDS))
 
 
 # --- national recomputes -----------------------------------------------------------------------------------
@@ -173,10 +131,7 @@ def status_recompute_national(*, periods: Iterable[Period] | None = None) -> Rec
 
 
 def status_recompute_all_stored() -> RecomputeResult:
-    periods = {p.key: p for p in recent_periods()}
-    for key in PeriodThreshold.objects.exclude(period=CURRENT).values_list("period", flat=True):
-        periods.setdefault(key, Period.parse(key))
-    return status_recompute_national(periods=periods.values())
+    return status_recompute_national(periods=refresh_periods())
 
 
 def runs_purge() -> int:

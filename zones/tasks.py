@@ -4,8 +4,9 @@ changed writes nothing), so acks_late redelivery is safe."""
 from celery import shared_task
 from django.db import OperationalError
 
-from . import services
 from core.periods import Period
+
+from . import services
 
 
 @shared_task(autoretry_for=(OperationalError,), retry_backoff=True, max_retries=5, soft_time_limit=120,

@@ -5,16 +5,17 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect, render
-from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from accounts.capabilities import can
+from core.forms import add_domain_error
+from core.htmx import render_page
+from core.periods import Period, choices
 
 from . import selectors, services
 from .errors import ZoneError
 from .forms import PeriodForm, PolicyForm
-from core.periods import Period, choices
 from .recompute import policy_current
 
 
@@ -28,10 +29,7 @@ def crime_free(request):
         "form": form, "period": period, "rows": rows, "total": selectors.totals(rows),
         "computed": selectors.period_threshold(period), "choices": choices(),
     }
-    fragment = request.htmx and not request.htmx.history_restore_request
-    response = render(request, "zones/_crime_free_rows.html" if fragment else "zones/crime_free.html", context)
-    patch_vary_headers(response, ["HX-Request"])
-    return response
+    return render_page(request, "zones/crime_free.html", context, fragment="zones/_crime_free_rows.html")
 
 
 @login_required
@@ -47,7 +45,7 @@ def policy(request):
             try:
                 created = services.policy_create(by=request.user, **form.cleaned_data)
             except ZoneError as exc:
-                form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+                add_domain_error(form, exc)
             else:
                 messages.success(request, _("Policy version %(v)s is in force; statuses are being recomputed.") %
                                  {"v": created.version})

@@ -6,10 +6,10 @@ from dataclasses import dataclass, field
 import pytest
 from django.utils import timezone
 
+from core.periods import Period
 from incidents.models import Incident, IncidentCategory
 from tests.incidents.factories import IncidentFactory, ensure_incident_categories
 from zones.models import Policy
-from core.periods import Period
 from zones.services import status_recompute_national
 
 # TEST_REDIS_BASE lets two checkouts run their suites side by side on one Redis.

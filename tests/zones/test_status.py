@@ -6,6 +6,7 @@ from django.db import DatabaseError, transaction
 
 from accounts.models import Notification
 from audit.models import AuditEvent
+from core.periods import TASHKENT, Period, PeriodError
 from incidents.change_requests import change_request_create, change_request_decide
 from incidents.models import Incident
 from incidents.services import incident_create, incident_transition
@@ -15,7 +16,6 @@ from tests.incidents.factories import category
 from zones import services
 from zones.errors import ZoneError
 from zones.models import ColourChange, DirtyMahalla, MahallaStatus, Policy, RecomputeRun
-from core.periods import TASHKENT, Period, PeriodError
 from zones.reasons import reason
 from zones.tasks import zone_status_recompute_dirty
 

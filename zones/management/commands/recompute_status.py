@@ -8,8 +8,8 @@ import datetime
 
 from django.core.management.base import BaseCommand, CommandError
 
-from incidents.models import Incident
 from core.periods import Period, PeriodError, recent_periods, today
+from incidents.models import Incident
 from zones.services import status_recompute_national
 
 
