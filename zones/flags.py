@@ -4,7 +4,7 @@ Each function returns a queryset of `mahalla_id` values (compiled into the recom
 so flags and colours come from one snapshot), or None when the app that knows the answer is not installed or
 does not offer it yet; the stored flag is then NULL ("unknown"), never a reassuring False.
 
-Found when this was written: `surveillance.Alert` has `is_urgent`, `status` and `reviewed_at`; `roadmaps` offers
+Found when this was written: `surveillance` offers `Alert.objects.awaiting_review()` and `is_urgent`; `roadmaps` offers
 `RoadmapItem.objects.overdue().in_force()` with the mahalla at `roadmap__mahalla`. Each is looked up through the
 app registry, so zones still works (flag NULL) where one of them is not installed.
 """
@@ -16,9 +16,6 @@ from django.core.exceptions import FieldError
 from django.db.models import QuerySet
 
 from accounts.models import Assignment, Role
-
-# Alerts nobody has decided on yet (surveillance.models.AlertStatus); "escalated" has been looked at.
-UNREVIEWED_ALERT_STATUSES = ("new", "routed")
 
 
 def _model(app_label: str, name: str):
@@ -49,12 +46,13 @@ def social_worker_mahallas() -> QuerySet:
 
 
 def urgent_alert_mahallas() -> QuerySet | None:
+    """Mahallas with an urgent alert awaiting review, asked of surveillance's own queryset
+    (`Alert.objects.awaiting_review()`): what "awaiting review" means is surveillance's rule."""
     alert = _model("surveillance", "Alert")
-    if alert is None or not _has_fields(alert, "is_urgent", "status", "mahalla"):
+    if alert is None or not hasattr(alert.objects, "awaiting_review") or not _has_fields(alert, "is_urgent",
+                                                                                            "mahalla"):
         return None
-    qs = alert._base_manager.filter(is_urgent=True, status__in=UNREVIEWED_ALERT_STATUSES, mahalla__isnull=False)
-    if _has_fields(alert, "reviewed_at"):
-        qs = qs.filter(reviewed_at__isnull=True)
+    qs = alert.objects.awaiting_review().filter(is_urgent=True, mahalla__isnull=False)
     return qs.order_by().values("mahalla_id")
 
 
