@@ -1,7 +1,6 @@
 from dataclasses import dataclass
 
 import pytest
-from rest_framework.test import APIClient
 
 from accounts.models import Role, User
 from tests.factories import AssignmentFactory, UserFactory
@@ -31,9 +30,6 @@ def fresh(user):
 
 
 @pytest.fixture
-def api():
-    def client_for(user) -> APIClient:
-        client = APIClient()
-        client.force_login(user)
-        return client
+def api(client_for):
+    """The old name of `client_for` (tests/conftest.py), kept while the tests here still call it."""
     return client_for

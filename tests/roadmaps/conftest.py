@@ -2,7 +2,6 @@ import datetime
 from dataclasses import dataclass
 
 import pytest
-from rest_framework.test import APIClient
 
 from accounts.models import Role, User
 from roadmaps import services
@@ -52,9 +51,6 @@ def fresh(user):
 
 
 @pytest.fixture
-def api():
-    def client_for(user) -> APIClient:
-        client = APIClient()
-        client.force_login(user)
-        return client
+def api(client_for):
+    """The old name of `client_for` (tests/conftest.py), kept while the tests here still call it."""
     return client_for

@@ -1,7 +1,6 @@
 """The camera registry: who sees and changes which cameras, mahalla by containment, CSV bulk import."""
 
 import pytest
-from rest_framework.test import APIClient
 
 from surveillance.models import Camera
 
@@ -11,11 +10,8 @@ IMPORT = f"{CAMERAS}import/"
 
 
 @pytest.fixture
-def api(personas):
-    def client_for(name: str) -> APIClient:
-        client = APIClient()
-        client.force_login(getattr(personas, name))
-        return client
+def api(client_for):
+    """The old name of `client_for` (tests/conftest.py), kept while the tests here still call it."""
     return client_for
 
 
