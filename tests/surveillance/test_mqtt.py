@@ -74,7 +74,7 @@ class Running:
         self.thread.join(10)
 
 
-def wait_for(condition, timeout: float = 10.0) -> bool:
+def wait_for(condition, timeout: float = 30.0) -> bool:  # a limit: it returns as soon as the condition holds
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if condition():
