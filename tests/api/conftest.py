@@ -1,4 +1,4 @@
-"""What every persona may see of the fixed territory (tests/conftest.py), and a client per persona."""
+"""What every persona may see of the fixed territory (tests/conftest.py); `client_for("inspector")` signs in."""
 
 import uuid
 
@@ -52,12 +52,6 @@ def _own_cache_namespace(settings):
     # The map layers are cached in the real Redis; a fresh key prefix per test keeps one test's
     # territory from answering another's and keeps parallel runs on the same Redis apart.
     settings.CACHES = {"default": {**settings.CACHES["default"], "KEY_PREFIX": f"test-{uuid.uuid4().hex}"}}
-
-
-@pytest.fixture
-def client_as(client_for):
-    """client_as("inspector"): the old name of `client_for` (tests/conftest.py) here."""
-    return client_for
 
 
 def codes(response) -> set[str]:

@@ -27,9 +27,3 @@ def staff(personas, territory) -> FieldStaff:
 def fresh(user):
     """The user as a new request sees it (User.scope is cached on the instance)."""
     return User.objects.get(pk=user.pk)
-
-
-@pytest.fixture
-def api(client_for):
-    """The old name of `client_for` (tests/conftest.py), kept while the tests here still call it."""
-    return client_for

@@ -48,9 +48,3 @@ def roadmaps(personas, territory) -> Roadmaps:
 def fresh(user):
     """The user as a new request sees it (User.scope is cached on the instance)."""
     return User.objects.get(pk=user.pk)
-
-
-@pytest.fixture
-def api(client_for):
-    """The old name of `client_for` (tests/conftest.py), kept while the tests here still call it."""
-    return client_for
