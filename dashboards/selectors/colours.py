@@ -34,5 +34,5 @@ def zone_counts(user, scope: Scope, period: Period, today) -> ZoneCounts:
         periods = [zp]
     by_district = colour_counts_by_district(user, periods, region=None if scope.district else scope.region,
                                             district=scope.district)
-    return ZoneCounts(str(zp.label), by_district, has_previous=len(periods) > 1)
+    return ZoneCounts(zp.short_label(today), by_district, has_previous=len(periods) > 1)
 
