@@ -107,8 +107,12 @@ def test_district_page_shows_the_rolling_window_only_when_asked_and_labelled(cli
 
 def test_dashboard_header_names_the_quarter_so_far(client, personas, seeded_district):
     client.force_login(personas.district_official)
-    html = client.get(reverse("dashboards:district", args=[seeded_district.pk])).content.decode()
-    assert default_period().full_label() in html
+    response = client.get(reverse("dashboards:district", args=[seeded_district.pk]))
+    assert default_period().full_label() in response.content.decode()
+    # the colour tiles compare with the whole quarter before (zone statuses exist for whole periods only)
+    tiles = {t.key: t for t in response.context["data"].tiles}
+    before = default_period().previous().short_label()
+    assert tiles["red"].note == f"zone status {default_period().short_label()}; before: all of {before}"
 
 
 def test_dashboard_trend_sets_the_unfinished_month_apart(client, personas, seeded_district):
