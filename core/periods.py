@@ -6,6 +6,9 @@ H1 2025, whatever the server's or the database's time zone.
 Zone statuses are computed for `STATUS_KINDS` only, which is what `Period.parse` accepts unless told otherwise.
 A dashboard compares a period with `comparison()`: the period before, cut to as many days as this one has had
 so far while it is still running (1-15 November against 1-15 October, not against all of October).
+
+Every page opens on `default_period()`, the quarter so far, and names the period where its figures are shown
+(`full_label()`: "Q4 2026 so far (1 Oct – 6 Dec)"), so two pages never show different periods unannounced.
 """
 
 from __future__ import annotations
