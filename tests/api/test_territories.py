@@ -256,7 +256,9 @@ def test_mahalla_detail_query_count(client_for, territory, django_assert_max_num
     client.get(reverse("api:me"))
 
     with django_assert_max_num_queries(LIST_MAX_QUERIES):
-        client.get(reverse("api:mahalla-detail", args=[territory.mahalla_a1a.pk]))
+        response = client.get(reverse("api:mahalla-detail", args=[territory.mahalla_a1a.pk]))
+
+    assert response.status_code == 200 and response.json()["code"] == territory.mahalla_a1a.code
 
 
 def test_inspector_of_mahallas_in_two_districts_sees_their_region_once(client_for, territory, personas):
