@@ -241,4 +241,5 @@ def test_false_positive_rates_per_camera_and_event_type(api, alerts, site, perso
     assert by_camera[site.generic.pk]["rate"] == 0.0
     by_type = {row["event_type"]: row["rate"] for row in body["by_event_type"]}
     assert by_type == {"vmd": 1.0, "linedetection": 1.0, "loitering": 0.0}
-    assert api("outsider").get(f"{ALERTS}false-positive-rates/").json() == {"by_camera": [], "by_event_type": []}
+    assert api("outsider").get(f"{ALERTS}false-positive-rates/").json() == {"by_camera": [], "by_event_type": [],
+                                                                        "by_reason": []}
