@@ -209,7 +209,7 @@ class AlertDismissApi(AlertActionApi):
     @extend_schema(request=AlertDismissSerializer, responses=AlertDetailSerializer)
     def post(self, request, pk: int):
         data = self.valid(AlertDismissSerializer)
-        return self.done(review.alert_dismiss(by=request.user, alert=self.alert(pk), code=data.get("code", ""),
+        return self.done(review.alert_dismiss(by=request.user, alert=self.alert(pk), code=data.get("dismiss_code", ""),
                                               reason=data.get("reason", "")))
 
 

@@ -110,7 +110,7 @@ class ConfirmForm(forms.Form):
 
 class DismissForm(forms.Form):
     # Without a code the text alone is the reason (the service files it under "other"), as the API allows.
-    code = forms.ChoiceField(label=_("Why is this a false positive?"), required=False,
+    dismiss_code = forms.ChoiceField(label=_("Why is this a false positive?"), required=False,
                              choices=Alert.DismissReason.choices, widget=forms.RadioSelect)
     reason = forms.CharField(label=_("Details"), required=False, max_length=1000,
                              help_text=_("Required with “Other reason”."),

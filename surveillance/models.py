@@ -278,7 +278,8 @@ class Alert(models.Model):
             models.CheckConstraint(condition=Q(confidence__isnull=True)
                                    | (Q(confidence__gte=0) & Q(confidence__lte=1)),
                                    name="alert_confidence_range"),
-            models.CheckConstraint(condition=~Q(status="dismissed") | ~Q(dismiss_code=""),
+            # A reason code, or at least text (older writers give text only: it counts as "other").
+            models.CheckConstraint(condition=~Q(status="dismissed") | ~Q(dismiss_code="") | ~Q(dismiss_reason=""),
                                    name="alert_dismissal_has_reason"),
             models.CheckConstraint(condition=Q(dismiss_code="") | Q(dismiss_code__in=DismissReason.values),
                                    name="alert_dismiss_code_valid"),
@@ -344,8 +345,15 @@ class AlertCategoryRule(models.Model):
     def __str__(self) -> str:
         return f"{self.event_type} {self.object_label} → {self.category}".replace("  ", " ")
 
-    def save(self, *args, **kwargs):
+    def _normalise(self) -> None:
+        # Vendors' codes are matched in lower case (the generic and Hikvision adapters lower them).
         self.event_type, self.object_label = self.event_type.strip().lower(), self.object_label.strip().lower()
+
+    def clean(self):
+        self._normalise()
+
+    def save(self, *args, **kwargs):
+        self._normalise()
         super().save(*args, **kwargs)
 
     @classmethod

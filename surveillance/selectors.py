@@ -127,14 +127,18 @@ def false_positive_rates(*, user, alerts=None) -> dict[str, list[dict]]:
             by_camera.append({"camera": camera_id, "camera_name": name or "", **entry})
         elif not not_type:
             by_event_type.append({"event_type": event_type, **entry})
-        elif dismissed:
-            by_reason.append({"code": code, "dismissed": dismissed})
+        elif dismissed:  # text without a code (written before codes, or by raw SQL) means "other"
+            by_reason.append({"code": code or Alert.DismissReason.OTHER.value, "dismissed": dismissed})
     return {"by_camera": by_camera, "by_event_type": by_event_type, "by_reason": _reason_rows(by_reason)}
 
 
 def _reason_rows(rows: list[dict]) -> list[dict]:
     """Dismissals per reason code, most frequent first, in words, each with its share of all dismissals."""
-    total = sum(row["dismissed"] for row in rows)
+    merged: dict[str, int] = {}
+    for row in rows:
+        merged[row["code"]] = merged.get(row["code"], 0) + row["dismissed"]
+    rows = [{"code": code, "dismissed": n} for code, n in merged.items()]
+    total = sum(merged.values())
     names = dict(Alert.DismissReason.choices)
     return [{"code": row["code"], "label": str(names.get(row["code"], row["code"])), "dismissed": row["dismissed"],
              "share": round(row["dismissed"] / total, 4)}

@@ -212,7 +212,7 @@ class AlertConfirmSerializer(serializers.Serializer):
 
 
 class AlertDismissSerializer(serializers.Serializer):
-    code = serializers.ChoiceField(choices=Alert.DismissReason.choices, required=False,
+    dismiss_code = serializers.ChoiceField(choices=Alert.DismissReason.choices, required=False,
                                    help_text=_("Why: a reason code. Without one the reason text is required and the "
                                                "code is “other”."))
     reason = serializers.CharField(max_length=2000, required=False, allow_blank=True,

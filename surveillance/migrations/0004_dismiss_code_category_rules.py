@@ -71,7 +71,7 @@ class Migration(migrations.Migration):
         migrations.RunPython(dismissed_as_other, migrations.RunPython.noop),
         migrations.AddConstraint(
             model_name='alert',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('status', 'dismissed'), _negated=True), models.Q(('dismiss_code', ''), _negated=True), _connector='OR'), name='alert_dismissal_has_reason'),
+            constraint=models.CheckConstraint(condition=models.Q(models.Q(('status', 'dismissed'), _negated=True), models.Q(('dismiss_code', ''), _negated=True), models.Q(('dismiss_reason', ''), _negated=True), _connector='OR'), name='alert_dismissal_has_reason'),
         ),
         migrations.AddConstraint(
             model_name='alert',

@@ -84,7 +84,7 @@ def alert_dismiss(*, by, alert: Alert, reason: str = "", code: str = "") -> Aler
     code is given (then the code is "other": what a free-text-only dismissal always meant)."""
     reason, code = (reason or "").strip(), (code or "").strip()
     if code and code not in Alert.DismissReason.values:
-        raise SurveillanceError("code", _("Choose a reason from the list."))
+        raise SurveillanceError("dismiss_code", _("Choose a reason from the list."))
     if not reason and code in ("", Alert.DismissReason.OTHER):
         raise SurveillanceError("reason", _("Say why this is a false positive."))
     alert = _reviewable(by, alert)

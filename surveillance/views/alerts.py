@@ -156,7 +156,7 @@ def alert_dismiss(request, pk: int):
     if form.is_valid():
         try:
             review.alert_dismiss(by=request.user, alert=alert, reason=form.cleaned_data["reason"],
-                                 code=form.cleaned_data["code"])
+                                 code=form.cleaned_data["dismiss_code"])
         except SurveillanceError as exc:
             add_domain_error(form, exc)
         else:
