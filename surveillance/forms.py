@@ -36,7 +36,7 @@ class AlertFilterForm(forms.Form):
                                            if value not in AWAITING_REVIEW]]
         self.fields["camera"].choices = [("", _("All cameras")), *cameras]
         self.fields["event_type"].choices = [("", _("All event types")),
-                                             *[(t, labels.event_type_label(t)) for t in event_types]]
+                                             *[(t, capfirst(labels.event_type_label(t))) for t in event_types]]
         self.fields["mahalla"].choices = [("", _("All mahallas")), *mahallas]
         for field in self.fields.values():
             css = "checkbox" if isinstance(field.widget, forms.CheckboxInput) else "input select" if isinstance(
