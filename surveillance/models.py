@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 
 from mahallas.models import District, Mahalla
 
+from .labels import alert_title
 from .querysets import AWAITING_REVIEW, FINAL_STATUSES, AlertQuerySet, CameraQuerySet, IntegrationQuerySet
 from .storage import private_storage
 
@@ -295,7 +296,8 @@ class Alert(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"#{self.pk} {self.event_type} {self.label}".strip()
+        # In words (the audit trail and the admin show it): "#12 Fight", never "#12 fight fight".
+        return f"#{self.pk} {alert_title(self.event_type, self.label)}".strip()
 
     @property
     def awaiting_review(self) -> bool:
