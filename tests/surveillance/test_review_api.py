@@ -232,4 +232,5 @@ def test_false_positive_rates_per_camera_and_event_type(client_for, alerts, site
     assert by_camera[site.generic.pk]["rate"] == 0.0
     by_type = {row["event_type"]: row["rate"] for row in body["by_event_type"]}
     assert by_type == {"vmd": 1.0, "linedetection": 1.0, "loitering": 0.0}
-    assert client_for("outsider").get(f"{ALERTS}false-positive-rates/").json() == {"by_camera": [], "by_event_type": []}
+    assert client_for("outsider").get(f"{ALERTS}false-positive-rates/").json() == {
+        "by_camera": [], "by_event_type": [], "by_reason": []}
