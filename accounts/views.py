@@ -1,4 +1,4 @@
-"""Sign-in, sign-out, password change, and the start page that sends each user where their work is."""
+"""Sign-in, sign-out, password change and two-factor enrolment (the start page is territories.views.home)."""
 
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
@@ -9,11 +9,9 @@ from django.utils.translation import gettext as _
 
 from audit.net import client_ip
 from audit.services import audit_record
-from mahallas.models import District, Region
 
 from . import two_factor
 from .forms import LoginForm, PasswordChangeFormStyled, TwoFactorReplaceForm, TwoFactorTokenForm
-from .models import FIELD_ROLES, Role
 from .signin_throttle import signin_failure_count, signin_refused_as_throttled
 
 
@@ -40,22 +38,6 @@ class PasswordChangeView(auth_views.PasswordChangeView):
 
 class PasswordChangeDoneView(auth_views.PasswordChangeDoneView):
     template_name = "accounts/password_change_done.html"
-
-
-@login_required
-def home(request):
-    """The most useful first page for the user's scope; users without a scope get an explanation."""
-    user = request.user
-    if user.role in (Role.NATIONAL, Role.ADMIN):
-        return redirect("territories:home")
-    if user.role == Role.REGIONAL and Region.objects.visible_to(user).filter(pk=user.region_id).exists():
-        return redirect("territories:region", pk=user.region_id)
-    if (user.role in (Role.DISTRICT, Role.OPERATOR)
-            and District.objects.visible_to(user).filter(pk=user.district_id).exists()):
-        return redirect("territories:district", pk=user.district_id)
-    if user.role in FIELD_ROLES:
-        return redirect("territories:mine")
-    return render(request, "accounts/no_scope.html", status=403)
 
 
 def _next_url(request) -> str:

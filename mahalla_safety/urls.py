@@ -2,8 +2,8 @@ from django.contrib import admin
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
-from accounts.views import home
 from core.health import healthz
+from territories.views import home
 
 api_v1 = [
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
@@ -25,7 +25,7 @@ urlpatterns = [
     path("accounts/", include("accounts.urls")),
     path("audit/", include("audit.urls")),
     path("zones/", include("zones.urls")),
-    # The start page sends each user to the page that fits their role and territory.
+    # The start page: what needs the user today (territories.home), by role.
     path("", home, name="home"),
     path("", include("roadmaps.urls")),
     path("", include("dashboards.urls")),

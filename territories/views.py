@@ -7,14 +7,16 @@ table fragment (`_*_rows.html`), a normal request the whole page, so everything 
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.http import urlencode
 
+from core import dates
 from core.htmx import render_page
 from mahallas.models import District, Mahalla, Region
 
 from . import selectors as pages
+from .home import has_home_panels, home_panels_for, home_period, territory_link
 from .panels import panels_for
 
 PAGE_SIZE = 50
@@ -105,5 +107,21 @@ def my_mahallas(request):
     """The field worker's start page: the mahallas they are assigned to now (their whole scope)."""
     text = request.GET.get("q", "")
     return _table_response(request, "territories/mine.html", "territories/_mahalla_rows.html",
-                           {"show_district": True, **_map("mahalla")},
+                           # Their own column would repeat their own name on every row.
+                           {"show_district": True, "own_role": request.user.role, **_map("mahalla")},
                            pages.mahallas_for(request.user, text=text), staff=True)
+
+
+@login_required
+def home(request):
+    """What needs the user today: the panels of their role first, then the way to their territory page.
+    A role without home panels goes straight to its territory page; a user without either is told why."""
+    territory = territory_link(request.user)
+    panels = home_panels_for(request) if has_home_panels(request.user) else []
+    if not panels:
+        if territory is None:
+            return render(request, "accounts/no_scope.html", status=403)
+        return redirect(territory.url)
+    context = {"panels": panels, "territory": territory, "period": home_period(), "today": dates.today(),
+               "assets": list(dict.fromkeys(p["assets"] for p in panels if p.get("assets")))}
+    return render(request, "territories/home.html", context)

@@ -7,9 +7,12 @@ class ZonesConfig(AppConfig):
     verbose_name = _("Crime-free zone status")
 
     def ready(self):
+        from accounts.models import FIELD_ROLES, Role
+        from territories.home import register_home_panel
         from territories.panels import register_panel
 
         from . import (
+            home_panels,
             panels,
             receivers,
             rules,  # noqa: F401 - registers this app's capabilities
@@ -19,3 +22,5 @@ class ZonesConfig(AppConfig):
         register_panel("mahalla", panels.mahalla_panel, order=10)
         for level in ("national", "region", "district"):
             register_panel(level, panels.territory_panel, order=10)
+        register_home_panel(FIELD_ROLES, home_panels.my_mahallas_panel, order=20)
+        register_home_panel((Role.REGIONAL, Role.DISTRICT), home_panels.attention_panel, order=20)

@@ -22,8 +22,9 @@ def test_district_official_signs_in_and_sees_mahalla_polygons(live_server, page_
                                                                viewport):
     # given
     page = page_factory(width=viewport[0], height=viewport[1])
-    # when: sign in through the real login page; home sends a district official to their district
+    # when: sign in through the real login page, then follow the home page's link to the district page
     sign_in(page, live_server.url, personas.district_official.username)
+    page.click("[data-territory-link]")
     # then
     assert page.url.endswith(f"/territories/districts/{territory.district_a1.pk}/")
     page.wait_for_selector(".map path.leaflet-interactive", timeout=15_000)
@@ -36,6 +37,7 @@ def test_district_official_signs_in_and_sees_mahalla_polygons(live_server, page_
 def test_click_on_a_polygon_opens_the_mahalla_page(live_server, page_factory, personas, territory):
     page = page_factory()
     sign_in(page, live_server.url, personas.district_official.username)
+    page.goto(f"{live_server.url}/territories/districts/{territory.district_a1.pk}/")
     page.wait_for_selector(".map path.leaflet-interactive", timeout=15_000)
     page.locator(".map path.leaflet-interactive").first.click(force=True)
     page.wait_for_url("**/territories/mahallas/**", timeout=10_000)
@@ -47,6 +49,7 @@ def test_inspector_map_shows_only_assigned_mahalla(live_server, page_factory, pe
     assert Assignment.objects.filter(user=personas.inspector).count() == 1
     page = page_factory(width=390, height=844)
     sign_in(page, live_server.url, personas.inspector.username)
+    page.goto(f"{live_server.url}/my-mahallas/")
     page.wait_for_selector(".map path.leaflet-interactive", timeout=15_000)
     assert page.locator(".map path.leaflet-interactive").count() == 1
     assert csp_violations(page) == []

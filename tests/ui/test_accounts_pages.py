@@ -18,7 +18,7 @@ def test_login_page_shows_product_and_language_switch_before_sign_in(client):
     assert "<script>" not in html and "onclick" not in html
 
 
-def test_login_with_right_password_lands_on_the_district_page(client, personas):
+def test_login_with_right_password_lands_on_the_home_page(client, personas):
     # given
     user = personas.district_official
 
@@ -27,8 +27,8 @@ def test_login_with_right_password_lands_on_the_district_page(client, personas):
                            follow=True)
 
     # then
-    assert response.redirect_chain[0] == (reverse("home"), 302)
-    assert response.redirect_chain[-1][0] == reverse("territories:district", args=[user.district_id])
+    assert response.redirect_chain == [(reverse("home"), 302)]
+    assert "territories/home.html" in [t.name for t in response.templates]
     assert response.context["user"] == user
 
 
@@ -51,7 +51,7 @@ def test_logout_by_get_is_refused(client, personas):
     client.force_login(personas.district_official)
 
     assert client.get(reverse("accounts:logout")).status_code == 405
-    assert client.get(reverse("home")).status_code == 302  # still signed in: home redirects onwards
+    assert client.get(reverse("home")).status_code == 200  # still signed in
     assert "_auth_user_id" in client.session
 
 
@@ -124,22 +124,24 @@ def test_default_language_is_uzbek(client):
 # --- The start page per role ------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize(("persona", "target"), [
-    ("national", lambda t: reverse("territories:home")),
-    ("admin", lambda t: reverse("territories:home")),
-    ("region_officer", lambda t: reverse("territories:region", args=[t.region_a.pk])),
-    ("district_official", lambda t: reverse("territories:district", args=[t.district_a1.pk])),
-    ("operator", lambda t: reverse("territories:district", args=[t.district_a1.pk])),
-    ("inspector", lambda t: reverse("territories:mine")),
-    ("social_worker", lambda t: reverse("territories:mine")),
-])
-def test_home_redirects_each_role_to_its_page(client, personas, territory, persona, target):
+@pytest.mark.parametrize("persona", ["national", "region_officer", "registrar", "district_official", "operator",
+                                     "inspector", "social_worker"])
+def test_home_shows_each_role_its_panels(client, personas, territory, persona):
     client.force_login(getattr(personas, persona))
 
     response = client.get(reverse("home"))
 
+    assert response.status_code == 200
+    assert "territories/home.html" in [t.name for t in response.templates]
+
+
+def test_home_sends_a_role_without_panels_to_its_territory_page(client, personas):
+    client.force_login(personas.admin)
+
+    response = client.get(reverse("home"))
+
     assert response.status_code == 302
-    assert response.url == target(territory)
+    assert response.url == reverse("territories:home")
 
 
 def test_home_for_user_without_role_explains_instead_of_redirecting(client, personas):
