@@ -21,8 +21,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from accounts.models import Role
-from core import dates
-from core.periods import Period
+from core.periods import Period, default_period
 from mahallas.models import District, Region
 from mahallas.scope import ScopeLevel, scope_of
 
@@ -60,9 +59,8 @@ def home_panels_for(request) -> list[dict]:
 
 
 def home_period(today=None) -> Period:
-    """The period the home page's figures are of: the quarter so far, the unit of official reporting (the
-    dashboards open with it too)."""
-    return Period.containing(today or dates.today())[0]
+    """The period the home page's figures are of: the one every page opens with (core.periods)."""
+    return default_period(today)
 
 
 @dataclass(frozen=True)
