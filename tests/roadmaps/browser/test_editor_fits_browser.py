@@ -31,7 +31,8 @@ document.addEventListener("securitypolicyviolation", function (event) {
 LAYOUT = """() => {
   const box = document.querySelector("#items").closest(".panel").getBoundingClientRect();
   const out = [];
-  if (document.documentElement.scrollWidth > window.innerWidth) out.push("page " + document.documentElement.scrollWidth);
+  const page = document.documentElement.scrollWidth;
+  if (page > window.innerWidth) out.push("page " + page);
   document.querySelectorAll("#items .rm-actions .btn, #items .rm-actions summary").forEach((el) => {
     const r = el.getBoundingClientRect();
     if (r.width && (r.right > box.right + 0.5 || r.left < box.left - 0.5)) out.push("button " + el.textContent.trim());

@@ -24,7 +24,7 @@ def page(client, roadmap):
 
 
 def form_html(html, action):
-    match = re.search(r'<form[^>]*action="%s"[^>]*>.*?</form>' % re.escape(action), html, re.S)
+    match = re.search(rf'<form[^>]*action="{re.escape(action)}"[^>]*>.*?</form>', html, re.S)
     assert match, action
     return match.group(0)
 
