@@ -49,6 +49,10 @@ LAYOUT = """() => {
 }"""
 
 
+STYLE_THE_FIELDS = """() => document.querySelectorAll("#item-new input:not([type=hidden]), #item-new textarea")
+  .forEach((field) => { field.style.minHeight = "2.5em"; })"""
+
+
 def sign_in(page, base_url, user):
     page.goto(f"{base_url}/accounts/login/")
     page.fill("input[name=username]", user.username)
@@ -93,6 +97,11 @@ def test_adding_a_measure_and_a_kpi_inline_fits_the_screen_without_csp_violation
     # then: the open form fits too
     assert page.evaluate(LAYOUT) == []
     shoot(page, f"editor-new-measure-{size}")
+    # when: the fields carry style attributes, as a resized textarea or a browser extension leaves them, and a
+    # first try fails (the form comes back with its error, swapped over the old one)
+    page.evaluate(STYLE_THE_FIELDS)
+    page.click("#item-new button[type=submit]")
+    page.wait_for_selector("#item-new .field--error")
     page.fill("#item-new input[name='new-title']", "Tungi patrul")
     page.fill("#item-new input[name='new-start_on']", "")
     page.fill("#item-new input[name='new-deadline']", f"{year}-12-31")
