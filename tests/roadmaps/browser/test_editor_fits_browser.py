@@ -124,3 +124,54 @@ def test_adding_a_measure_and_a_kpi_inline_fits_the_screen_without_csp_violation
     shoot(page, f"editor-after-{size}")
     assert csp_violations(page) == []
     assert page.evaluate("window.__cspViolations") == []
+
+
+@pytest.mark.parametrize("size", list(SIZES))
+def test_approver_reads_the_changes_and_a_typed_return_comment_is_kept_on_approval(
+        live_server, page_factory, personas, territory, size):
+    from django_otp.oath import totp
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    # given: revision 2 of an approved district roadmap, with a changed deadline, submitted
+    year = today().year
+    official = personas.district_official
+    first = services.roadmap_create(by=official, territory=territory.district_a1, year=year)
+    services.item_create(by=official, roadmap=first, focus_area="outreach", title="Huquqiy savodxonlik darslari",
+                         deadline=f"{year}-06-30")
+    services.roadmap_submit(by=official, roadmap=first)
+    services.roadmap_approve(by=personas.region_officer, roadmap=first)
+    second = services.roadmap_revise(by=official, roadmap=first)
+    services.item_update(by=official, item=second.items.get(), deadline=f"{year}-09-30")
+    services.roadmap_submit(by=official, roadmap=second)
+    device = TOTPDevice.objects.create(user=personas.region_officer, name="phone", confirmed=True)
+    width, height = SIZES[size]
+    page = page_factory(width=width, height=height)
+    page.add_init_script(RECORD_VIOLATIONS)
+    sign_in(page, live_server.url, personas.region_officer)
+    page.fill("input[name=token]", f"{totp(device.bin_key):06d}")
+    page.click("form:has(input[name=token]) button[type=submit]")
+    page.wait_for_load_state("networkidle")
+
+    # when: the approver opens the revision
+    page.goto(f"{live_server.url}/roadmaps/{second.pk}/")
+    page.wait_for_load_state("networkidle")
+
+    # then: the comparison shows the deadline before and after, and the page fits
+    assert page.locator("#comparison del").first.inner_text() == f"30.06.{year}"
+    assert page.locator("#comparison ins").first.inner_text() == f"30.09.{year}"
+    assert page.evaluate("document.documentElement.scrollWidth") <= width
+    shoot(page, f"approval-{size}")
+
+    # when: a comment typed for returning is left in its box and the approver approves
+    page.fill("[data-rm-return-form] textarea", "Muddatni asoslang")
+    page.check("[data-rm-approve-confirm]")
+    dialogs = []
+    page.once("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.accept()))
+    page.click("[data-rm-approve]")
+    page.wait_for_load_state("networkidle")
+
+    # then: the approver was asked, and the comment travels with the approval
+    second.refresh_from_db()
+    assert dialogs and second.status == "approved"
+    assert second.events.get(action="approved").comment == "Muddatni asoslang"
+    assert csp_violations(page) == [] and page.evaluate("window.__cspViolations") == []
