@@ -2,12 +2,6 @@
 (function () {
   "use strict";
 
-  // When HTMX swaps a form back in (say with an error), it copies the listed attributes of the old elements to
-  // the new ones with the same id. A "style" attribute the browser or an extension put there (a resized textarea,
-  // a password manager's icon) would be copied with setAttribute, which the CSP refuses: one violation per field.
-  // The pages carry no style attributes of their own, so there is nothing to settle but classes and sizes.
-  if (window.htmx) window.htmx.config.attributesToSettle = ["class", "width", "height"];
-
   function focusFirstField(root) {
     var form = root && root.querySelector ? root.querySelector("[data-rm-form]") : null;
     if (!form && root && root.matches && root.matches("tr")) form = root.querySelector("form");
