@@ -5,20 +5,21 @@ from __future__ import annotations
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404
-from django.shortcuts import get_object_or_404
+from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts.capabilities import can
 from audit.models import AuditEvent
 from audit.services import audit_record
-from core.htmx import render_page
+from core.htmx import is_fragment, render_page
 
 from .. import selectors, services
 from ..forms import EvidenceForm, KpiForm, KpiRecordForm
 from ..models import Evidence, Kpi
 from .common import flags, form_post, item_or_404
+from .items import kpi_add_inline
 
 
 @login_required
@@ -37,11 +38,16 @@ def item_detail(request, pk: int):
 
 
 @login_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def kpi_add(request, pk: int):
+    """A new KPI: inline in the roadmap editor (HTMX), or from the measure's page."""
     item = item_or_404(request, pk)
     if not can(request.user, "roadmaps.edit_roadmap", item.roadmap):
         raise PermissionDenied
+    if is_fragment(request):
+        return kpi_add_inline(request, item)
+    if request.method == "GET":
+        return redirect(reverse("roadmaps:item", args=[item.pk]) + "#kpis")
     return form_post(request, KpiForm(request.POST),
                      lambda data: services.kpi_create(by=request.user, item=item, **data),
                      ok=_("KPI added."), invalid=_("Check the KPI: indicator and target are required."),

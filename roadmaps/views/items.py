@@ -1,4 +1,5 @@
-"""Inline editing of a roadmap's measures: a row, its edit form, a new measure, move, duplicate, delete.
+"""Inline editing of a roadmap's measures: a row, its edit form, a new measure, a new KPI, move, duplicate,
+delete.
 
 An HTMX request gets the row (or all rows) back and an `HX-Trigger: roadmapChanged` header, so the page's
 progress block reloads itself (see detail.html)."""
@@ -20,7 +21,7 @@ from core.htmx import is_fragment, render_page
 
 from .. import selectors, services
 from ..errors import RoadmapError
-from ..forms import ItemForm
+from ..forms import ItemForm, KpiForm
 from ..models import Roadmap, RoadmapItem
 from ..services.values import ITEM_FIELDS
 from .common import flags, item_or_404, roadmap_or_404
@@ -113,6 +114,22 @@ def item_add(request, pk: int):
     context = {"form": form, "item": None, "roadmap": roadmap,
                "action": reverse("roadmaps:item_add", args=[roadmap.pk]), "cancel": ""}
     return render_page(request, "roadmaps/item_edit.html", context, fragment="roadmaps/_item_form.html")
+
+
+def kpi_add_inline(request, item: RoadmapItem):
+    """A KPI added from the roadmap editor: the measure's row becomes the KPI form, and the saved row returns."""
+    roadmap = item.roadmap
+    form = KpiForm(request.POST if request.method == "POST" else None, prefix=f"kpi{item.pk}")
+    if form.is_bound and form.is_valid():
+        try:
+            services.kpi_create(by=request.user, item=item, **form.cleaned_data)
+        except RoadmapError as exc:
+            form.add_domain_error(exc)
+        else:
+            return _row_response(request, item.pk, roadmap)
+    context = {"form": form, "item": item, "roadmap": roadmap,
+               "action": reverse("roadmaps:kpi_add", args=[item.pk])}
+    return render_page(request, "roadmaps/_kpi_form.html", context)
 
 
 def _item_action(request, pk: int, action):

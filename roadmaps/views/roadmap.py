@@ -16,8 +16,10 @@ from core.dates import today
 from core.htmx import render_page
 
 from .. import selectors, services
+from ..comparison import revision_comparison
 from ..errors import RoadmapError
 from ..forms import ReturnForm, ReviewForm, RoadmapSettingsForm
+from ..models import RoadmapStatus
 from .common import flags, form_post, roadmap_or_404
 
 
@@ -34,6 +36,10 @@ def roadmap_detail(request, pk: int):
         "can_approve": can(user, "roadmaps.approve_roadmap", roadmap),
         "can_revise": (can(user, "roadmaps.revise_roadmap", roadmap) and not selectors.revision_started(roadmap)),
         "next_revision": selectors.next_revision(user, roadmap),
+        # What the approver decides on: the changes against the revision in force (until this one is approved).
+        "comparison": (revision_comparison(roadmap)
+                       if roadmap.status in (RoadmapStatus.DRAFT, RoadmapStatus.RETURNED, RoadmapStatus.SUBMITTED)
+                       else None),
         "reviews": list(roadmap.reviews.select_related("recorded_by")[:50]),
         "events": list(roadmap.events.select_related("by").order_by("-at", "-id")[:8]),
         # The roadmap came through visible_to (`roadmap_or_404`): its own and its measures' field history may show.
@@ -92,10 +98,12 @@ def roadmap_submit(request, pk: int):
 @login_required
 @require_POST
 def roadmap_approve(request, pk: int):
-    return _workflow(request, pk, "roadmaps.approve_roadmap",
-                     lambda roadmap: services.roadmap_approve(by=request.user, roadmap=roadmap,
-                                                              comment=request.POST.get("comment", "")),
-                     ok=_("Roadmap approved."))
+    def act(roadmap):
+        # Approval puts the plan in force: the page asks for an explicit confirmation, never one stray click.
+        if request.POST.get("confirm") != "1":
+            raise RoadmapError("confirm", _("Tick the confirmation to approve the plan."))
+        return services.roadmap_approve(by=request.user, roadmap=roadmap, comment=request.POST.get("comment", ""))
+    return _workflow(request, pk, "roadmaps.approve_roadmap", act, ok=_("Roadmap approved."))
 
 
 @login_required

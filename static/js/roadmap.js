@@ -11,7 +11,35 @@
     if (field) field.focus();
   }
 
+  // One row menu open at a time; a click elsewhere closes it.
+  function closeMenus(except) {
+    document.querySelectorAll("details[data-rm-menu][open]").forEach(function (menu) {
+      if (menu !== except) menu.removeAttribute("open");
+    });
+  }
+
+  document.addEventListener("toggle", function (event) {
+    var menu = event.target;
+    if (menu.matches && menu.matches("details[data-rm-menu]") && menu.open) closeMenus(menu);
+  }, true);
+
+  // Approving while comments for returning the plan are typed: ask, and keep the comments with the approval.
+  document.addEventListener("submit", function (event) {
+    var form = event.target.closest && event.target.closest("[data-rm-approve-form]");
+    if (!form) return;
+    var returned = document.querySelector("[data-rm-return-form] textarea");
+    var typed = returned ? returned.value.trim() : "";
+    if (!typed) return;
+    if (!window.confirm(form.getAttribute("data-rm-comment-typed"))) {
+      event.preventDefault();
+      return;
+    }
+    var note = form.querySelector("[data-rm-approve-comment]");
+    if (note && note.value.indexOf(typed) === -1) note.value = note.value.trim() ? note.value.trim() + "\n\n" + typed : typed;
+  });
+
   document.addEventListener("click", function (event) {
+    if (!event.target.closest("details[data-rm-menu]")) closeMenus(null);
     var cancelNew = event.target.closest("[data-rm-cancel-new]");
     if (cancelNew && cancelNew.closest("tr")) {
       event.preventDefault();
@@ -40,6 +68,12 @@
   // Escape leaves an inline form the way "Cancel" does.
   document.addEventListener("keydown", function (event) {
     if (event.key !== "Escape") return;
+    var menu = event.target.closest && event.target.closest("details[data-rm-menu][open]");
+    if (menu) {
+      menu.removeAttribute("open");
+      menu.querySelector("summary").focus();
+      return;
+    }
     var form = event.target.closest && event.target.closest("[data-rm-form]");
     if (!form) return;
     var cancel = form.querySelector("[data-rm-cancel-new], [hx-get]");

@@ -77,6 +77,7 @@ def test_district_official_edits_inline_and_submits_then_regional_staff_approve(
     approver.wait_for_load_state("networkidle")
     assert "/accounts/2fa/" not in approver.url
     approver.goto(f"{live_server.url}/roadmaps/{roadmap.pk}/")
+    approver.check("[data-rm-approve-confirm]")
     approver.click("[data-rm-approve]")
     approver.wait_for_load_state("networkidle")
 
