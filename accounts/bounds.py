@@ -1,7 +1,7 @@
 """The range of an integer column, for the serializer and form fields that write to it.
 
 A value outside the column's range passes a bare IntegerField and fails in PostgreSQL ("integer out of range"),
-a 500 instead of a 400 naming the field. tests/security/test_integer_bounds.py walks every serializer and form.
+a 500 instead of a 400 naming the field. tests/core/services/test_integer_bounds.py walks every serializer and form.
 """
 
 from django.db import connection
