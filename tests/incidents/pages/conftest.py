@@ -6,7 +6,6 @@ import pytest
 
 from accounts.models import Role
 from incidents.models import IncidentTransition
-from tests.browser_support import csp_violations  # noqa: F401 - for the browser test in this folder
 from tests.factories import AssignmentFactory, UserFactory
 from tests.incidents.conftest import staff  # noqa: F401 - the field-staff fixture of the domain tests
 from tests.incidents.factories import FieldVisitFactory, IncidentFactory, SupportCaseFactory
