@@ -27,6 +27,7 @@ from .forms import parse_int, parse_period
 from .periods import period_choices
 from .public_views import PUBLIC_RATE_PER_MINUTE  # noqa: F401 - read by the tests of the rate limit
 
+
 def _scope_or_404(request, *, region_id=None, district_id=None) -> selectors.Scope:
     try:
         return selectors.dashboard_scope(request.user, region_id=region_id, district_id=district_id)

@@ -25,8 +25,8 @@ def units(page: str) -> list[list[str]]:
     """The rows of the colour table: cell texts, the head row first."""
     table = re.search(r"<table[^>]*data-public-units[^>]*>(.*?)</table>", page, re.S).group(1)
     rows = re.findall(r"<tr[^>]*>(.*?)</tr>", table, re.S)
-    return [[html.unescape(re.sub(r"<[^>]+>|\s+", " ", c)).strip() for c in re.findall(r"<t[hd][^>]*>(.*?)</t[hd]>", r, re.S)]
-            for r in rows]
+    cells = r"<t[hd][^>]*>(.*?)</t[hd]>"
+    return [[html.unescape(re.sub(r"<[^>]+>|\s+", " ", c)).strip() for c in re.findall(cells, r, re.S)] for r in rows]
 
 
 def test_regions_then_districts_then_mahallas_with_subtotals(client, territory, seeded, in_english):
