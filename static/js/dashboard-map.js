@@ -109,7 +109,8 @@
       list.className = "dash-legend";
       list.setAttribute("data-legend-for", name);
       list.hidden = true;
-      var after = el.parentNode.querySelector('[data-legend-for="colours"]') || el;
+      var all = el.parentNode.querySelectorAll("[data-legend-for]");
+      var after = all.length ? all[all.length - 1] : el; // after the legends already there, in layer order
       after.parentNode.insertBefore(list, after.nextSibling);
     }
     return list;
@@ -133,7 +134,7 @@
   function alertLegend(el) {
     var list = legendList(el, "alerts");
     list.textContent = "";
-    legendItem(list, "dash-dot--circle", el.dataset.labelAlerts + ": " + el.dataset.labelCircle);
+    legendItem(list, "dash-dot--circle", el.dataset.labelAlerts + " (" + el.dataset.labelCircle + ")");
     return list;
   }
 
