@@ -48,16 +48,19 @@
       return url.pathname + url.search;
     }
 
+    var asked = 0; // only the answer to the latest choice of mahalla is drawn
+
     function drawOutlines() {
       var id = mahallaField && mahallaField.value;
       if (!map || !box.dataset.outlinesUrl) return;
+      var ask = ++asked;
       var layer = id
         ? getJson(box.dataset.mahallaUrl.replace("/0/", "/" + encodeURIComponent(id) + "/"))
           .then(function (mahalla) { return getJson(outlinesUrl(mahalla.district)); })
         : getJson(outlinesUrl(null));
       layer
         .then(function (data) {
-          if (!id && (data.features || []).length > FEW) return;
+          if (ask !== asked || (!id && (data.features || []).length > FEW)) return;
           if (outlines) map.removeLayer(outlines);
           var chosen = null;
           outlines = L.geoJSON(data, {
@@ -76,6 +79,7 @@
           var target = chosen || outlines;
           if (!current() && target.getBounds().isValid()) map.fitBounds(target.getBounds(), { padding: [10, 10] });
           box.dataset.outlines = String((data.features || []).length);
+          box.dataset.outlinesFor = id || "";
         })
         .catch(function () { /* the point can still be set by position or typed */ });
     }

@@ -89,7 +89,7 @@ def test_location_picker_shows_the_mahalla_and_its_neighbours_without_tiles(live
     sign_in(page, live_server.url, personas.district_official.username)
     page.goto(f"{live_server.url}/incidents/new/")
     page.select_option("select[name=mahalla]", str(territory.mahalla_a1a.pk))
-    page.wait_for_selector("[data-location-picker][data-outlines]")
+    page.wait_for_selector(f"[data-location-picker][data-outlines-for='{territory.mahalla_a1a.pk}']")
     labels = page.locator("[data-location-map] .map-label").all_inner_texts()
     # the chosen mahalla and the other mahalla of its district, by name; none of another district
     def shown(mahalla):
@@ -97,7 +97,8 @@ def test_location_picker_shows_the_mahalla_and_its_neighbours_without_tiles(live
 
     assert shown(territory.mahalla_a1a) and shown(territory.mahalla_a1b)
     assert not shown(territory.mahalla_a2a)
-    assert page.locator("[data-location-map] path.leaflet-interactive, [data-location-map] path").count() >= 2
+    strokes = page.locator("[data-location-map] path").evaluate_all("ps => ps.map(p => p.getAttribute('stroke'))")
+    assert sorted(strokes) == ["#0b2e4a", "#5d7285"]  # the form's mahalla emphasised, its neighbour plain
     page.locator("[data-location-map]").scroll_into_view_if_needed()
     page.screenshot(path=str(SHOTS / f"location-picker-{size[0]}.png"), full_page=True)
     assert page.evaluate("document.documentElement.scrollWidth") <= size[0]
