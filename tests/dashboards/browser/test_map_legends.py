@@ -73,3 +73,16 @@ def test_each_dashboard_layer_has_its_own_legend(live_server, page_factory, pers
     page.locator(".leaflet-control-layers-base input").first.check()  # back to the colours
     assert page.is_visible("[data-legend-for=colours]") and not page.is_visible("[data-legend-for=density]")
     assert csp_violations(page) == []
+
+
+def test_public_search_swaps_the_table_and_keeps_the_chosen_region(live_server, page_factory, territory):
+    page = page_factory(width=390, height=844)
+    page.goto(f"{live_server.url}/open/?region={territory.region_a.pk}")
+    page.wait_for_selector("[data-public-units=district]")
+    page.fill("#public-q", "navro")
+    page.wait_for_selector("[data-public-units=mahalla]")
+    rows = page.locator("[data-public-units] tbody tr").all_inner_texts()
+    assert len(rows) == 1 and territory.mahalla_a1b.name_uz in rows[0]
+    assert f"region={territory.region_a.pk}" in page.url and "q=navro" in page.url
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    assert csp_violations(page) == []
