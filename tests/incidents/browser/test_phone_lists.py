@@ -11,7 +11,7 @@ import pytest
 from core import dates
 from tests.browser_support import csp_violations
 from tests.conftest import PASSWORD
-from tests.incidents.factories import FieldVisitFactory, IncidentFactory, SupportCaseFactory
+from tests.incidents.factories import FieldVisitFactory, IncidentFactory, SupportCaseFactory, ensure_incident_categories
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
@@ -36,6 +36,7 @@ def sign_in(page, base_url, username):
 
 @pytest.fixture
 def field_rows(personas, territory):
+    ensure_incident_categories()  # an earlier transactional test's flush removed the seeded ones
     mahalla = territory.mahalla_a1a
     IncidentFactory(mahalla=mahalla, created_by=personas.inspector, description="Phone stolen at the bazaar")
     FieldVisitFactory(mahalla=mahalla, by=personas.inspector, address_or_household="Navoiy 12")
