@@ -207,12 +207,32 @@ def map_geojson_gzip(user, scope: Scope, period: Period, *, zoom: int, today=Non
                   MAP_CACHE_SECONDS)
 
 
-def public_map_gzip(zones_key: str, *, zoom: int, today=None) -> bytes:
-    """The transparency page's layer: every mahalla's colour, no figures (they are shown by district)."""
+def public_map_gzip(zones_key: str, *, zoom: int, today=None, region_id: int | None = None,
+                    district_id: int | None = None) -> bytes:
+    """The transparency page's layer: every mahalla's colour (of one district or region if asked), no figures
+    (they are shown by district)."""
     fingerprint = _fingerprint()
+    mahallas = Mahalla.objects.all()
+    if district_id:
+        mahallas = mahallas.filter(district_id=district_id)
+    elif region_id:
+        mahallas = mahallas.filter(district__region_id=region_id)
 
     def build():
-        return _gzip(_map_build(Mahalla.objects.all(), None, zones_key, zoom, public=True, today=today,
+        return _gzip(_map_build(mahallas, None, zones_key, zoom, public=True, today=today,
                                 fingerprint=fingerprint, stats_filter={}))
 
-    return cached(["public-map", zones_key, zoom, today, cache_token(), fingerprint], build, MAP_CACHE_SECONDS)
+    return cached(["public-map", zones_key, zoom, today, cache_token(), fingerprint, region_id, district_id],
+                  build, MAP_CACHE_SECONDS)
+
+
+def mahalla_colours(user, zones_key: str, *, region_id: int | None = None,
+                    district_id: int | None = None) -> dict[int, str | None]:
+    """{mahalla id: zone colour or None} of the mahallas the user sees (of one district or region): what a
+    territory map colours its outlines with."""
+    visible = Mahalla.objects.visible_to(user)
+    if district_id:
+        visible = visible.filter(district_id=district_id)
+    elif region_id:
+        visible = visible.filter(district__region_id=region_id)
+    return {pk: colour for pk, colour, _people in _visible_colours(visible, zones_key)}

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import count_views, views
+from . import count_views, public_views, views
 
 app_name = "dashboards"
 urlpatterns = [
@@ -13,6 +13,6 @@ urlpatterns = [
     path("dashboards/count-changes/export/", count_views.count_changes_export, name="count-changes-export"),
     path("dashboards/published/", count_views.publications, name="publications"),
     path("dashboards/published/compare/", count_views.publication_compare, name="publication-compare"),
-    path("open/", views.public_page, name="public"),
-    path("open/map/", views.public_map, name="public-map"),
+    path("open/", public_views.public_page, name="public"),
+    path("open/map/", public_views.public_map, name="public-map"),
 ]

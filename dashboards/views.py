@@ -1,4 +1,4 @@
-"""Dashboard pages (national, region, district), exports, the printable report and the public page.
+"""Dashboard pages (national, region, district), exports and the printable report (the public page: public_views).
 
 Views parse the request, ask `selectors` for one scope and period, and render. A unit outside the user's
 territory is a 404, exactly like a unit that does not exist.
@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
-from django.core.cache import cache
 from django.http import Http404, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import redirect
 from django.template.loader import render_to_string
@@ -18,19 +17,15 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from accounts.capabilities import can
-from audit.net import client_ip
 from audit.services import audit_record
 from core import dates
 from core.htmx import render_page
-from core.periods import CURRENT, Period, PeriodError
-from core.periods import choices as status_period_choices
+from core.periods import Period
 
-from . import charts, disclosure, exports, maps, selectors
+from . import charts, exports, selectors
 from .forms import parse_int, parse_period
 from .periods import period_choices
-from .selectors import public
-
-PUBLIC_RATE_PER_MINUTE = 60
+from .public_views import PUBLIC_RATE_PER_MINUTE  # noqa: F401 - read by the tests of the rate limit
 
 
 def _scope_or_404(request, *, region_id=None, district_id=None) -> selectors.Scope:
@@ -162,88 +157,4 @@ def dashboard_report(request):
     response = HttpResponse(pdf.html_to_pdf(render_to_string("dashboards/report.html", context, request=request)),
                             content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="report-{code}-{period.key}.pdf"'
-    return response
-
-
-# --- Public transparency page ------------------------------------------------------------------------
-
-
-def _rate_limited(request) -> bool:
-    """At most PUBLIC_RATE_PER_MINUTE requests a minute from one IP (a fixed window in Redis)."""
-    key = f"dash:public-rate:{client_ip(request)}:{int(timezone.now().timestamp() // 60)}"
-    if cache.add(key, 1, 70):
-        return False
-    try:
-        return cache.incr(key) > PUBLIC_RATE_PER_MINUTE
-    except ValueError:
-        return False
-
-
-def _too_many() -> HttpResponse:
-    response = HttpResponse(_("Too many requests. Try again in a minute."), status=429,
-                            content_type="text/plain; charset=utf-8")
-    response["Retry-After"] = "60"
-    return response
-
-
-def _public_period(request) -> Period:
-    try:
-        return Period.parse(request.GET.get("period") or CURRENT)
-    except PeriodError:
-        return Period.current()
-
-
-def _crime_period(request, published: list[Period]) -> Period | None:
-    """The half-year asked for in `crimes` (the newest published one by default); None when it is not one of the
-    published half-years."""
-    key = (request.GET.get("crimes") or "").strip().upper()
-    if not key:
-        return published[0] if published else None
-    return next((p for p in published if p.key == key), None)
-
-
-@require_GET
-def public_page(request):
-    if _rate_limited(request):
-        return _too_many()
-    period = _public_period(request)
-    published = public.crime_periods()
-    crime_period = _crime_period(request, published)
-    if crime_period is None and request.GET.get("crimes"):
-        return HttpResponseBadRequest(
-            _("crimes: crime figures are published for settled calendar half-years only: %(keys)s.")
-            % {"keys": ", ".join(p.key for p in published) or "—"}, content_type="text/plain; charset=utf-8")
-    response = render_page(request, "dashboards/public.html", {
-        "period": period, "colour_rows": public.colour_rows(period.key),
-        "period_choices": status_period_choices(),
-        "crime_period": crime_period, "crime_periods": published,
-        "crimes": public.crime_table(crime_period) if crime_period else None,
-        "threshold": disclosure.THRESHOLD, "hidden_mark": public.HIDDEN,
-        "map_url": reverse("dashboards:public-map") + f"?period={period.key}",
-        "map_tiles_url": settings.MAP_TILES_URL,
-    })
-    response["Cache-Control"] = "public, max-age=300"
-    return response
-
-
-@require_GET
-def public_map(request):
-    if _rate_limited(request):
-        return _too_many()
-    period = _public_period(request)
-    zoom = max(4, min(18, parse_int(request.GET.get("zoom")) or 6))
-    data = maps.public_map_gzip(period.key, zoom=zoom, today=dates.today())
-    return _gzip_json(request, data, public=True)
-
-
-def _gzip_json(request, data: bytes, *, public: bool) -> HttpResponse:
-    import gzip
-
-    if "gzip" in request.headers.get("Accept-Encoding", ""):
-        response = HttpResponse(data, content_type="application/geo+json")
-        response["Content-Encoding"] = "gzip"
-    else:
-        response = HttpResponse(gzip.decompress(data), content_type="application/geo+json")
-    response["Vary"] = "Accept-Encoding, Accept-Language"
-    response["Cache-Control"] = "public, max-age=300" if public else "private, max-age=60"
     return response

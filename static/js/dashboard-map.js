@@ -8,7 +8,9 @@
 //   data-label-*, data-name-*, data-error-text, data-empty-text   texts in the page's language
 //
 // Base layers: zone colours, or crime density (a choropleth of the rate); overlay: camera alerts (a circle per
-// mahalla, its area proportional to the count). A click on a mahalla opens its page.
+// mahalla, its area proportional to the count). A click on a mahalla opens its page. Each layer has its own
+// legend: the page's colour legend (data-legend-for="colours") shows with the colours, the density classes and
+// the alert circles get legends built here, shown while their layer is.
 (function () {
   // Names in tooltips come from users (camera and territory names). Leaflet inserts a string tooltip as HTML,
   // so every tooltip is given a text node instead: a name like <img onerror=...> shows as written.
@@ -24,6 +26,37 @@
   // Sequential, colour-blind safe (light to dark red-purple) for the density classes.
   var DENSITY = ["#f1eef6", "#d7b5d8", "#df65b0", "#dd1c77", "#980043"];
   var MANY = 3000; // above this many polygons the canvas renderer keeps panning smooth
+  var LABELLED = 400; // up to this many mahallas their names are drawn on the map (a district, a region)
+  var HIDDEN = "map-label--hidden";
+
+  function overlaps(a, b) {
+    return !(a.right < b.left || b.right < a.left || a.bottom < b.top || b.bottom < a.top);
+  }
+
+  // Names on the polygons, so a map without a tile server still says where it is; a name that does not fit its
+  // polygon or would cover a bigger one's is hidden (the hover tooltip still gives it).
+  function declutter(map, layer) {
+    if (!layer) return;
+    var items = [];
+    layer.eachLayer(function (l) {
+      var label = l.labelTooltip && l.labelTooltip.getElement();
+      if (!label) return;
+      var b = l.getBounds();
+      var sw = map.latLngToContainerPoint(b.getSouthWest());
+      var ne = map.latLngToContainerPoint(b.getNorthEast());
+      var w = Math.abs(ne.x - sw.x), h = Math.abs(sw.y - ne.y);
+      items.push({ label: label, width: w, height: h, priority: w * h });
+    });
+    items.sort(function (a, b) { return b.priority - a.priority; });
+    var shown = [];
+    items.forEach(function (item) {
+      item.label.classList.remove(HIDDEN);
+      var rect = item.label.getBoundingClientRect();
+      var fits = rect.width < item.width * 1.6 && rect.height < item.height * 1.2;
+      if (fits && shown.every(function (o) { return !overlaps(rect, o); })) shown.push(rect);
+      else item.label.classList.add(HIDDEN);
+    });
+  }
 
   function message(el, text) {
     var box = el.querySelector(".map__message");
@@ -57,6 +90,54 @@
     return Math.min(i, DENSITY.length - 1);
   }
 
+  function fmt(text, n) { return String(text || "").replace("%(n)s", n); }
+
+  function legendItem(list, swatchClass, text) {
+    var li = document.createElement("li");
+    var dot = document.createElement("span");
+    dot.className = "dash-dot " + swatchClass;
+    dot.setAttribute("aria-hidden", "true");
+    li.appendChild(dot);
+    li.appendChild(document.createTextNode(text));
+    list.appendChild(li);
+  }
+
+  function legendList(el, name) {
+    var list = el.parentNode.querySelector('[data-legend-for="' + name + '"]');
+    if (!list) {
+      list = document.createElement("ul");
+      list.className = "dash-legend";
+      list.setAttribute("data-legend-for", name);
+      list.hidden = true;
+      var all = el.parentNode.querySelectorAll("[data-legend-for]");
+      var after = all.length ? all[all.length - 1] : el; // after the legends already there, in layer order
+      after.parentNode.insertBefore(list, after.nextSibling);
+    }
+    return list;
+  }
+
+  function densityLegend(el, cuts) {
+    var d = el.dataset;
+    var list = legendList(el, "density");
+    list.textContent = "";
+    var title = document.createElement("li");
+    title.className = "dash-legend__title";
+    title.textContent = d.labelDensity;
+    list.appendChild(title);
+    // The swatches' colours are DENSITY's, in app.css (dash-dot--d0 ... d4).
+    legendItem(list, "dash-dot--d0", "0");
+    cuts.forEach(function (cut, i) { legendItem(list, "dash-dot--d" + (i + 1), fmt(d.labelUpTo, cut)); });
+    if (cuts.length) legendItem(list, "dash-dot--d" + (cuts.length + 1), fmt(d.labelOver, cuts[cuts.length - 1]));
+    return list;
+  }
+
+  function alertLegend(el) {
+    var list = legendList(el, "alerts");
+    list.textContent = "";
+    legendItem(list, "dash-dot--circle", el.dataset.labelAlerts + " (" + el.dataset.labelCircle + ")");
+    return list;
+  }
+
   function initMap(el) {
     var d = el.dataset;
     var map = L.map(el, { zoomSnap: 0.25, minZoom: 4, maxZoom: 18, attributionControl: Boolean(d.tilesUrl),
@@ -69,6 +150,8 @@
     var colours = L.layerGroup().addTo(map);
     var density = L.layerGroup();
     var alerts = L.layerGroup();
+    var labels = L.layerGroup().addTo(map);
+    var labelled = null;
     var control = null;
     var fitted = false;
     var loadedZoom = null;
@@ -110,6 +193,18 @@
                  className: "dash-map__area dash-map__area--" + (c || "none") };
       }, renderer);
       colours.addLayer(colourLayer);
+      labels.clearLayers();
+      if (features.length <= LABELLED) {
+        colourLayer.eachLayer(function (l) {
+          var p = l.feature.properties || {};
+          if (!p.name || typeof p.lat !== "number") return;
+          l.labelTooltip = L.tooltip({ permanent: true, direction: "center", className: "map-label", interactive: false })
+            .setLatLng([p.lat, p.lon]).setContent(asText(p.name));
+          labels.addLayer(l.labelTooltip);
+        });
+      }
+      labelled = colourLayer;
+      window.setTimeout(function () { declutter(map, labelled); }, 0);
       var hasCounts = features.some(function (f) { return typeof f.properties.crimes === "number"; });
       if (hasCounts) {
         var cuts = breaks(features);
@@ -127,7 +222,20 @@
           }).bindTooltip(asText(p.name + " · " + p.alerts + " " + d.labelAlertCount), { className: "map-tooltip" })
             .addTo(alerts);
         });
+        densityLegend(el, cuts);
+        alertLegend(el);
         if (!control) {
+          var legends = {};
+          legends[d.labelColours] = "colours";
+          legends[d.labelDensity] = "density";
+          map.on("baselayerchange", function (e) {
+            ["colours", "density"].forEach(function (name) {
+              legendList(el, name).hidden = legends[e.name] !== name;
+            });
+          });
+          map.on("overlayadd overlayremove", function (e) {
+            if (e.name === d.labelAlerts) legendList(el, "alerts").hidden = e.type === "overlayremove";
+          });
           var base = {};
           base[d.labelColours] = colours;
           base[d.labelDensity] = density;
@@ -165,6 +273,7 @@
     }
 
     map.on("zoomend", load);
+    map.on("moveend resize", function () { declutter(map, labelled); });
     load();
   }
 

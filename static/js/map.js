@@ -5,6 +5,8 @@
 //   data-highlight-id    a feature drawn emphasised; the first view fits it instead of the whole layer
 //   data-link-template   where a click leads when a feature has no `url` property ("{id}" is replaced)
 //   data-tiles-url       an internal tile server; without it the polygons are drawn on a plain background
+//   data-colours-url     zone colours of the visible mahallas ({"colours": {id: colour}}): a mahalla layer is
+//                        filled green/yellow/red, grey where no status exists, and the legend beside the map shown
 //   data-error-text / data-empty-text   messages shown over the map
 //
 // Names are drawn as labels on the polygons; a label that does not fit its polygon or would overlap
@@ -21,9 +23,24 @@
 
   var STYLE = { color: "#1b4f72", weight: 1.2, opacity: 0.9, fillColor: "#cfe0ee", fillOpacity: 0.75 };
   var HOVER = { weight: 2.5, color: "#0b2e4a", fillColor: "#a9c8e2", fillOpacity: 0.85 };
-  var HIGHLIGHT = { color: "#8a3b00", weight: 3, fillColor: "#f5c26b", fillOpacity: 0.85 };
+  var HIGHLIGHT = { color: "#0b2e4a", weight: 3.5, fillColor: "#f5c26b", fillOpacity: 0.85 };
   var DIMMED = { color: "#7f93a6", weight: 1, fillColor: "#dfe6ec", fillOpacity: 0.9 };
+  // Zone colours (the dashboards' map uses the same); the outline stays neutral dark whatever the fill, so a
+  // green mahalla is never framed in another status's colour.
+  var FILL = { green: "#2e9d5b", yellow: "#f2c230", red: "#d64535" };
+  var NONE = "#c4ccd4";
+  var OUTLINE = "#2c3e50";
   var HIDDEN = "map-label--hidden";
+
+  function colourUrl(base, layerUrl) {
+    // The colours of the same mahallas as the layer: its district or region filter is carried over.
+    var from = new URL(layerUrl, window.location.origin);
+    var u = new URL(base, window.location.origin);
+    ["district", "region"].forEach(function (key) {
+      if (from.searchParams.get(key)) u.searchParams.set(key, from.searchParams.get(key));
+    });
+    return u.pathname + u.search;
+  }
 
   function showMessage(el, text) {
     var box = el.querySelector(".map__message");
@@ -63,6 +80,7 @@
     map.on("blur mouseout", function () { map.scrollWheelZoom.disable(); });
 
     var layer = null;
+    var colours = null; // {id: colour or null} once loaded, for a mahalla layer
     var fitted = false;
     var controller = null;
     var loadedZoom = null;
@@ -71,9 +89,43 @@
       return highlightId !== null && String(feature.properties.id) === highlightId;
     }
 
+    function colourStyle(feature) {
+      var c = colours[String(feature.properties.id)];
+      var fill = FILL[c] || NONE;
+      if (highlightId && isHighlight(feature)) {
+        return { color: "#0b2e4a", weight: 3.5, opacity: 1, fillColor: fill, fillOpacity: 0.9 };
+      }
+      return { color: OUTLINE, weight: highlightId ? 0.8 : 1, opacity: 0.8, fillColor: fill,
+               fillOpacity: highlightId ? 0.45 : 0.75, className: "map__area map__area--" + (c || "none") };
+    }
+
     function styleFor(feature) {
+      if (colours) return colourStyle(feature);
       if (!highlightId) return STYLE;
       return isHighlight(feature) ? HIGHLIGHT : DIMMED;
+    }
+
+    function loadColours() {
+      if (!el.dataset.coloursUrl || el.dataset.geojsonUrl.indexOf("/mahallas/") === -1) return;
+      fetch(colourUrl(el.dataset.coloursUrl, el.dataset.geojsonUrl), {
+        credentials: "same-origin", headers: { Accept: "application/json" }
+      })
+        .then(function (response) {
+          if (!response.ok) throw new Error("HTTP " + response.status);
+          return response.json();
+        })
+        .then(function (data) {
+          colours = data.colours || {};
+          if (layer) layer.setStyle(styleFor);
+          var legend = el.parentNode.querySelector("[data-map-legend]");
+          if (legend) {
+            var title = legend.querySelector("[data-map-legend-period]");
+            if (title) title.textContent = data.label || "";
+            legend.hidden = false;
+          }
+          el.dataset.coloured = "true";
+        })
+        .catch(function () { /* the outlines and names still show; only the colours are missing */ });
     }
 
     function linkFor(props) {
@@ -123,7 +175,7 @@
       }
       var link = isHighlight(feature) ? null : linkFor(props);
       featureLayer.on("mouseover", function () {
-        if (!isHighlight(feature)) featureLayer.setStyle(HOVER);
+        if (!isHighlight(feature)) featureLayer.setStyle(colours ? { weight: 2.5, color: "#0b2e4a" } : HOVER);
         var tooltip = featureLayer.getTooltip();
         if (tooltip && tooltip.getElement()) tooltip.getElement().classList.remove(HIDDEN);
       });
@@ -184,6 +236,7 @@
     map.on("zoomend", load);
     map.on("moveend resize", declutter);
     load();
+    loadColours();
   }
 
   document.addEventListener("DOMContentLoaded", function () {

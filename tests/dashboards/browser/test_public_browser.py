@@ -29,6 +29,7 @@ def test_public_page_shows_colours_and_a_protected_crime_table(live_server, page
     page.wait_for_selector(".dash-map path.leaflet-interactive", timeout=15_000)
     page.wait_for_load_state("networkidle")
     assert page.locator(".dash-map path.leaflet-interactive").count() == 4
+    page.click(".dash-public-crimes summary")  # every district's figures are folded under one summary
     cells = page.locator("[data-public-crimes] td.num").all_inner_texts()
     assert open_data.HIDDEN in cells and any(c.replace("\u202f", "").isdigit() for c in cells)
     assert page.locator("#public-crimes option").count() == len(open_data.crime_periods())
