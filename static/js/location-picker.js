@@ -33,10 +33,15 @@
         });
     }
 
-    function label(layer, text) {
+    // Leaflet inserts a string tooltip as HTML: a name is given as a text node, shown as written.
+    function asText(text) {
       var span = document.createElement("span");
-      span.textContent = String(text); // a name is shown as written, never as HTML
-      layer.bindTooltip(span, { permanent: true, direction: "center", className: "map-label", interactive: false });
+      span.textContent = String(text);
+      return span;
+    }
+
+    function label(layer, text) {
+      layer.bindTooltip(asText(text), { permanent: true, direction: "center", className: "map-label", interactive: false });
     }
 
     var FEW = 500; // without a chosen mahalla, the user's own mahallas are drawn only when this few
