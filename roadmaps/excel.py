@@ -167,7 +167,7 @@ def blank_template() -> bytes:
     ws.append([str(FocusArea.OUTREACH.label), _("Example: legal-literacy sessions on card fraud in schools"), "",
                _("District department of internal affairs"), "", example_start,
                example_start + datetime.timedelta(days=120), str(ItemStatus.PLANNED.label), 0,
-               _("sessions held"), _("sessions"), 0, 12])
+               _("sessions held"), pgettext("KPI unit", "sessions"), 0, 12])
     for column in (6, 7):
         ws.cell(row=2, column=column).number_format = "YYYY-MM-DD"
     ws.freeze_panes = "A2"
