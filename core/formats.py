@@ -10,7 +10,7 @@ Machine formats stay what they are: JSON, CSV cells, URLs and <time datetime> at
 from __future__ import annotations
 
 import datetime
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
 from django.utils import formats, timezone
 
@@ -24,8 +24,8 @@ def number(value, digits: int = 0) -> str:
     ("1 234,5" in uz/ru, "1,234.5" in en); "—" for None."""
     if value is None:
         return EMPTY
-    if not isinstance(value, Decimal):
-        value = Decimal(str(round(float(value), digits)))
+    # Half up, from the shortest decimal text of the value (12.25 -> 12.3), as a reader and JS's toFixed round.
+    value = Decimal(str(value)).quantize(Decimal(1).scaleb(-digits), rounding=ROUND_HALF_UP)
     return formats.number_format(value, digits, use_l10n=True, force_grouping=True)
 
 
