@@ -24,8 +24,8 @@ from datetime import UTC
 
 from django.conf import settings
 from django.contrib.postgres.indexes import BrinIndex
-from django.core.serializers.json import DjangoJSONEncoder
 from django.core.exceptions import FieldDoesNotExist
+from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 

@@ -165,7 +165,8 @@ def dashboard_tiles(user, scope: Scope, period: Period, *, today: datetime.date 
     result = [
         Tile("crimes", _("Registered crimes"), cur["crimes"], prev["crimes"],
              note=_("%(rate)s per 1,000 residents") % {
-                 "rate": formats.number(cur["crimes"] * 1000 / cover["population"], 2) if cover["population"] else "—"}),
+                 "rate": formats.number(cur["crimes"] * 1000 / cover["population"], 2)
+                 if cover["population"] else "—"}),
         *_zone_tiles(zones),
         Tile("cyber_share", _("Cybercrime share"), pct(cur["cyber"], cur["crimes"]),
              pct(prev["cyber"], prev["crimes"]), kind="percent",

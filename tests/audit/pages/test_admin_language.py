@@ -5,7 +5,6 @@ import html
 import re
 
 import pytest
-from django.apps import apps
 from django.contrib import admin
 from django.urls import reverse
 from django.utils import translation

@@ -55,7 +55,7 @@ def test_audit_list_in_russian_names_role_in_russian(client, personas, inspector
     page = html.unescape(_as(client, personas, "ru").get(LIST, {"user": "inspector"}).content.decode())
 
     assert "Инспектор профилактики" in page
-    assert "Время (Ташкент)" in page
+    assert "Время (Ташкент)" in page and "Время ташкентское (UTC+5)" in page
 
 
 def test_audit_csv_in_russian_has_label_columns_beside_codes(client, personas, inspector_view):
