@@ -118,20 +118,29 @@
       set: function (v) { nativeValue.set.call(field, v); shown.value = shownDate(nativeValue.get.call(field)); }
     });
 
-    function sync() {
+    // Typing updates the field quietly; committing (blur, Enter) fires one "change" from the field itself, as
+    // a native date input does, so a form that reacts to changes (HTMX filters, the period form) sends once.
+    function sync(committed) {
       var iso = isoDate(shown.value);
       var min = field.getAttribute("min");
       var max = field.getAttribute("max");
       var wrong = iso === null || (iso && ((min && iso < min) || (max && iso > max)));
       shown.setCustomValidity(wrong ? DATE_ERROR[language] : "");
       var next = wrong ? "" : iso;
-      if (next !== nativeValue.get.call(field)) {
-        nativeValue.set.call(field, next);
+      var changed = next !== nativeValue.get.call(field);
+      nativeValue.set.call(field, next);
+      if (committed && (changed || field.dataset.pending)) {
+        delete field.dataset.pending;
         field.dispatchEvent(new Event("change", { bubbles: true }));
+      } else if (changed) {
+        field.dataset.pending = "1";
       }
     }
-    shown.addEventListener("input", sync);
-    shown.addEventListener("change", sync);
+    shown.addEventListener("input", function () { sync(false); });
+    shown.addEventListener("change", function (event) {
+      event.stopPropagation();
+      sync(true);
+    });
     shown.addEventListener("blur", function () {
       var iso = isoDate(shown.value);
       if (iso) shown.value = shownDate(iso);
