@@ -59,10 +59,16 @@
   // filters, HTMX requests and the scripts that read or set those fields are unchanged. English pages, and
   // pages without scripts, keep the native picker. Self-hosted on purpose: a date-picker library from a CDN
   // would break the CSP and offline use.
+  // A date-and-time field (type="datetime-local") is treated the same way: "dd.mm.yyyy hh:mm", 24-hour clock.
   var DATE_HINT = { uz: "kk.oo.yyyy", ru: "дд.мм.гггг" };
   var DATE_ERROR = {
     uz: "Sanani kk.oo.yyyy ko'rinishida kiriting, masalan 31.12.2026.",
     ru: "Введите дату в виде дд.мм.гггг, например 31.12.2026."
+  };
+  var MOMENT_HINT = { uz: "kk.oo.yyyy ss:dd", ru: "дд.мм.гггг чч:мм" };
+  var MOMENT_ERROR = {
+    uz: "Sana va vaqtni kk.oo.yyyy ss:dd ko'rinishida kiriting, masalan 31.12.2026 14:30.",
+    ru: "Введите дату и время в виде дд.мм.гггг чч:мм, например 31.12.2026 14:30."
   };
   var nativeValue = Object.getOwnPropertyDescriptor(HTMLInputElement.prototype, "value");
 
@@ -89,7 +95,28 @@
     return m ? m[3] + "." + m[2] + "." + m[1] : (iso || "");
   }
 
+  // "31.12.2026 14:30", "2026-12-31T14:30" -> "2026-12-31T14:30"; "" -> ""; anything else -> null.
+  function isoMoment(text) {
+    text = (text || "").trim();
+    if (!text) return "";
+    var m = /^(\S+)[ T,]+(\d{1,2}):(\d{2})(?::\d{2}(?:\.\d+)?)?$/.exec(text);
+    if (!m || +m[2] > 23 || +m[3] > 59) return null;
+    var day = isoDate(m[1]);
+    return day ? day + "T" + pad(+m[2]) + ":" + m[3] : null;
+  }
+
+  function shownMoment(iso) {
+    var m = /^(\d{4}-\d{2}-\d{2})T(\d{2}:\d{2})/.exec(iso || "");
+    return m ? shownDate(m[1]) + " " + m[2] : (iso || "");
+  }
+
+  var KINDS = {
+    date: { parse: isoDate, show: shownDate, hint: DATE_HINT, error: DATE_ERROR, length: 10 },
+    "datetime-local": { parse: isoMoment, show: shownMoment, hint: MOMENT_HINT, error: MOMENT_ERROR, length: 16 }
+  };
+
   function localiseDateInput(field, language) {
+    var kind = KINDS[field.type];
     var shown = document.createElement("input");
     shown.type = "text";
     shown.className = field.className;
@@ -103,9 +130,9 @@
     if (shown.id) field.id = shown.id + "-iso";
     shown.setAttribute("inputmode", "numeric");
     shown.setAttribute("autocomplete", "off");
-    shown.setAttribute("maxlength", "10");
-    shown.setAttribute("placeholder", DATE_HINT[language]);
-    shown.value = shownDate(field.value);
+    shown.setAttribute("maxlength", String(kind.length));
+    shown.setAttribute("placeholder", kind.hint[language]);
+    shown.value = kind.show(field.value);
     field.hidden = true;
     field.tabIndex = -1;
     field.dataset.dateLocalised = "1";
@@ -115,17 +142,17 @@
     Object.defineProperty(field, "value", {
       configurable: true,
       get: function () { return nativeValue.get.call(field); },
-      set: function (v) { nativeValue.set.call(field, v); shown.value = shownDate(nativeValue.get.call(field)); }
+      set: function (v) { nativeValue.set.call(field, v); shown.value = kind.show(nativeValue.get.call(field)); }
     });
 
     // Typing updates the field quietly; committing (blur, Enter) fires one "change" from the field itself, as
     // a native date input does, so a form that reacts to changes (HTMX filters, the period form) sends once.
     function sync(committed) {
-      var iso = isoDate(shown.value);
+      var iso = kind.parse(shown.value);
       var min = field.getAttribute("min");
       var max = field.getAttribute("max");
       var wrong = iso === null || (iso && ((min && iso < min) || (max && iso > max)));
-      shown.setCustomValidity(wrong ? DATE_ERROR[language] : "");
+      shown.setCustomValidity(wrong ? kind.error[language] : "");
       var next = wrong ? "" : iso;
       var changed = next !== nativeValue.get.call(field);
       nativeValue.set.call(field, next);
@@ -142,15 +169,15 @@
       sync(true);
     });
     shown.addEventListener("blur", function () {
-      var iso = isoDate(shown.value);
-      if (iso) shown.value = shownDate(iso);
+      var iso = kind.parse(shown.value);
+      if (iso) shown.value = kind.show(iso);
     });
   }
 
   function localiseDateInputs(root) {
     var language = pageLanguage();
     if (!DATE_HINT[language] || !root || !root.querySelectorAll) return;
-    var match = 'input[type="date"][name]:not([data-date-localised])';
+    var match = 'input:is([type="date"], [type="datetime-local"])[name]:not([data-date-localised])';
     var inputs = root.matches && root.matches(match) ? [root] : [];
     root.querySelectorAll(match).forEach(function (input) { inputs.push(input); });
     inputs.forEach(function (input) { localiseDateInput(input, language); });
@@ -159,6 +186,7 @@
   window.MS = window.MS || {};
   window.MS.number = formatNumber;
   window.MS.isoDate = isoDate;
+  window.MS.isoMoment = isoMoment;
 
   document.addEventListener("DOMContentLoaded", function () {
     initNavToggle();

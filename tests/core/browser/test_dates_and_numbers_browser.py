@@ -43,3 +43,15 @@ def test_script_numbers_follow_the_page_language(live_server, page_factory, pers
 
     assert page.evaluate("MS.number(1234.567, 2)") == expected
     assert page.evaluate("MS.number(0.09, 2)") == ("0.09" if language == "en" else "0,09")
+
+
+def test_typed_days_and_moments_are_read_day_first(live_server, page_factory, personas):
+    page = page_factory(locale="en-US")
+    sign_in(page, live_server.url, personas.district_official)
+    page.goto(f"{live_server.url}/incidents/")
+
+    assert page.evaluate("MS.isoDate('05.12.2026')") == "2026-12-05"
+    assert page.evaluate("MS.isoDate('2026-12-05')") == "2026-12-05"
+    assert page.evaluate("MS.isoDate('31.02.2026')") is None
+    assert page.evaluate("MS.isoMoment('05.12.2026 9:15')") == "2026-12-05T09:15"
+    assert page.evaluate("MS.isoMoment('05.12.2026 24:00')") is None
