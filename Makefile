@@ -5,7 +5,7 @@ PY := .venv/bin/python
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: setup run test lint lock messages bench clean
+.PHONY: setup run test test-fast lint lock messages bench clean
 
 setup:
 	@bash scripts/setup.sh
@@ -19,8 +19,18 @@ run: setup
 test: setup
 	@bash scripts/test.sh
 
+# The tests a developer runs every few minutes, after one `make setup` (or `make test`): all but the browser,
+# real-worker and fuzzing tests, in parallel processes (pytest-xdist), each with a test database of its own that
+# later runs reuse and migrate forward. `make test` stays the whole suite.
+XDIST ?= auto
+test-fast:
+	@test -x $(PY) || { echo "run \`make setup\` first"; exit 1; }
+	$(PY) -m pytest -p no:cacheprovider -q -n $(XDIST) -m "not browser and not worker and not fuzz"
+
+# ruff for style, import-linter for the apps' layers (the contracts are in pyproject.toml).
 lint:
 	.venv/bin/ruff check .
+	.venv/bin/lint-imports
 
 # Regenerate the hashed lock file after changing pyproject.toml.
 lock:

@@ -6,6 +6,9 @@ H1 2025, whatever the server's or the database's time zone.
 Zone statuses are computed for `STATUS_KINDS` only, which is what `Period.parse` accepts unless told otherwise.
 A dashboard compares a period with `comparison()`: the period before, cut to as many days as this one has had
 so far while it is still running (1-15 November against 1-15 October, not against all of October).
+
+Every page opens on `default_period()`, the quarter so far, and names the period where its figures are shown
+(`full_label()`: "Q4 2026 so far (1 Oct – 6 Dec)"), so two pages never show different periods unannounced.
 """
 
 from __future__ import annotations
@@ -239,8 +242,34 @@ class Period:
         last = self.effective_end(today) - datetime.timedelta(days=1)
         return _("%(start)s – %(end)s") % {"start": day_text(self.start), "end": day_text(max(last, self.start))}
 
+    def days_label(self, today: datetime.date | None = None) -> str:
+        """The days that have happened, for people: "1 Oct – 6 Dec" (with years when they differ)."""
+        last = max(self.effective_end(today) - datetime.timedelta(days=1), self.start)
+        fmt = "j M" if self.start.year == last.year else "j M Y"
+        return _("%(start)s – %(end)s") % {"start": formats.date_format(self.start, fmt),
+                                            "end": formats.date_format(last, fmt)}
+
+    def short_label(self, today: datetime.date | None = None) -> str:
+        """The label, marked while the period runs: "Q4 2026 so far"; "last 90 days" is always running."""
+        if self.is_running(today) and not self.is_current:
+            return _("%(period)s so far") % {"period": self.label}
+        return str(self.label)
+
+    def full_label(self, today: datetime.date | None = None) -> str:
+        """What a figure names its period by: "Q4 2026 so far (1 Oct – 6 Dec)", "Q3 2026 (1 Jul – 30 Sep)",
+        "last 90 days (8 Sep – 6 Dec)"; a range of days only by its days."""
+        if self.kind == RANGE:
+            return self.days_label(today)
+        return _("%(period)s (%(days)s)") % {"period": self.short_label(today), "days": self.days_label(today)}
+
     def __str__(self) -> str:
         return self.key
+
+
+def default_period(on: datetime.date | None = None) -> Period:
+    """What every page opens with: the quarter so far, the unit of official reporting. The rolling 90 days
+    ("current") is shown only where asked for, and then labelled as such."""
+    return Period.containing(on or today())[0]
 
 
 def live_periods(on: datetime.date | None = None) -> list[Period]:

@@ -83,6 +83,9 @@ class Line:
     points: str
     dots: list[tuple[float, float, int]]
     total: int
+    # The last month when it is not whole: drawn dashed from the month before, with a hollow dot.
+    partial_points: str = ""
+    partial_dot: tuple[float, float, int] | None = None
 
 
 @dataclass
@@ -96,6 +99,7 @@ class LineChart:
     ticks: list[tuple[float, str]]
     months: list[tuple[float, str]]
     lines: list[Line]
+    partial_x: float | None = None
 
     @property
     def bottom(self) -> int:
@@ -113,9 +117,15 @@ class LineChart:
     def month_y(self) -> int:
         return self.bottom + 20
 
+    @property
+    def partial_y(self) -> int:
+        return self.bottom + 34
 
-def line_chart(months, series: list[dict], *, width: int = 760, height: int = 280) -> LineChart:
-    left, top, right, bottom = 48, 12, 12, 34
+
+def line_chart(months, series: list[dict], *, width: int = 760, height: int = 280,
+               partial: bool = False) -> LineChart:
+    """`partial`: the last month is not whole (still running), so it is set apart instead of read as a drop."""
+    left, top, right, bottom = 48, 12, 12, 44 if partial else 34
     plot_w, plot_h = width - left - right, height - top - bottom
     top_value = nice_max(max((max(s["values"], default=0) for s in series), default=0))
     n = max(len(months), 1)
@@ -127,8 +137,15 @@ def line_chart(months, series: list[dict], *, width: int = 760, height: int = 28
     lines = []
     for index, s in enumerate(series):
         dots = [(*xy(i, v), v) for i, v in enumerate(s["values"])]
+        part, part_dot = "", None
+        if partial and len(dots) > 1:
+            part = " ".join(f"{x},{y}" for x, y, _v in dots[-2:])
+            dots, part_dot = dots[:-1], dots[-1]
         lines.append(Line(index=index, name=s["name"], points=" ".join(f"{x},{y}" for x, y, _v in dots),
-                          dots=dots, total=sum(s["values"])))
+                          dots=dots, total=sum(s["values"]), partial_points=part, partial_dot=part_dot))
     ticks = [(round(top + plot_h - plot_h * k / 4, 1), _fmt(top_value * k / 4)) for k in range(5)]
     labels = [(round(left + i * step, 1), formats.date_format(m, "M")) for i, m in enumerate(months)]
-    return LineChart(width, height, left, top, plot_w, plot_h, ticks, labels, lines)
+    chart = LineChart(width, height, left, top, plot_w, plot_h, ticks, labels, lines)
+    # Right-aligned under the last month, so the word stays inside the drawing.
+    chart.partial_x = width - 2 if partial and len(labels) > 1 else None
+    return chart

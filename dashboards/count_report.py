@@ -25,12 +25,14 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.capabilities import can
+from core.numbers import rounded
 from core.periods import Period
 from incidents.count_queries import IntakeFigures, change_requests_visible_to, intake_figures
 from incidents.models import Incident, IncidentChangeRequest
 from mahallas.models import District, Mahalla, Region
 
 from .selectors.access import DashboardNotFound, Scope, own_territory_scope, territory_scope
+from .selectors.sums import pct
 from .selectors.tables import unit_names
 
 CHANGES_ON_PAGE = 200
@@ -45,10 +47,6 @@ def report_scope(user, *, region_id: int | None = None, district_id: int | None 
     if region_id is None and district_id is None:
         return own_territory_scope(user)
     return territory_scope(user, region_id=region_id, district_id=district_id)
-
-
-def _pct(part: int, whole: int) -> float | None:
-    return part * 100.0 / whole if whole else None
 
 
 @dataclass
@@ -93,23 +91,19 @@ class UnitFigures:
 
     @property
     def deregistered_share(self) -> float | None:
-        return _pct(self.deregistered, self.counted + self.deregistered)
+        return pct(self.deregistered, self.counted + self.deregistered)
 
     @property
     def turned_away_share(self) -> float | None:
-        return _pct(self.turned_away, self.decided)
+        return pct(self.turned_away, self.decided)
 
     def as_dict(self) -> dict:
         return {"id": self.id, "code": self.code, "name": self.name, "counted": self.counted,
-                "deregistered": self.deregistered, "deregistered_share": _round(self.deregistered_share),
+                "deregistered": self.deregistered, "deregistered_share": rounded(self.deregistered_share, 1),
                 "decided": self.decided, "turned_away": self.turned_away,
-                "turned_away_share": _round(self.turned_away_share),
-                "median_decision_days": _round(self.median_decision_days), "overdue": self.overdue,
+                "turned_away_share": rounded(self.turned_away_share, 1),
+                "median_decision_days": rounded(self.median_decision_days, 1), "overdue": self.overdue,
                 "oldest_waiting_days": self.oldest_waiting_days}
-
-
-def _round(value: float | None, digits: int = 1) -> float | None:
-    return None if value is None else round(value, digits)
 
 
 @dataclass

@@ -12,7 +12,7 @@ import datetime
 from django.utils.translation import gettext as _
 
 from core import dates
-from core.periods import DASHBOARD_KINDS, Period, add_months
+from core.periods import DASHBOARD_KINDS, Period, add_months, default_period
 
 
 def period_parse(key: str) -> Period:
@@ -21,8 +21,8 @@ def period_parse(key: str) -> Period:
 
 
 def period_default(today: datetime.date | None = None) -> Period:
-    """The quarter so far: the unit the zones colours and most reviews use."""
-    return Period.containing(today or dates.today())[0]
+    """The quarter so far: the unit of official reporting, what every page opens with (`core.periods`)."""
+    return default_period(today or dates.today())
 
 
 def period_choices(today: datetime.date | None = None) -> list[tuple[str, list[Period]]]:

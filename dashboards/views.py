@@ -54,7 +54,7 @@ def _scope_from_query(request) -> selectors.Scope:
 
 def _charts(data: selectors.DashboardData) -> dict:
     return {
-        "trend_chart": charts.line_chart(data.trend.months, data.trend.series),
+        "trend_chart": charts.line_chart(data.trend.months, data.trend.series, partial=bool(data.trend.partial)),
         "category_chart": charts.bar_chart([(c["name"], c["count"], "") for c in data.categories]),
         "ranking_chart": charts.bar_chart([(r.name, round(r.rate or 0, 2), r.url) for r in data.ranking]),
     }

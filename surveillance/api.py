@@ -204,12 +204,13 @@ class AlertConfirmApi(AlertActionApi):
 
 
 class AlertDismissApi(AlertActionApi):
-    """Dismiss as a false positive; the reason is required."""
+    """Dismiss as a false positive with a reason code (counted in the false-positive figures) and/or text."""
 
     @extend_schema(request=AlertDismissSerializer, responses=AlertDetailSerializer)
     def post(self, request, pk: int):
         data = self.valid(AlertDismissSerializer)
-        return self.done(review.alert_dismiss(by=request.user, alert=self.alert(pk), reason=data["reason"]))
+        return self.done(review.alert_dismiss(by=request.user, alert=self.alert(pk), code=data.get("dismiss_code", ""),
+                                              reason=data.get("reason", "")))
 
 
 class AlertEscalateApi(AlertActionApi):

@@ -10,6 +10,7 @@ from accounts.bounds import MAX_ID, column_bounds
 from incidents.models import Incident, IncidentCategory
 from mahallas.models import Mahalla
 
+from . import labels
 from .filters import AlertFilter
 from .models import Alert, Camera, InstallationKind, Vendor
 from .querysets import AWAITING_REVIEW
@@ -34,7 +35,8 @@ class AlertFilterForm(forms.Form):
                                          *[(value, label) for value, label in Alert.Status.choices
                                            if value not in AWAITING_REVIEW]]
         self.fields["camera"].choices = [("", _("All cameras")), *cameras]
-        self.fields["event_type"].choices = [("", _("All event types")), *[(t, t) for t in event_types]]
+        self.fields["event_type"].choices = [("", _("All event types")),
+                                             *[(t, capfirst(labels.event_type_label(t))) for t in event_types]]
         self.fields["mahalla"].choices = [("", _("All mahallas")), *mahallas]
         for field in self.fields.values():
             css = "checkbox" if isinstance(field.widget, forms.CheckboxInput) else "input select" if isinstance(
@@ -107,8 +109,11 @@ class ConfirmForm(forms.Form):
 
 
 class DismissForm(forms.Form):
-    reason = forms.CharField(label=_("Why is this a false positive?"), max_length=1000,
-                             error_messages={"required": _("Say why this is a false positive.")},
+    # Without a code the text alone is the reason (the service files it under "other"), as the API allows.
+    dismiss_code = forms.ChoiceField(label=_("Why is this a false positive?"), required=False,
+                             choices=Alert.DismissReason.choices, widget=forms.RadioSelect)
+    reason = forms.CharField(label=_("Details"), required=False, max_length=1000,
+                             help_text=_("Required with “Other reason”."),
                              widget=forms.TextInput(attrs={"class": "input", "autocomplete": "off"}))
 
 

@@ -5,15 +5,18 @@ task turns raw events into `Alert`s (see services). The database is the source o
 doorbell, and a periodic sweep re-enqueues whatever was stored but not processed.
 """
 
+from __future__ import annotations
+
 from django.conf import settings
 from django.contrib.gis.db import models
 from django.contrib.postgres.fields import ArrayField
 from django.db.models import F, Q
-from django.db.models.functions import Now
+from django.db.models.functions import Lower, Now
 from django.utils.translation import gettext_lazy as _
 
 from mahallas.models import District, Mahalla
 
+from .labels import alert_title
 from .querysets import AWAITING_REVIEW, FINAL_STATUSES, AlertQuerySet, CameraQuerySet, IntegrationQuerySet
 from .storage import private_storage
 
@@ -182,7 +185,21 @@ class RouteReason(models.TextChoices):
     HOURS = "hours", _("outside the district's monitoring hours")
 
 
-# The incident category proposed for an alert's label (else its event type) when the reviewer names none.
+class DismissReason(models.TextChoices):
+    """Why an alert was dismissed: the false-positive figures count by this code; free text may add detail."""
+
+    SHADOW = "shadow", _("False positive: shadow, light or reflection")
+    ANIMAL = "animal", _("False positive: animal")
+    WEATHER = "weather", _("False positive: rain, snow, wind or fog")
+    VEHICLE = "vehicle", _("False positive: vehicle")
+    ORDINARY = "ordinary", _("False positive: people going about ordinary business")
+    DUPLICATE = "duplicate", _("Duplicate of another alert")
+    TEST = "test", _("Test or maintenance of the camera")
+    NOT_SAFETY = "not_safety", _("Not a safety matter")
+    OTHER = "other", _("Other reason (say which)")
+
+
+# The incident category proposed for an alert's label (else its event type) when no AlertCategoryRule matches.
 CATEGORY_FOR_LABEL = {"fight": "hooliganism", "drug_dealing": "drug-trafficking", "weapon": "other",
                       "theft": "theft", "robbery": "robbery"}
 
@@ -205,6 +222,7 @@ class AlertGroup(models.Model):
 class Alert(models.Model):
     Status = AlertStatus
     Reason = RouteReason
+    DismissReason = DismissReason
 
     vendor = models.CharField(_("vendor"), max_length=16, choices=Vendor.choices)
     # The event's identity at its source (see vendors/): a second delivery or a Frigate update merges into it.
@@ -236,6 +254,10 @@ class Alert(models.Model):
     reviewed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
                                     related_name="+", verbose_name=_("reviewed by"))
     reviewed_at = models.DateTimeField(_("reviewed at"), null=True, blank=True)
+    # A database default too: processing inserts alerts with its own SQL.
+    dismiss_code = models.CharField(_("dismiss reason"), max_length=16, choices=DismissReason.choices, blank=True,
+                                    default="", db_default="")
+    # Free text: required with "other", optional detail with any other code.
     dismiss_reason = models.TextField(_("dismiss reason"), blank=True)
     review_note = models.TextField(_("review note"), blank=True)
     # Surveillance sits beside incidents: confirming an alert creates or links an incident (see services).
@@ -257,8 +279,11 @@ class Alert(models.Model):
             models.CheckConstraint(condition=Q(confidence__isnull=True)
                                    | (Q(confidence__gte=0) & Q(confidence__lte=1)),
                                    name="alert_confidence_range"),
-            models.CheckConstraint(condition=~Q(status="dismissed") | ~Q(dismiss_reason=""),
+            # A reason code, or at least text (older writers give text only: it counts as "other").
+            models.CheckConstraint(condition=~Q(status="dismissed") | ~Q(dismiss_code="") | ~Q(dismiss_reason=""),
                                    name="alert_dismissal_has_reason"),
+            models.CheckConstraint(condition=Q(dismiss_code="") | Q(dismiss_code__in=DismissReason.values),
+                                   name="alert_dismiss_code_valid"),
         ]
         indexes = [
             models.Index(F("district"), F("status"), F("started_at").desc(), name="alert_district_queue"),
@@ -271,7 +296,8 @@ class Alert(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"#{self.pk} {self.event_type} {self.label}".strip()
+        # In words (the audit trail and the admin show it): "#12 Fight", never "#12 fight fight".
+        return f"#{self.pk} {alert_title(self.event_type, self.label)}".strip()
 
     @property
     def awaiting_review(self) -> bool:
@@ -283,8 +309,65 @@ class Alert(models.Model):
 
     @property
     def suggested_category_code(self) -> str:
-        """The incident category a confirmation creates unless the reviewer chooses another."""
+        """The incident category a confirmation creates unless the reviewer chooses another: the administrators'
+        table (AlertCategoryRule) first, else the built-in mapping."""
+        rule = AlertCategoryRule.matching(self.event_type, self.label)
+        if rule is not None:
+            return rule.category.code
         return CATEGORY_FOR_LABEL.get(self.label) or CATEGORY_FOR_LABEL.get(self.event_type) or "other"
+
+
+class AlertCategoryRule(models.Model):
+    """Which incident category confirming an alert proposes, by its event type and, optionally, the object seen.
+
+    Administrators edit the table (admin site). The most precise rule wins: event type and object label, then
+    a rule naming the object label as its event type (Frigate names events by the object, and the object seen
+    says more than the trigger: a weapon seen at a line crossing is a weapon case), then the event type alone.
+    """
+
+    event_type = models.CharField(_("event type"), max_length=64,
+                                  help_text=_("The code the camera sends, e.g. weapon, fight, fielddetection."))
+    object_label = models.CharField(_("object label"), max_length=64, blank=True,
+                                    help_text=_("Optional: only alerts with this object label, e.g. person."))
+    category = models.ForeignKey("incidents.IncidentCategory", on_delete=models.PROTECT, related_name="+",
+                                 verbose_name=_("incident category"))
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("alert type → incident category rule")
+        verbose_name_plural = _("alert type → incident category rules")
+        ordering = ["event_type", "object_label"]
+        constraints = [
+            models.UniqueConstraint(fields=["event_type", "object_label"], name="alert_category_rule_unique"),
+            models.CheckConstraint(condition=Q(event_type=Lower("event_type"))
+                                   & Q(object_label=Lower("object_label")),
+                                   name="alert_category_rule_lower_case"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.event_type} {self.object_label} → {self.category}".replace("  ", " ")
+
+    def _normalise(self) -> None:
+        # Vendors' codes are matched in lower case (the generic and Hikvision adapters lower them).
+        self.event_type, self.object_label = self.event_type.strip().lower(), self.object_label.strip().lower()
+
+    def clean(self):
+        self._normalise()
+
+    def save(self, *args, **kwargs):
+        self._normalise()
+        super().save(*args, **kwargs)
+
+    @classmethod
+    def matching(cls, event_type: str, label: str = "") -> AlertCategoryRule | None:
+        event_type, label = (event_type or "").lower(), (label or "").lower()
+        wanted = [(event_type, label), (label, ""), (event_type, "")] if label else [(event_type, "")]
+        match = Q()
+        for kind, thing in wanted:
+            match |= Q(event_type=kind, object_label=thing)
+        rules = {(r.event_type, r.object_label): r for r in cls.objects.filter(match, category__active=True)
+                 .select_related("category")}
+        return next((rules[key] for key in wanted if key in rules), None)
 
 
 def _picture_path(instance, filename):

@@ -1,4 +1,4 @@
-"""How the pages show alerts and cameras: event types in words, map markers, row decorations, the queue's
+"""How the pages show alerts and cameras: event types in words (labels.py), map markers, row decorations, the queue's
 fingerprint and the false-positive tables. Nothing here reads the database beyond what it is given."""
 
 import hashlib
@@ -6,26 +6,17 @@ import hashlib
 from django.conf import settings
 from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
+from . import labels
 from .models import Camera, Vendor
 
-# Known analytics event types in words; anything else is shown as the camera named it.
-EVENT_LABELS = {
-    "vmd": gettext_lazy("motion"), "linedetection": gettext_lazy("line crossing"),
-    "fielddetection": gettext_lazy("intrusion"), "regionentrance": gettext_lazy("region entrance"),
-    "regionexiting": gettext_lazy("region exit"), "loitering": gettext_lazy("loitering"),
-    "fight": gettext_lazy("fight"), "weapon": gettext_lazy("weapon"),
-    "drug_dealing": gettext_lazy("suspected drug dealing"), "facesnap": gettext_lazy("face captured"),
-    "person": gettext_lazy("person"), "car": gettext_lazy("car"),
-}
 # Below this many reviews a rate says little; the page says so.
 RATE_RELIABLE_FROM = 10
 RATE_SORTS = {"rate": "rate", "reviewed": "reviewed", "dismissed": "dismissed", "name": "name"}
 
 
 def event_label(event_type: str) -> str:
-    return EVENT_LABELS.get((event_type or "").lower(), event_type)
+    return labels.event_type_label(event_type)
 
 
 def incident_url(incident_id) -> str:
@@ -69,8 +60,8 @@ def map_context() -> dict:
 
 def alerts_decorate(alerts) -> list:
     for alert in alerts:
-        alert.event_label = event_label(alert.event_type)
-        alert.object_label = event_label(alert.label) if alert.label != alert.event_type else ""
+        alert.event_label = labels.event_type_label(alert.event_type)
+        alert.object_label = labels.object_label(alert.label, alert.event_type)
         pictures = list(alert.pictures.all())
         alert.thumbnail = pictures[0] if pictures else None
         alert.picture_count = len(pictures)
@@ -99,6 +90,10 @@ def rates_decorate(rates: dict) -> dict:
     """Words, percentages and the "few reviews" mark for the rows of selectors.false_positive_rates."""
     for row in rates["by_event_type"]:
         row["label"] = event_label(row["event_type"])
+        # Beside a known type's words, its code helps whoever tunes the analytics; an unknown one says it already.
+        row["code"] = row["event_type"] if (row["event_type"] or "").lower() in labels.EVENT_TYPES else ""
+    for row in rates.get("by_reason", []):
+        row["percent"] = round(row["share"] * 100, 1)
     for row in [*rates["by_camera"], *rates["by_event_type"]]:
         row["percent"] = round(row["rate"] * 100, 1)
         row["bar"] = round(row["rate"] * 100, 1)

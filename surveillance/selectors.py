@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from mahallas.models import Mahalla
 
+from .filters import AlertFilter
 from .models import Alert, AlertPicture, Camera
 from .querysets import FINAL_STATUSES
 
@@ -34,6 +35,25 @@ def alert_repeats(*, user, alert: Alert, limit: int = 20) -> list[Alert]:
         return []
     return list(alert_list(user=user).filter(group_id=alert.group_id).exclude(pk=alert.pk)
                 .order_by("-started_at")[:limit])
+
+
+# The queue's filters that "next alert" keeps (the status is always "awaiting review").
+QUEUE_FILTERS = ("event_type", "camera", "mahalla", "urgent", "date_from", "date_to")
+
+
+def alert_next(*, user, alert: Alert, filters) -> tuple[Alert | None, int]:
+    """The alert to review after `alert` in the user's queue: awaiting review, the queue's filters, in the
+    queue's order (urgent first, then newest), wrapping round to the top; and how many others wait."""
+    wanted = {name: filters.get(name) for name in QUEUE_FILTERS if filters.get(name) and name != "urgent"}
+    if filters.get("urgent") in ("on", "true", "True", "1"):
+        wanted["urgent"] = "true"
+    base = Alert.objects.visible_to(user).awaiting_review().filter(camera__isnull=alert.camera_id is None)
+    waiting = AlertFilter(data=wanted, queryset=base).qs.exclude(pk=alert.pk).order_by(
+        "-is_urgent", "-started_at", "-id")
+    after = (Q(is_urgent__lt=alert.is_urgent) | Q(is_urgent=alert.is_urgent, started_at__lt=alert.started_at)
+             | Q(is_urgent=alert.is_urgent, started_at=alert.started_at, id__lt=alert.pk))
+    following = waiting.filter(after).only("id").first() or waiting.only("id").first()
+    return following, (waiting.count() if following else 0)
 
 
 def alert_queue_counts(*, user) -> dict:
@@ -83,30 +103,46 @@ def unmatched_devices(*, user):
 
 
 def false_positive_rates(*, user, alerts=None) -> dict[str, list[dict]]:
-    """Share of reviewed alerts dismissed as false positives, per camera and per event type, in one aggregate
-    query (GROUPING SETS) over the alerts the user may see (`alerts`, already filtered, if given)."""
+    """Share of reviewed alerts dismissed as false positives, per camera and per event type, and the dismissals
+    per reason code, in one aggregate query (GROUPING SETS) over the alerts the user may see (`alerts`, already
+    filtered, if given)."""
     base = (alerts if alerts is not None else Alert.objects.visible_to(user)).filter(
         status__in=FINAL_STATUSES).order_by()
     try:
-        inner, params = base.values("camera_id", "event_type", "status").query.sql_with_params()
+        inner, params = base.values("camera_id", "event_type", "status", "dismiss_code").query.sql_with_params()
     except EmptyResultSet:  # a user without scope: `none()` compiles to no SQL at all
-        return {"by_camera": [], "by_event_type": []}
+        return {"by_camera": [], "by_event_type": [], "by_reason": []}
     sql = (
-        "SELECT GROUPING(q.camera_id), q.camera_id, c.name, q.event_type, "  # noqa: S608
-        "count(*) FILTER (WHERE q.status = 'dismissed'), count(*) "
+        "SELECT GROUPING(q.camera_id), GROUPING(q.event_type), q.camera_id, c.name, q.event_type, "  # noqa: S608
+        "q.dismiss_code, count(*) FILTER (WHERE q.status = 'dismissed'), count(*) "
         f"FROM ({inner}) AS q LEFT JOIN surveillance_camera AS c ON c.id = q.camera_id "
-        "GROUP BY GROUPING SETS ((q.camera_id, c.name), (q.event_type)) ORDER BY 1, 2, 4")
+        "GROUP BY GROUPING SETS ((q.camera_id, c.name), (q.event_type), (q.dismiss_code)) ORDER BY 1, 2, 3, 5")
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         rows = cursor.fetchall()
-    by_camera, by_event_type = [], []
-    for by_type, camera_id, name, event_type, dismissed, reviewed in rows:
+    by_camera, by_event_type, by_reason = [], [], []
+    for not_camera, not_type, camera_id, name, event_type, code, dismissed, reviewed in rows:
         entry = {"dismissed": dismissed, "reviewed": reviewed, "rate": round(dismissed / reviewed, 4)}
-        if by_type:
-            by_event_type.append({"event_type": event_type, **entry})
-        else:
+        if not not_camera:
             by_camera.append({"camera": camera_id, "camera_name": name or "", **entry})
-    return {"by_camera": by_camera, "by_event_type": by_event_type}
+        elif not not_type:
+            by_event_type.append({"event_type": event_type, **entry})
+        elif dismissed:  # text without a code (written before codes, or by raw SQL) means "other"
+            by_reason.append({"code": code or Alert.DismissReason.OTHER.value, "dismissed": dismissed})
+    return {"by_camera": by_camera, "by_event_type": by_event_type, "by_reason": _reason_rows(by_reason)}
+
+
+def _reason_rows(rows: list[dict]) -> list[dict]:
+    """Dismissals per reason code, most frequent first, in words, each with its share of all dismissals."""
+    merged: dict[str, int] = {}
+    for row in rows:
+        merged[row["code"]] = merged.get(row["code"], 0) + row["dismissed"]
+    rows = [{"code": code, "dismissed": n} for code, n in merged.items()]
+    total = sum(merged.values())
+    names = dict(Alert.DismissReason.choices)
+    return [{"code": row["code"], "label": str(names.get(row["code"], row["code"])), "dismissed": row["dismissed"],
+             "share": round(row["dismissed"] / total, 4)}
+            for row in sorted(rows, key=lambda r: (-r["dismissed"], r["code"]))]
 
 
 def alert_history(*, alert: Alert) -> list:

@@ -11,6 +11,7 @@ from accounts.bounds import MAX_ID, column_bounds
 from incidents.models import IncidentLegalKind
 from mahallas.models import Mahalla
 
+from . import labels
 from .models import Alert, Camera, InstallationKind, Vendor
 
 # --- ingest (documentation of the accepted formats) ----------------------------------------------------
@@ -135,7 +136,13 @@ class AlertCameraSerializer(serializers.ModelSerializer):
 
 
 class AlertSerializer(serializers.ModelSerializer):
+    """`event_type` and `label` are the codes as the camera sent them; the *_display fields say them in words in
+    the request's language (surveillance.labels)."""
+
     camera = AlertCameraSerializer(read_only=True, allow_null=True)
+    event_type_display = serializers.SerializerMethodField()
+    label_display = serializers.SerializerMethodField()
+    title = serializers.SerializerMethodField()
     mahalla_name = serializers.SerializerMethodField()
     group_count = serializers.IntegerField(source="group.count", default=None, read_only=True)
     pictures = serializers.SerializerMethodField()
@@ -144,7 +151,8 @@ class AlertSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Alert
-        fields = ["id", "status", "route_reason", "is_urgent", "event_type", "label", "confidence", "started_at",
+        fields = ["id", "status", "route_reason", "is_urgent", "event_type", "event_type_display", "label",
+                  "label_display", "title", "confidence", "started_at",
                   "ended_at", "zones", "camera", "longitude", "latitude", "device_id", "channel", "device_ip",
                   "device_name", "mahalla", "mahalla_name", "district", "group", "group_count", "pictures",
                   "incident"]
@@ -152,6 +160,19 @@ class AlertSerializer(serializers.ModelSerializer):
     @extend_schema_field(OpenApiTypes.STR)
     def get_mahalla_name(self, obj):
         return obj.mahalla.name if obj.mahalla_id else ""
+
+    @extend_schema_field(OpenApiTypes.STR)
+    def get_event_type_display(self, obj):
+        return labels.event_type_label(obj.event_type)
+
+    @extend_schema_field(OpenApiTypes.STR)
+    def get_label_display(self, obj):
+        """The object seen in words; empty when there is none or it only repeats the event type."""
+        return labels.object_label(obj.label, obj.event_type)
+
+    @extend_schema_field(OpenApiTypes.STR)
+    def get_title(self, obj):
+        return labels.alert_title(obj.event_type, obj.label)
 
     @extend_schema_field(OpenApiTypes.DOUBLE)
     def get_longitude(self, obj):
@@ -173,8 +194,8 @@ class AlertDetailSerializer(AlertSerializer):
     reviewed_by_name = serializers.SerializerMethodField()
 
     class Meta(AlertSerializer.Meta):
-        fields = [*AlertSerializer.Meta.fields, "reviewed_by", "reviewed_by_name", "reviewed_at", "dismiss_reason",
-                  "review_note", "created_at", "processed_at"]
+        fields = [*AlertSerializer.Meta.fields, "reviewed_by", "reviewed_by_name", "reviewed_at", "dismiss_code",
+                  "dismiss_reason", "review_note", "created_at", "processed_at"]
 
     @extend_schema_field(OpenApiTypes.STR)
     def get_reviewed_by_name(self, obj):
@@ -191,7 +212,11 @@ class AlertConfirmSerializer(serializers.Serializer):
 
 
 class AlertDismissSerializer(serializers.Serializer):
-    reason = serializers.CharField(max_length=2000)
+    dismiss_code = serializers.ChoiceField(choices=Alert.DismissReason.choices, required=False,
+                                   help_text=_("Why: a reason code. Without one the reason text is required and the "
+                                               "code is “other”."))
+    reason = serializers.CharField(max_length=2000, required=False, allow_blank=True,
+                                   help_text=_("Free text; required with the code “other”."))
 
 
 class AlertEscalateSerializer(serializers.Serializer):
@@ -213,9 +238,17 @@ class EventTypeRateSerializer(RateSerializer):
     event_type = serializers.CharField()
 
 
+class DismissReasonCountSerializer(serializers.Serializer):
+    code = serializers.CharField(help_text="Alert.dismiss_code")
+    label = serializers.CharField()
+    dismissed = serializers.IntegerField()
+    share = serializers.FloatField(help_text="of all dismissed alerts")
+
+
 class FalsePositiveRatesSerializer(serializers.Serializer):
     by_camera = CameraRateSerializer(many=True)
     by_event_type = EventTypeRateSerializer(many=True)
+    by_reason = DismissReasonCountSerializer(many=True)
 
 
 class UnmatchedDeviceSerializer(serializers.Serializer):

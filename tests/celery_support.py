@@ -38,13 +38,14 @@ def broker(url: str):
         _reset_producer(app)
 
 
-def wait_for(condition, timeout: float, log: Path | None = None) -> float:
-    """Poll until `condition()` is true; return the seconds it took, or fail with the worker log's tail."""
+def wait_for(condition, timeout: float, log: Path | None = None, *, interval: float = 0.02) -> float:
+    """Poll until `condition()` is true; return the seconds it took, or fail with the worker log's tail.
+    Tests wait with this, never with a fixed sleep: `timeout` is a limit, not a guess at how long things take."""
     started = time.monotonic()
     while time.monotonic() - started < timeout:
         if condition():
             return time.monotonic() - started
-        time.sleep(0.02)
+        time.sleep(interval)
     tail = log.read_text()[-3000:] if log and log.exists() else ""
     raise AssertionError(f"timed out after {timeout} s\n{tail}")
 

@@ -24,6 +24,14 @@ PASSWORD = "Xk7#persona-pass"
 
 
 @pytest.fixture(autouse=True)
+def _real_workers_run_alone(request):
+    """A test with a real Celery worker flushes its Redis database and shares it with the worker it starts: two of
+    them at once (pytest-xdist) would empty each other's queues. `make test` runs them one at a time."""
+    if os.environ.get("PYTEST_XDIST_WORKER") and request.node.get_closest_marker("worker"):
+        pytest.fail("tests marked `worker` run without pytest-xdist (-n): `make test`", pytrace=False)
+
+
+@pytest.fixture(autouse=True)
 def _own_signin_throttle(monkeypatch):
     """Failed sign-ins are counted in the shared Redis: each test starts with its own empty counts."""
     import uuid
@@ -61,6 +69,16 @@ def _broker_breaker_closed():
     enqueue.broker.reset()
     yield
     enqueue.broker.reset()
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """A reused test database (`make test-fast`) was left by the last run, whose transactional tests end with a
+    flush of every table: put back the rows the data migrations seed."""
+    from tests.incidents.factories import ensure_incident_categories
+
+    with django_db_blocker.unblock():
+        ensure_incident_categories()
 
 
 @pytest.fixture(scope="session", autouse=True)
@@ -167,6 +185,28 @@ def personas(territory) -> Personas:
         outsider=UserFactory(username="outsider", role=Role.DISTRICT, district=territory.district_b1),
         nobody=UserFactory(username="nobody", role=""),
     )
+
+
+@pytest.fixture
+def client_for(request):
+    """A new test client per call, for pages and the API alike (DRF's APIClient is Django's Client plus `format=`):
+
+    client_for(user) or client_for("inspector") (a persona's name): signed in with a session, second factor
+    included; client_for(None) or client_for("anonymous"): no one; client_for(token=...): the API with that bearer
+    token (an integration's or a user's), no session."""
+    from rest_framework.test import APIClient
+
+    def make(user=None, *, token: str | None = None, **defaults) -> APIClient:
+        client = APIClient(**defaults)
+        if isinstance(user, str):
+            user = None if user == "anonymous" else getattr(request.getfixturevalue("personas"), user)
+        if user is not None:
+            client.force_login(user)
+        if token is not None:
+            client.credentials(HTTP_AUTHORIZATION=f"Bearer {token}")
+        return client
+
+    return make
 
 
 @pytest.fixture(scope="session")

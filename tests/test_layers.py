@@ -1,67 +1,50 @@
-"""The apps form layers and imports point only down (README: Layout). A lower app that must tell a higher
-one about a change sends a signal instead; this test reads every module's imports and fails on an upward one."""
+"""The apps form layers and imports point only down (README: Layout). The contracts live in pyproject.toml
+([tool.importlinter]) and import-linter checks them; these tests run it on the code and on a copy with a planted
+bad import, so a contract that no longer catches anything fails here too."""
 
-import ast
+import shutil
+import subprocess
+import sys
+import tomllib
 from pathlib import Path
 
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
-LAYER = {
-    "core": -1,
-    "mahallas": 0, "audit": 0,
-    "accounts": 1,
-    # The territory pages show people (accounts) and take panels from every app above them.
-    "territories": 1.5,
-    "incidents": 2, "roadmaps": 2, "surveillance": 2,
-    "zones": 3,
-    "dashboards": 4,
-}
+LINT_IMPORTS = Path(sys.executable).parent / "lint-imports"
+CONFIG = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["tool"]["importlinter"]
 
 
-def imported_apps(path: Path) -> set[tuple[str, int]]:
-    tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
-    found = set()
-    for node in ast.walk(tree):
-        names = []
-        if isinstance(node, ast.Import):
-            names = [alias.name for alias in node.names]
-        elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
-            names = [node.module]
-        for name in names:
-            top = name.split(".")[0]
-            if top in LAYER:
-                found.add((top, node.lineno))
-    return found
+def lint_imports(root: Path) -> subprocess.CompletedProcess:
+    return subprocess.run([str(LINT_IMPORTS), "--no-cache"], cwd=root, env={"PATH": "/usr/bin:/bin",
+                          "PYTHONPATH": str(root)}, capture_output=True, text=True, timeout=120)
 
 
-def app_modules():
-    for app in LAYER:
-        folder = ROOT / app
-        if folder.is_dir():
-            for path in folder.rglob("*.py"):
-                yield app, path
+def test_apps_keep_their_layers():
+    result = lint_imports(ROOT)
+
+    assert result.returncode == 0, result.stdout + result.stderr
 
 
-@pytest.mark.parametrize("app", [a for a in LAYER if (ROOT / a).is_dir()])
-def test_no_app_imports_a_higher_layer(app):
-    upward = []
-    for owner, path in app_modules():
-        if owner != app:
-            continue
-        for target, line in imported_apps(path):
-            if LAYER[target] > LAYER[owner]:
-                upward.append(f"{path.relative_to(ROOT)}:{line} imports {target}")
-    assert upward == [], "upward imports:\n" + "\n".join(upward)
+@pytest.mark.parametrize(("module", "planted", "contract"), [
+    ("mahallas/models.py", "dashboards", "Apps import only downwards"),  # upward
+    ("mahallas/models.py", "audit", "mahallas does not read audit"),  # sideways, the undeclared direction
+    ("incidents/models.py", "surveillance", "incidents reads neither roadmaps nor surveillance"),
+    ("roadmaps/models.py", "surveillance", "roadmaps and surveillance do not read each other"),
+])
+def test_a_planted_import_breaks_its_contract(tmp_path, module, planted, contract):
+    # given a copy of the project's packages with one import the layers forbid
+    for package in CONFIG["root_packages"]:
+        shutil.copytree(ROOT / package, tmp_path / package, ignore=shutil.ignore_patterns("__pycache__"))
+    shutil.copy(ROOT / "pyproject.toml", tmp_path / "pyproject.toml")
+    with (tmp_path / module).open("a", encoding="utf-8") as source:
+        source.write(f"\nimport {planted}  # noqa: E402, F401 - planted by tests/test_layers.py\n")
+    owner = module.removesuffix(".py").replace("/", ".")
 
+    # when
+    result = lint_imports(tmp_path)
 
-def test_same_layer_apps_do_not_import_each_other_except_declared():
-    # Apps of one layer are siblings: a sibling import must be a deliberate, listed choice.
-    # audit records where an event happened, so it reads the territory tree (never the reverse).
-    allowed = {("audit", "mahallas"), ("surveillance", "incidents"), ("roadmaps", "incidents")}
-    sideways = []
-    for owner, path in app_modules():
-        for target, line in imported_apps(path):
-            if target != owner and LAYER[target] == LAYER[owner] and (owner, target) not in allowed:
-                sideways.append(f"{path.relative_to(ROOT)}:{line} imports {target}")
-    assert sideways == [], "sideways imports:\n" + "\n".join(sideways)
+    # then
+    assert result.returncode != 0, result.stdout
+    assert f"{contract} BROKEN" in result.stdout
+    assert f"{owner} -> {planted}" in result.stdout, result.stdout

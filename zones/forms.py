@@ -3,7 +3,7 @@ from decimal import Decimal
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from core.periods import Period, PeriodError
+from core.periods import Period, PeriodError, default_period
 
 from .models import Policy
 
@@ -36,7 +36,9 @@ class PeriodField(forms.CharField):
         super().__init__(**kwargs)
 
     def clean(self, value):
-        value = super().clean(value) or "current"
+        value = super().clean(value)
+        if not value:
+            return default_period()
         try:
             return Period.parse(value)
         except PeriodError:

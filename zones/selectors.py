@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from django.db.models import Count, FilteredRelation, Q, QuerySet
 
 from core.periods import Period, trend_periods
+from incidents.models import Incident
 from mahallas.models import District, Mahalla, Region
 
 from .models import Colour, ColourChange, MahallaStatus, PeriodThreshold, Policy
@@ -39,6 +40,20 @@ def mahalla_trend(user, mahalla: Mahalla) -> list[TrendCell]:
     found = {s.period: s for s in MahallaStatus.objects.visible_to(user).select_related("policy").filter(
         mahalla=mahalla, period__in=[p.key for p in periods])}
     return [TrendCell(p, found.get(p.key)) for p in periods]
+
+
+def awaiting_verification(user, period: Period, *, mahalla: Mahalla | None = None, territory=None) -> int:
+    """Crime reports of the period (by when they occurred) not yet decided: they do not count towards a colour
+    until registered, so a page shows how many are left out of it."""
+    qs = (Incident.objects.visible_to(user).awaiting_decision()
+          .filter(legal_kind=Incident.LegalKind.CRIME, occurred_at__gte=period.starts, occurred_at__lt=period.ends))
+    if mahalla is not None:
+        qs = qs.filter(mahalla=mahalla)
+    elif isinstance(territory, Region):
+        qs = qs.filter(mahalla__district__region=territory)
+    elif isinstance(territory, District):
+        qs = qs.filter(mahalla__district=territory)
+    return qs.count()
 
 
 def colour_changes(user, *, mahalla: Mahalla | None = None, period: str | None = None) -> QuerySet:

@@ -1,15 +1,16 @@
 from rest_framework import serializers
 
 from accounts.bounds import MAX_ID
-from core.periods import Period, PeriodError
+from core.periods import Period, PeriodError, default_period
 
 from .models import ColourChange, MahallaStatus, Policy
 from .reasons import raised_flags, reason
 
 
 class PeriodQuerySerializer(serializers.Serializer):
-    period = serializers.CharField(required=False, default="current", max_length=12,
-                                   help_text="H1-2025, Q3-2025, 2025 or current (the last 90 days).")
+    period = serializers.CharField(required=False, default=lambda: default_period().key, max_length=12,
+                                   help_text="H1-2025, Q3-2025, 2025 or current (the last 90 days); "
+                                             "by default the current quarter (so far).")
 
     def validate_period(self, value):
         try:

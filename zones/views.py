@@ -1,6 +1,8 @@
 """Zone pages: the crime-free question by region, and the policy. Views validate, call one selector or service,
 render."""
 
+import datetime
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -11,7 +13,7 @@ from django.views.decorators.http import require_http_methods
 from accounts.capabilities import can
 from core.forms import add_domain_error
 from core.htmx import render_page
-from core.periods import Period, choices
+from core.periods import choices, default_period
 
 from . import selectors, services
 from .errors import ZoneError
@@ -23,10 +25,11 @@ from .recompute import policy_current
 def crime_free(request):
     """How many mahallas had zero registered crimes in a period, by region (your regions only)."""
     form = PeriodForm(request.GET or None)
-    period = form.cleaned_data["period"] if form.is_valid() else Period.current()
+    period = form.cleaned_data["period"] if form.is_valid() else default_period()
     rows = selectors.counts_by_territory(request.user, period, by="region")
     context = {
         "form": form, "period": period, "rows": rows, "total": selectors.totals(rows),
+        "last_day": period.effective_end() - datetime.timedelta(days=1),
         "computed": selectors.period_threshold(period), "choices": choices(),
     }
     return render_page(request, "zones/crime_free.html", context, fragment="zones/_crime_free_rows.html")

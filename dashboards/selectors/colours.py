@@ -17,6 +17,8 @@ class ZoneCounts:
     label: str
     by_district: dict[int, list[ColourCounts]]
     has_previous: bool
+    # The whole zone period before (statuses exist for whole periods only, not cut like the other figures').
+    previous_label: str = ""
 
     def total(self, which: int = 0) -> ColourCounts:
         return sum_counts(counts[which] for counts in self.by_district.values())
@@ -34,5 +36,6 @@ def zone_counts(user, scope: Scope, period: Period, today) -> ZoneCounts:
         periods = [zp]
     by_district = colour_counts_by_district(user, periods, region=None if scope.district else scope.region,
                                             district=scope.district)
-    return ZoneCounts(str(zp.label), by_district, has_previous=len(periods) > 1)
+    return ZoneCounts(zp.short_label(today), by_district, has_previous=len(periods) > 1,
+                      previous_label=periods[1].short_label(today) if len(periods) > 1 else "")
 

@@ -133,6 +133,9 @@ def _zone_tiles(zones: ZoneCounts) -> list[Tile]:
     before = zones.total(1) if zones.has_previous else None
     computed = current.green + current.yellow + current.red
     note = _("zone status %(period)s") % {"period": zones.label}
+    if zones.previous_label:
+        note = _("zone status %(period)s; before: all of %(previous)s") % {"period": zones.label,
+                                                                          "previous": zones.previous_label}
     missing = _("not computed for %(period)s") % {"period": zones.label}
     prev_ok = before is not None and (before.green + before.yellow + before.red) > 0
     green_share = current.share("green") * 100 if current.mahallas else None

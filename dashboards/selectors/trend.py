@@ -40,6 +40,9 @@ class Trend:
     months: list[datetime.date]
     series: list[dict] = field(default_factory=list)  # {"id", "name", "values": [...]}
     totals: list[int] = field(default_factory=list)
+    # The days counted of the last month when it is not whole ("1 Dec – 6 Dec"), else "": a month still running
+    # (or cut by a range of days) must not read as a drop.
+    partial: str = ""
 
     @property
     def table(self) -> list[tuple[datetime.date, list[int], int]]:
@@ -81,5 +84,7 @@ def monthly_trend(scope: Scope, period: Period, *, today=None, months: int = TRE
     if rest:
         series.append({"id": None, "name": _("Other categories"),
                        "values": [sum(values[i] for _cid, values in rest) for i in range(months)]})
-    return Trend(month_list, series, totals)
+    partial = Period.between(last, end - datetime.timedelta(days=1)).days_label(today) \
+        if end < add_months(last, 1) else ""
+    return Trend(month_list, series, totals, partial)
 

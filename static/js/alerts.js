@@ -165,7 +165,7 @@
   // The poll must not replace rows while someone is writing a dismissal reason in one of them.
   function busy(container) {
     if (!container) return false;
-    var writing = Array.prototype.some.call(container.querySelectorAll("details[open] input[type=text]"),
+    var writing = Array.prototype.some.call(container.querySelectorAll("details[open] input[type=text], details[open] select"),
                                             function (input) { return input.value.trim() !== ""; });
     if (writing) return true;
     var active = document.activeElement;

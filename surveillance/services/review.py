@@ -12,6 +12,7 @@ from accounts.capabilities import can
 from audit.models import AuditEvent
 from audit.services import audit_record
 
+from .. import labels
 from ..errors import SurveillanceError
 from ..models import Alert
 from ..signals import alert_reviewed
@@ -62,8 +63,8 @@ def alert_confirm(*, by, alert: Alert, incident_id: int | None = None, category_
         if category is None:
             raise SurveillanceError("category", _("Unknown category."))
         camera = alert.camera
-        description = _("Camera alert #%(id)s: %(type)s %(label)s, camera “%(camera)s”.") % {
-            "id": alert.pk, "type": alert.event_type, "label": alert.label,
+        description = _("Camera alert #%(id)s: %(what)s, camera “%(camera)s”.") % {
+            "id": alert.pk, "what": labels.alert_title(alert.event_type, alert.label),
             "camera": camera.name if camera else alert.device_id}
         try:
             incident = incident_create(
@@ -78,13 +79,18 @@ def alert_confirm(*, by, alert: Alert, incident_id: int | None = None, category_
 
 
 @transaction.atomic
-def alert_dismiss(*, by, alert: Alert, reason: str) -> Alert:
-    reason = (reason or "").strip()
-    if not reason:
+def alert_dismiss(*, by, alert: Alert, reason: str = "", code: str = "") -> Alert:
+    """Dismiss with a reason code (the figures count by it) and free text, required for "other" and when no
+    code is given (then the code is "other": what a free-text-only dismissal always meant)."""
+    reason, code = (reason or "").strip(), (code or "").strip()
+    if code and code not in Alert.DismissReason.values:
+        raise SurveillanceError("dismiss_code", _("Choose a reason from the list."))
+    if not reason and code in ("", Alert.DismissReason.OTHER):
         raise SurveillanceError("reason", _("Say why this is a false positive."))
     alert = _reviewable(by, alert)
-    alert.status, alert.dismiss_reason = Alert.Status.DISMISSED, reason
-    return _reviewed(by, alert, ["status", "dismiss_reason"])
+    alert.status, alert.dismiss_code = Alert.Status.DISMISSED, code or Alert.DismissReason.OTHER
+    alert.dismiss_reason = reason
+    return _reviewed(by, alert, ["status", "dismiss_code", "dismiss_reason"])
 
 
 @transaction.atomic

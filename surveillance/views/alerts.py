@@ -3,9 +3,10 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -49,6 +50,20 @@ def _review_context(request, alert: Alert, **forms) -> dict:
     }
 
 
+def _queue_context(request, alert: Alert, query: str) -> dict:
+    """The "next alert" of the queue the user came from (its filters ride along in `query`) and how many wait."""
+    following, waiting = selectors.alert_next(user=request.user, alert=alert, filters=QueryDict(query))
+    suffix = f"?{query}" if query else ""
+    queue = reverse("surveillance:unmatched" if alert.camera_id is None and can(
+        request.user, "surveillance.manage_cameras") else "surveillance:alerts")
+    return {"queue_query": query, "waiting": waiting, "queue_url": f"{queue}{suffix}",
+            "next_url": f"{reverse('surveillance:alert', args=[following.pk])}{suffix}" if following else ""}
+
+
+def queue_query(params) -> str:
+    return urlencode([(name, params[name]) for name in selectors.QUEUE_FILTERS if params.get(name)])
+
+
 def _page_context(alert: Alert) -> dict:
     return {"pictures": list(alert.pictures.all()), "points": presenters.alert_points([alert]),
             "camera_point": presenters.point(alert.camera), **presenters.map_context()}
@@ -59,7 +74,8 @@ def alert_detail(request, pk: int):
     alert = _alert_or_404(request, pk)
     presenters.alerts_decorate([alert])
     repeats = presenters.alerts_decorate(selectors.alert_repeats(user=request.user, alert=alert))
-    context = {**_review_context(request, alert), **_page_context(alert), "repeats": repeats}
+    context = {**_review_context(request, alert), **_page_context(alert), "repeats": repeats,
+               **_queue_context(request, alert, queue_query(request.GET))}
     return render(request, "surveillance/alert.html", context)
 
 
@@ -76,11 +92,16 @@ def _action_done(request, alert: Alert, message: str):
             return HttpResponse("")
         presenters.alerts_decorate([alert])
         return render(request, "surveillance/_alert_row.html", {"alert": alert, "can_review": True,
-                                                                 "needs_review": False})
+                                                                 "needs_review": False,
+                                                                 "dismiss_reasons": Alert.DismissReason.choices})
+    query = queue_query(QueryDict(request.POST.get("queue", "")))
     if not request.htmx:
         messages.success(request, message)
-        return redirect("surveillance:alert", pk=alert.pk)
-    return render(request, "surveillance/_review.html", {**_review_context(request, alert), "done": message})
+        return redirect(f"{reverse('surveillance:alert', args=[alert.pk])}{'?' + query if query else ''}")
+    # The header (status, next alert) is swapped out of band with the review panel.
+    presenters.alerts_decorate([alert])
+    return render(request, "surveillance/_review.html", {**_review_context(request, alert), "done": message,
+                                                         **_queue_context(request, alert, query), "oob": True})
 
 
 def _action_failed(request, alert: Alert, **forms):
@@ -88,9 +109,11 @@ def _action_failed(request, alert: Alert, **forms):
         presenters.alerts_decorate([alert])
         form = forms.get("dismiss_form") or forms.get("escalate_form")
         context = {"alert": alert, "can_review": True, "needs_review": bool(request.POST.get("needs_review")),
-                   "row_form": form, "open_action": forms.get("open_action", "")}
+                   "row_form": form, "open_action": forms.get("open_action", ""),
+                   "dismiss_reasons": Alert.DismissReason.choices}
         return render(request, "surveillance/_alert_row.html", context)
-    context = _review_context(request, alert, **forms)
+    context = {**_review_context(request, alert, **forms),
+               **_queue_context(request, alert, queue_query(QueryDict(request.POST.get("queue", ""))))}
     if request.htmx:
         return render(request, "surveillance/_review.html", context)
     presenters.alerts_decorate([alert])
@@ -132,7 +155,8 @@ def alert_dismiss(request, pk: int):
     form = DismissForm(request.POST, prefix=request.POST.get("prefix") or None)
     if form.is_valid():
         try:
-            review.alert_dismiss(by=request.user, alert=alert, reason=form.cleaned_data["reason"])
+            review.alert_dismiss(by=request.user, alert=alert, reason=form.cleaned_data["reason"],
+                                 code=form.cleaned_data["dismiss_code"])
         except SurveillanceError as exc:
             add_domain_error(form, exc)
         else:

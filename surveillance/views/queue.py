@@ -12,6 +12,7 @@ from core.htmx import render_page
 
 from .. import presenters, selectors
 from ..forms import AlertFilterForm
+from ..models import Alert
 from .tabs import tabs
 
 QUEUE_PAGE_SIZE = 25
@@ -38,7 +39,7 @@ def _queue(request, *, unmatched: bool):
         "needs_review": form.needs_review,
         "points": presenters.alert_points(rows), "can_review": can(user, "surveillance.review_alerts"),
         "list_url": reverse("surveillance:unmatched" if unmatched else "surveillance:alerts"),
-        "devices": devices,
+        "devices": devices, "dismiss_reasons": Alert.DismissReason.choices,
         **tabs(request, "unmatched" if unmatched else "queue", counts), **presenters.map_context(),
     }
     return render_page(request, "surveillance/queue.html", context, fragment="surveillance/_alert_rows.html")

@@ -26,6 +26,7 @@ def false_positives(request):
         "form": form, "sort": sort, "base_query": base_query,
         "by_camera": presenters.rates_sorted(rates["by_camera"], sort, "name"),
         "by_event_type": presenters.rates_sorted(rates["by_event_type"], sort, "name"),
+        "by_reason": rates["by_reason"],
         "reliable_from": presenters.RATE_RELIABLE_FROM,
         "camera_headers": presenters.rate_headers(_("Camera")),
         "type_headers": presenters.rate_headers(_("Event type")),

@@ -1,9 +1,8 @@
-"""What every persona may see of the fixed territory (tests/conftest.py), and a client per persona."""
+"""What every persona may see of the fixed territory (tests/conftest.py); `client_for("inspector")` signs in."""
 
 import uuid
 
 import pytest
-from django.test import Client
 
 PERSONAS = ["national", "region_officer", "district_official", "inspector", "social_worker", "operator",
             "admin", "outsider", "nobody"]
@@ -53,19 +52,6 @@ def _own_cache_namespace(settings):
     # The map layers are cached in the real Redis; a fresh key prefix per test keeps one test's
     # territory from answering another's and keeps parallel runs on the same Redis apart.
     settings.CACHES = {"default": {**settings.CACHES["default"], "KEY_PREFIX": f"test-{uuid.uuid4().hex}"}}
-
-
-@pytest.fixture
-def client_as(personas):
-    """client_as("inspector"): a test client signed in (session) as that persona; "anonymous": no one."""
-
-    def make(name: str) -> Client:
-        client = Client()
-        if name != "anonymous":
-            client.force_login(getattr(personas, name))
-        return client
-
-    return make
 
 
 def codes(response) -> set[str]:

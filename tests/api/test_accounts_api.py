@@ -27,10 +27,10 @@ EXPECTED_SCOPE = {
 
 
 @pytest.mark.parametrize("persona", PERSONAS)
-def test_me_as_persona_shows_role_and_scope(client_as, personas, persona):
+def test_me_as_persona_shows_role_and_scope(client_for, personas, persona):
     user = getattr(personas, persona)
 
-    body = client_as(persona).get(reverse("api:me")).json()
+    body = client_for(persona).get(reverse("api:me")).json()
 
     level, region, district, mahallas = EXPECTED_SCOPE[persona]
     assert body["id"] == user.pk
@@ -42,8 +42,8 @@ def test_me_as_persona_shows_role_and_scope(client_as, personas, persona):
     assert [m["code"] for m in body["scope"]["mahallas"]] == mahallas
 
 
-def test_me_of_inspector_lists_assigned_mahallas_with_their_district(client_as, territory):
-    body = client_as("inspector").get(reverse("api:me")).json()
+def test_me_of_inspector_lists_assigned_mahallas_with_their_district(client_for, territory):
+    body = client_for("inspector").get(reverse("api:me")).json()
 
     assert body["role"] == "inspector"
     assert body["role_label"]

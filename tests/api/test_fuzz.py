@@ -24,7 +24,7 @@ from accounts.throttling import AnonymousRateThrottle, PerTokenOrUserRateThrottl
 from tests.conftest import PASSWORD
 from tests.surveillance.conftest import site  # noqa: F401 - fixture: cameras of district A1 and an integration
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.fuzz]
 
 INGEST = {("POST", "/api/v1/surveillance/alerts/"), ("POST", "/api/v1/surveillance/hikvision/"),
           ("POST", "/api/v1/surveillance/frigate/")}

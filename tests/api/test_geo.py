@@ -43,10 +43,10 @@ def vertices(feature) -> int:
 @pytest.mark.parametrize("zoom", [None, 3, 18])
 @pytest.mark.parametrize("persona", PERSONAS)
 @pytest.mark.parametrize(("url_name", "visible"), LAYERS, ids=[name for name, _ in LAYERS])
-def test_layer_as_persona_has_only_their_features(client_as, persona, url_name, visible, zoom):
+def test_layer_as_persona_has_only_their_features(client_for, persona, url_name, visible, zoom):
     params = {} if zoom is None else {"zoom": zoom}
 
-    response = client_as(persona).get(reverse(url_name), params)
+    response = client_for(persona).get(reverse(url_name), params)
 
     assert response.status_code == 200
     assert response["Content-Type"] == "application/geo+json"
@@ -57,12 +57,12 @@ def test_layer_as_persona_has_only_their_features(client_as, persona, url_name, 
 
 
 @pytest.mark.parametrize("url_name", ["api:geo-regions", "api:geo-districts", "api:geo-mahallas"])
-def test_layer_as_anonymous_is_refused(client_as, territory, url_name):
-    assert client_as("anonymous").get(reverse(url_name)).status_code in (401, 403)
+def test_layer_as_anonymous_is_refused(client_for, territory, url_name):
+    assert client_for("anonymous").get(reverse(url_name)).status_code in (401, 403)
 
 
-def test_mahalla_feature_shape(client_as, territory):
-    body = client_as("district_official").get(reverse("api:geo-mahallas"), {"zoom": 14}).json()
+def test_mahalla_feature_shape(client_for, territory):
+    body = client_for("district_official").get(reverse("api:geo-mahallas"), {"zoom": 14}).json()
 
     feature = next(f for f in body["features"] if f["properties"]["code"] == MAHALLA_A1A)
     mahalla = territory.mahalla_a1a
@@ -78,8 +78,8 @@ def test_mahalla_feature_shape(client_as, territory):
     assert props["url"] is None or props["url"].endswith(f"/{mahalla.pk}/")
 
 
-def test_region_and_district_feature_shapes(client_as, territory):
-    client = client_as("national")
+def test_region_and_district_feature_shapes(client_for, territory):
+    client = client_for("national")
 
     region = client.get(reverse("api:geo-regions")).json()["features"][0]["properties"]
     district = client.get(reverse("api:geo-districts")).json()["features"][0]["properties"]
@@ -90,8 +90,8 @@ def test_region_and_district_feature_shapes(client_as, territory):
     assert district["kind"] in ("district", "city")
 
 
-def test_feature_urls_point_at_the_pages(client_as, territory):
-    body = client_as("national").get(reverse("api:geo-regions"), HTTP_ACCEPT_LANGUAGE="en").json()
+def test_feature_urls_point_at_the_pages(client_for, territory):
+    body = client_for("national").get(reverse("api:geo-regions"), HTTP_ACCEPT_LANGUAGE="en").json()
 
     urls = {f["properties"]["code"]: f["properties"]["url"] for f in body["features"]}
     try:
@@ -101,8 +101,8 @@ def test_feature_urls_point_at_the_pages(client_as, territory):
     assert urls[REGION_A] == expected
 
 
-def test_feature_names_follow_the_active_language(client_as, territory):
-    client = client_as("national")
+def test_feature_names_follow_the_active_language(client_for, territory):
+    client = client_for("national")
 
     en = client.get(reverse("api:geo-regions"), HTTP_ACCEPT_LANGUAGE="en").json()
     uz = client.get(reverse("api:geo-regions"), HTTP_ACCEPT_LANGUAGE="uz").json()
@@ -111,12 +111,12 @@ def test_feature_names_follow_the_active_language(client_as, territory):
     assert {f["properties"]["name"] for f in uz["features"]} == {"Shimol viloyati", "Janub viloyati"}
 
 
-def test_coordinates_are_rounded_to_five_decimals(client_as, territory):
+def test_coordinates_are_rounded_to_five_decimals(client_for, territory):
     territory.mahalla_a1a.boundary = MultiPolygon(Point(63.6512345678, 41.0012345678).buffer(0.01), srid=4326)
     territory.mahalla_a1a.save()
 
     params = {"district": territory.district_a1.pk}
-    body = client_as("national").get(reverse("api:geo-mahallas"), params).json()
+    body = client_for("national").get(reverse("api:geo-mahallas"), params).json()
 
     feature = next(f for f in body["features"] if f["properties"]["code"] == MAHALLA_A1A)
     lon, lat = feature["geometry"]["coordinates"][0][0][0]
@@ -126,13 +126,13 @@ def test_coordinates_are_rounded_to_five_decimals(client_as, territory):
 # --- Filters -------------------------------------------------------------------------------------
 
 
-def test_district_layer_filters_by_region(client_as, territory):
-    response = client_as("national").get(reverse("api:geo-districts"), {"region": territory.region_a.pk})
+def test_district_layer_filters_by_region(client_for, territory):
+    response = client_for("national").get(reverse("api:geo-districts"), {"region": territory.region_a.pk})
     assert codes(response) == {DISTRICT_A1, DISTRICT_A2}
 
 
-def test_mahalla_layer_filters_by_district_region_and_bbox(client_as, territory):
-    client = client_as("national")
+def test_mahalla_layer_filters_by_district_region_and_bbox(client_for, territory):
+    client = client_for("national")
     url = reverse("api:geo-mahallas")
 
     assert codes(client.get(url, {"district": territory.district_a1.pk})) == {MAHALLA_A1A, MAHALLA_A1B}
@@ -144,8 +144,8 @@ def test_mahalla_layer_filters_by_district_region_and_bbox(client_as, territory)
         MAHALLA_A1A, MAHALLA_A1B, MAHALLA_A2A}
 
 
-def test_filters_never_widen_the_scope(client_as, territory):
-    client = client_as("inspector")
+def test_filters_never_widen_the_scope(client_for, territory):
+    client = client_for("inspector")
 
     by_district = client.get(reverse("api:geo-mahallas"), {"district": territory.district_a1.pk})
     by_region = client.get(reverse("api:geo-districts"), {"region": territory.region_b.pk})
@@ -171,8 +171,8 @@ def test_filters_never_widen_the_scope(client_as, territory):
     ("api:geo-mahallas", "district", "99999999999999999999999"),
     ("api:geo-mahallas", "region", "1;drop"),
 ])
-def test_layer_with_bad_parameter_returns_400_naming_it(client_as, territory, url_name, param, value):
-    response = client_as("national").get(reverse(url_name), {param: value})
+def test_layer_with_bad_parameter_returns_400_naming_it(client_for, territory, url_name, param, value):
+    response = client_for("national").get(reverse(url_name), {param: value})
 
     assert response.status_code == 400
     assert response["Content-Type"].startswith("application/json")
@@ -195,8 +195,8 @@ def _round_feature(client, zoom):
     return next(f for f in body["features"] if f["properties"]["code"] == "17019999")
 
 
-def test_low_zoom_has_fewer_vertices_than_high_zoom(client_as, round_mahalla):
-    client = client_as("national")
+def test_low_zoom_has_fewer_vertices_than_high_zoom(client_for, round_mahalla):
+    client = client_for("national")
 
     exact = vertices(_round_feature(client, None))
     street = vertices(_round_feature(client, 16))
@@ -208,8 +208,8 @@ def test_low_zoom_has_fewer_vertices_than_high_zoom(client_as, round_mahalla):
     assert country <= 10
 
 
-def test_simplified_polygon_stays_a_polygon_at_zoom_zero(client_as, round_mahalla, territory):
-    body = client_as("national").get(reverse("api:geo-mahallas"), {"zoom": 0}).json()
+def test_simplified_polygon_stays_a_polygon_at_zoom_zero(client_for, round_mahalla, territory):
+    body = client_for("national").get(reverse("api:geo-mahallas"), {"zoom": 0}).json()
 
     assert len(body["features"]) == 5
     for feature in body["features"]:
@@ -229,8 +229,8 @@ def _layer_built(queries) -> bool:
     return any("json_build_object" in q["sql"] for q in queries)
 
 
-def test_second_request_is_served_from_cache(client_as, territory):
-    client = client_as("national")
+def test_second_request_is_served_from_cache(client_for, territory):
+    client = client_for("national")
     url = reverse("api:geo-mahallas")
 
     with CaptureQueriesContext(connection) as first:
@@ -243,20 +243,20 @@ def test_second_request_is_served_from_cache(client_as, territory):
     assert a.content == b.content
 
 
-def test_cache_is_per_scope(client_as, territory):
+def test_cache_is_per_scope(client_for, territory):
     url = reverse("api:geo-mahallas")
 
-    national = client_as("national").get(url, {"zoom": 8})
-    inspector = client_as("inspector").get(url, {"zoom": 8})
-    outsider = client_as("outsider").get(url, {"zoom": 8})
+    national = client_for("national").get(url, {"zoom": 8})
+    inspector = client_for("inspector").get(url, {"zoom": 8})
+    outsider = client_for("outsider").get(url, {"zoom": 8})
 
     assert len(national.json()["features"]) == 4
     assert codes(inspector) == {MAHALLA_A1A}
     assert codes(outsider) == {"17020001"}
 
 
-def test_territory_edit_is_seen_on_the_next_request(client_as, territory):
-    client = client_as("national")
+def test_territory_edit_is_seen_on_the_next_request(client_for, territory):
+    client = client_for("national")
     url = reverse("api:geo-mahallas")
     client.get(url, {"zoom": 8})
 
@@ -270,10 +270,10 @@ def test_territory_edit_is_seen_on_the_next_request(client_as, territory):
     assert codes(deleted) == {MAHALLA_A1A, MAHALLA_A1B, "17020001"}
 
 
-def test_new_assignment_is_seen_on_the_next_request(client_as, territory, personas):
+def test_new_assignment_is_seen_on_the_next_request(client_for, territory, personas):
     from tests.factories import AssignmentFactory
 
-    client = client_as("inspector")
+    client = client_for("inspector")
     assert codes(client.get(reverse("api:geo-mahallas"), {"zoom": 8})) == {MAHALLA_A1A}
 
     AssignmentFactory(user=personas.inspector, mahalla=territory.mahalla_a2a, is_primary=False)
@@ -281,18 +281,18 @@ def test_new_assignment_is_seen_on_the_next_request(client_as, territory, person
     assert codes(client.get(reverse("api:geo-mahallas"), {"zoom": 8})) == {MAHALLA_A1A, MAHALLA_A2A}
 
 
-def test_layer_is_gzipped_for_clients_that_accept_it(client_as, territory):
-    response = client_as("national").get(reverse("api:geo-mahallas"), HTTP_ACCEPT_ENCODING="gzip")
+def test_layer_is_gzipped_for_clients_that_accept_it(client_for, territory):
+    response = client_for("national").get(reverse("api:geo-mahallas"), HTTP_ACCEPT_ENCODING="gzip")
 
     assert response["Content-Encoding"] == "gzip"
     assert "Accept-Encoding" in response["Vary"]
     assert json.loads(gzip.decompress(response.content))["type"] == "FeatureCollection"
 
 
-def test_layer_query_count_does_not_grow_with_features(client_as, territory, django_assert_max_num_queries):
+def test_layer_query_count_does_not_grow_with_features(client_for, territory, django_assert_max_num_queries):
     for n in range(40):
         MahallaFactory(district=territory.district_a1, code=f"1797{n:04d}")
-    client = client_as("national")
+    client = client_for("national")
     client.get(reverse("api:me"))
 
     # session, user, second-factor device; fingerprint; the one statement building the layer
@@ -302,9 +302,9 @@ def test_layer_query_count_does_not_grow_with_features(client_as, territory, dja
     assert len(response.json()["features"]) == 44
 
 
-def test_bbox_queries_are_not_cached_so_a_loop_of_bboxes_cannot_fill_redis(client_as, territory):
+def test_bbox_queries_are_not_cached_so_a_loop_of_bboxes_cannot_fill_redis(client_for, territory):
     # Every distinct bbox would be a cache key of its own; a viewport layer is rebuilt instead.
-    client = client_as("national")
+    client = client_for("national")
     url = reverse("api:geo-mahallas")
 
     with CaptureQueriesContext(connection) as first:

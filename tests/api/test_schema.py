@@ -18,11 +18,11 @@ def test_schema_generates_and_validates_without_warnings():
         assert path in schema
 
 
-def test_docs_page_loads_its_assets_locally(client_as, settings):
+def test_docs_page_loads_its_assets_locally(client_for, settings):
     # Tests run without collectstatic; the manifest storage would refuse every {% static %}.
     settings.STORAGES = {**settings.STORAGES,
                          "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}}
-    client = client_as("district_official")
+    client = client_for("district_official")
 
     page = client.get(reverse("api:docs"))
     script = client.get(reverse("api:docs"), {"script": ""})
@@ -36,5 +36,5 @@ def test_docs_page_loads_its_assets_locally(client_as, settings):
     assert reverse("api:schema") in script.content.decode()
 
 
-def test_schema_needs_sign_in(client_as, territory):
-    assert client_as("anonymous").get(reverse("api:schema")).status_code in (401, 403)
+def test_schema_needs_sign_in(client_for, territory):
+    assert client_for("anonymous").get(reverse("api:schema")).status_code in (401, 403)

@@ -1,7 +1,6 @@
 from dataclasses import dataclass
 
 import pytest
-from rest_framework.test import APIClient
 
 from accounts.models import Role, User
 from tests.factories import AssignmentFactory, UserFactory
@@ -28,12 +27,3 @@ def staff(personas, territory) -> FieldStaff:
 def fresh(user):
     """The user as a new request sees it (User.scope is cached on the instance)."""
     return User.objects.get(pk=user.pk)
-
-
-@pytest.fixture
-def api():
-    def client_for(user) -> APIClient:
-        client = APIClient()
-        client.force_login(user)
-        return client
-    return client_for

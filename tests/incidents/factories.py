@@ -18,6 +18,9 @@ def ensure_incident_categories() -> None:
 
     if not IncidentCategory.objects.exists():
         importlib.import_module("incidents.migrations.0002_seed_categories").seed(apps, None)
+        # The camera categories and the alert-type rules that point at them (surveillance's own seed).
+        importlib.import_module("incidents.migrations.0007_camera_alert_categories").seed(apps, None)
+        importlib.import_module("surveillance.migrations.0004_dismiss_code_category_rules").seed_rules(apps, None)
 
 
 def category(code: str) -> IncidentCategory:

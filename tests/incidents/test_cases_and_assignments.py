@@ -52,17 +52,17 @@ def test_case_of_mahalla_invisible_to_inspector_of_another_mahalla(staff, cases)
     assert not SupportCase.objects.visible_to(fresh(staff.inspector_b)).exists()
 
 
-def test_case_detail_of_colleague_returns_404_for_social_worker(api, personas, cases):
-    assert api(personas.social_worker).get(f"{CASES}{cases['colleague'].pk}/").status_code == 404
+def test_case_detail_of_colleague_returns_404_for_social_worker(client_for, personas, cases):
+    assert client_for(personas.social_worker).get(f"{CASES}{cases['colleague'].pk}/").status_code == 404
 
 
 @pytest.mark.parametrize("who", ["outsider", "operator"])
-def test_case_detail_out_of_scope_returns_404(api, personas, cases, who):
-    assert api(getattr(personas, who)).get(f"{CASES}{cases['own'].pk}/").status_code == 404
+def test_case_detail_out_of_scope_returns_404(client_for, personas, cases, who):
+    assert client_for(getattr(personas, who)).get(f"{CASES}{cases['own'].pk}/").status_code == 404
 
 
-def test_case_detail_read_is_audited(api, personas, cases):
-    response = api(personas.district_official).get(f"{CASES}{cases['own'].pk}/")
+def test_case_detail_read_is_audited(client_for, personas, cases):
+    response = client_for(personas.district_official).get(f"{CASES}{cases['own'].pk}/")
     assert response.status_code == 200
     assert response.json()["subject_name"] == cases["own"].subject_name
     event = AuditEvent.objects.get(action="view", object_id=str(cases["own"].pk))
@@ -70,8 +70,8 @@ def test_case_detail_read_is_audited(api, personas, cases):
     assert cases["own"].subject_name not in event.object_repr
 
 
-def test_case_list_marks_overdue_and_audits_the_read(api, personas, cases, django_assert_max_num_queries):
-    client = api(personas.inspector)
+def test_case_list_marks_overdue_and_audits_the_read(client_for, personas, cases, django_assert_max_num_queries):
+    client = client_for(personas.inspector)
     with django_assert_max_num_queries(12):
         rows = client.get(CASES).json()["results"]
     assert {r["id"]: r["is_overdue"] for r in rows} == {cases["own"].pk: False, cases["colleague"].pk: True}
@@ -80,8 +80,8 @@ def test_case_list_marks_overdue_and_audits_the_read(api, personas, cases, djang
     assert [r["id"] for r in only_overdue] == [cases["colleague"].pk]
 
 
-def test_social_worker_opens_and_reviews_a_case(api, personas, territory):
-    client = api(personas.social_worker)
+def test_social_worker_opens_and_reviews_a_case(client_for, personas, territory):
+    client = client_for(personas.social_worker)
     response = client.post(CASES, {
         "mahalla": territory.mahalla_a1a.pk, "subject_name": "Karimov oilasi", "subject_age": 17,
         "category": "minor_at_risk", "needs": "School dropout", "actions": ["education", "psychological"],
@@ -121,29 +121,29 @@ def test_case_open_by_non_case_writer_names_mahalla(personas, territory, who):
     assert excinfo.value.field == "mahalla"
 
 
-def test_social_worker_cannot_edit_colleagues_case(api, personas, cases):
-    response = api(personas.social_worker).patch(f"{CASES}{cases['colleague'].pk}/", {"notes": "x"},
+def test_social_worker_cannot_edit_colleagues_case(client_for, personas, cases):
+    response = client_for(personas.social_worker).patch(f"{CASES}{cases['colleague'].pk}/", {"notes": "x"},
                                                  format="json")
     assert response.status_code == 404
 
 
-def test_inspector_reads_but_cannot_edit_case(api, personas, cases):
-    response = api(personas.inspector).patch(f"{CASES}{cases['own'].pk}/", {"notes": "x"}, format="json")
+def test_inspector_reads_but_cannot_edit_case(client_for, personas, cases):
+    response = client_for(personas.inspector).patch(f"{CASES}{cases['own'].pk}/", {"notes": "x"}, format="json")
     assert response.status_code == 403
 
 
-def test_district_official_reassigns_case(api, personas, cases, staff):
-    response = api(personas.district_official).patch(
+def test_district_official_reassigns_case(client_for, personas, cases, staff):
+    response = client_for(personas.district_official).patch(
         f"{CASES}{cases['own'].pk}/", {"social_worker": staff.social_worker_2.pk}, format="json")
     assert response.status_code == 200 and response.json()["social_worker"] == staff.social_worker_2.pk
 
 
-def test_case_export_for_supervisors_only_and_audited(api, personas, cases):
-    assert api(personas.social_worker).get(f"{CASES}export/csv/").status_code == 403
-    assert api(personas.inspector).get(f"{CASES}export/xlsx/").status_code == 403
-    response = api(personas.outsider).get(f"{CASES}export/csv/")
+def test_case_export_for_supervisors_only_and_audited(client_for, personas, cases):
+    assert client_for(personas.social_worker).get(f"{CASES}export/csv/").status_code == 403
+    assert client_for(personas.inspector).get(f"{CASES}export/xlsx/").status_code == 403
+    response = client_for(personas.outsider).get(f"{CASES}export/csv/")
     assert len(b"".join(response.streaming_content).decode("utf-8-sig").strip().splitlines()) == 1
-    response = api(personas.district_official).get(f"{CASES}export/csv/", {"overdue": "true"})
+    response = client_for(personas.district_official).get(f"{CASES}export/csv/", {"overdue": "true"})
     assert len(b"".join(response.streaming_content).decode("utf-8-sig").strip().splitlines()) == 2
     assert AuditEvent.objects.filter(action="export", details__filters={"overdue": "true"}).exists()
 
@@ -181,9 +181,9 @@ def test_overlapping_primary_names_mahalla(personas, territory):
     assert excinfo.value.field == "mahalla"
 
 
-def test_end_then_assign_successor_keeps_history(api, personas, territory):
+def test_end_then_assign_successor_keeps_history(client_for, personas, territory):
     current = Assignment.objects.get(user=personas.inspector)
-    client = api(personas.district_official)
+    client = client_for(personas.district_official)
     ended = client.post(f"/api/v1/assignments/{current.pk}/end/",
                         {"ends_on": TODAY().isoformat()}, format="json")
     assert ended.status_code == 200 and ended.json()["ends_on"] == TODAY().isoformat()
@@ -203,10 +203,10 @@ def test_assignment_role_mismatch_names_user(personas, territory):
 
 
 @pytest.mark.parametrize("who", ["district_official", "region_officer"])
-def test_assignment_api_refuses_a_worker_from_another_region(api, personas, territory, who):
+def test_assignment_api_refuses_a_worker_from_another_region(client_for, personas, territory, who):
     # incidents.assign_person: the HTML form lists only the official's own staff; the API asks the same rule.
     outsider_worker = _new_inspector("south-insp", district_code="1700201")
-    response = api(getattr(personas, who)).post("/api/v1/assignments/", {
+    response = client_for(getattr(personas, who)).post("/api/v1/assignments/", {
         "user": outsider_worker.pk, "mahalla": territory.mahalla_a1b.pk, "role": "inspector",
         "starts_on": TODAY().isoformat()}, format="json")
     assert response.status_code == 400 and list(response.json()["errors"]) == ["user"]
@@ -223,18 +223,18 @@ def test_assignment_form_offers_only_own_staff(personas, territory):
     assert own.pk in offered and personas.inspector.pk in offered and other.pk not in offered
 
 
-def test_assignment_end_by_outsider_returns_404(api, personas):
+def test_assignment_end_by_outsider_returns_404(client_for, personas):
     current = Assignment.objects.get(user=personas.inspector)
-    assert api(personas.outsider).post(f"/api/v1/assignments/{current.pk}/end/").status_code == 404
+    assert client_for(personas.outsider).post(f"/api/v1/assignments/{current.pk}/end/").status_code == 404
     with pytest.raises(FieldWorkError):
         assignment_end(by=fresh(personas.outsider), assignment=current)
 
 
-def test_assignment_list_scoped(api, personas, staff, django_assert_max_num_queries):
-    client = api(personas.outsider)
+def test_assignment_list_scoped(client_for, personas, staff, django_assert_max_num_queries):
+    client = client_for(personas.outsider)
     with django_assert_max_num_queries(10):
         assert client.get("/api/v1/assignments/").json()["results"] == []
-    client = api(personas.district_official)
+    client = client_for(personas.district_official)
     with django_assert_max_num_queries(10):
         assert len(client.get("/api/v1/assignments/").json()["results"]) == 4
 
@@ -252,11 +252,11 @@ def test_coverage_in_one_query(personas, territory):
     assert rows == {"17010001": (True, True, 3), "17010002": (False, False, 0), "17010003": (False, False, 0)}
 
 
-def test_coverage_api(api, personas, territory, django_assert_max_num_queries):
-    client = api(personas.district_official)
+def test_coverage_api(client_for, personas, territory, django_assert_max_num_queries):
+    client = client_for(personas.district_official)
     with django_assert_max_num_queries(10):
         response = client.get("/api/v1/coverage/", {"missing": "inspector"})
     assert [r["code"] for r in response.json()["results"]] == ["17010002"]
-    assert api(personas.inspector).get("/api/v1/coverage/").status_code == 403
-    outsider = api(personas.outsider).get("/api/v1/coverage/", {"district": territory.district_a1.pk}).json()
+    assert client_for(personas.inspector).get("/api/v1/coverage/").status_code == 403
+    outsider = client_for(personas.outsider).get("/api/v1/coverage/", {"district": territory.district_a1.pk}).json()
     assert outsider["results"] == []

@@ -49,9 +49,9 @@ def _error_field(excinfo) -> str:
 # --- what counts --------------------------------------------------------------------------------------------
 
 def test_three_registered_crimes_one_closed_as_solved_still_count_three_through_the_api(
-        personas, territory, api):
+        personas, territory, client_for):
     # given: three crimes registered in one mahalla in H1-2025, through the API
-    client = api(personas.inspector)
+    client = client_for(personas.inspector)
     ids = []
     for day in (3, 10, 17):
         created = client.post("/api/v1/incidents/", {
@@ -64,7 +64,7 @@ def test_three_registered_crimes_one_closed_as_solved_still_count_three_through_
                                format="json").status_code == 200
         ids.append(pk)
     status_recompute_national(periods=[Period.parse("H1-2025")])
-    national = api(personas.national)
+    national = client_for(personas.national)
     statuses = national.get(f"/api/v1/zones/mahallas/{territory.mahalla_a1a.pk}/").json()["statuses"]
     before = next(s for s in statuses if s["period"] == "H1-2025")
     assert before["total"] == 3
@@ -262,9 +262,9 @@ def test_edit_files_the_lowering_part_and_saves_the_rest(personas, territory):
     assert _total(territory.mahalla_a1a) == 0 and _total(territory.mahalla_a1b) == 1
 
 
-def test_a_moved_occurred_at_across_months_waits_for_approval_through_the_api(personas, territory, api):
+def test_a_moved_occurred_at_across_months_waits_for_approval_through_the_api(personas, territory, client_for):
     incident = _registered(personas.inspector, territory.mahalla_a1a)
-    client = api(personas.inspector)
+    client = client_for(personas.inspector)
     answer = client.patch(f"/api/v1/incidents/{incident.pk}/", {
         "occurred_at": "2025-07-02T10:00:00+05:00", "reason": "the victim gave the wrong date"}, format="json")
     assert answer.status_code == 200, answer.json()
@@ -302,21 +302,22 @@ def test_approvers_and_requester_are_notified(personas, territory, django_captur
 
 # --- the API and the pages ----------------------------------------------------------------------------------
 
-def test_request_and_decision_through_the_api(personas, territory, api):
+def test_request_and_decision_through_the_api(personas, territory, client_for):
     incident = _registered(personas.inspector, territory.mahalla_a1a)
-    filed = api(personas.inspector).post(f"/api/v1/incidents/{incident.pk}/change-requests/", {
+    filed = client_for(personas.inspector).post(f"/api/v1/incidents/{incident.pk}/change-requests/", {
         "kind": "deregister", "reason_code": "duplicate", "reason": "same theft as #1"}, format="json")
     assert filed.status_code == 201, filed.json()
     pk = filed.json()["id"]
-    own = api(personas.inspector).post(f"/api/v1/change-requests/{pk}/decision/", {"approve": True}, format="json")
+    own = client_for(personas.inspector).post(f"/api/v1/change-requests/{pk}/decision/", {"approve": True},
+                                              format="json")
     assert own.status_code == 403
-    waiting = api(personas.registrar).get("/api/v1/change-requests/", {"to_decide": "1"}).json()["results"]
+    waiting = client_for(personas.registrar).get("/api/v1/change-requests/", {"to_decide": "1"}).json()["results"]
     assert [r["id"] for r in waiting] == [pk]
-    assert api(personas.outsider).get(f"/api/v1/change-requests/{pk}/").status_code == 404
-    decided = api(personas.registrar).post(f"/api/v1/change-requests/{pk}/decision/", {"approve": True},
+    assert client_for(personas.outsider).get(f"/api/v1/change-requests/{pk}/").status_code == 404
+    decided = client_for(personas.registrar).post(f"/api/v1/change-requests/{pk}/decision/", {"approve": True},
                                            format="json")
     assert decided.status_code == 200 and decided.json()["status"] == "approved"
-    assert api(personas.registrar).get("/api/v1/change-requests/", {"to_decide": "1"}).json()["results"] == []
+    assert client_for(personas.registrar).get("/api/v1/change-requests/", {"to_decide": "1"}).json()["results"] == []
 
 
 def test_registrar_decides_on_the_page_with_htmx(client, personas, territory, in_english):

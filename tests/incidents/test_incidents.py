@@ -240,8 +240,8 @@ def incidents(personas, territory):
     ("outsider", {"b1a"}),
     ("nobody", set()),
 ])
-def test_incident_list_is_scoped(api, personas, incidents, who, expected, django_assert_max_num_queries):
-    client = api(getattr(personas, who))
+def test_incident_list_is_scoped(client_for, personas, incidents, who, expected, django_assert_max_num_queries):
+    client = client_for(getattr(personas, who))
     with django_assert_max_num_queries(10):
         response = client.get(LIST)
     assert response.status_code == 200
@@ -249,10 +249,10 @@ def test_incident_list_is_scoped(api, personas, incidents, who, expected, django
     assert ids == {incidents[key].pk for key in expected}
 
 
-def test_incident_list_query_count_does_not_grow_with_rows(api, personas, territory,
+def test_incident_list_query_count_does_not_grow_with_rows(client_for, personas, territory,
                                                           django_assert_max_num_queries):
     IncidentFactory.create_batch(60, mahalla=territory.mahalla_a1a, created_by=personas.inspector)
-    client = api(personas.district_official)
+    client = client_for(personas.district_official)
     with django_assert_max_num_queries(10):
         first = client.get(LIST).json()
     assert len(first["results"]) == 50 and first["next"]
@@ -262,24 +262,24 @@ def test_incident_list_query_count_does_not_grow_with_rows(api, personas, territ
     assert not {r["id"] for r in first["results"]} & {r["id"] for r in second["results"]}
 
 
-def test_incident_detail_as_outsider_returns_404(api, personas, incidents):
-    response = api(personas.outsider).get(f"{LIST}{incidents['a1a'].pk}/")
+def test_incident_detail_as_outsider_returns_404(client_for, personas, incidents):
+    response = client_for(personas.outsider).get(f"{LIST}{incidents['a1a'].pk}/")
     assert response.status_code == 404
-    assert api(personas.outsider).get(f"{LIST}999999/").status_code == 404
+    assert client_for(personas.outsider).get(f"{LIST}999999/").status_code == 404
 
 
-def test_incident_detail_as_inspector_of_another_mahalla_returns_404(api, staff, incidents):
-    assert api(staff.inspector_b).get(f"{LIST}{incidents['a1a'].pk}/").status_code == 404
+def test_incident_detail_as_inspector_of_another_mahalla_returns_404(client_for, staff, incidents):
+    assert client_for(staff.inspector_b).get(f"{LIST}{incidents['a1a'].pk}/").status_code == 404
 
 
-def test_incident_detail_has_times_with_offset_and_history(api, personas, incidents):
-    data = api(personas.district_official).get(f"{LIST}{incidents['a1a'].pk}/").json()
+def test_incident_detail_has_times_with_offset_and_history(client_for, personas, incidents):
+    data = client_for(personas.district_official).get(f"{LIST}{incidents['a1a'].pk}/").json()
     assert data["occurred_at"].endswith("+05:00")
     assert data["allowed_transitions"] == [S.UNDER_VERIFICATION]
 
 
-def test_incident_create_api(api, personas, territory):
-    response = api(personas.inspector).post(LIST, {
+def test_incident_create_api(client_for, personas, territory):
+    response = client_for(personas.inspector).post(LIST, {
         "mahalla": territory.mahalla_a1a.pk, "category": category("cyber-phishing").pk,
         "occurred_at": "2026-01-10T09:30:00+05:00", "reported_at": "2026-01-10T11:00:00+05:00",
         "source": "citizen", "woman_victim": True, "financial_loss": "1200000.00",
@@ -290,17 +290,17 @@ def test_incident_create_api(api, personas, territory):
     assert data["transitions"][0]["to_status"] == "reported"
 
 
-def test_incident_create_api_future_date_names_field(api, personas, territory):
+def test_incident_create_api_future_date_names_field(client_for, personas, territory):
     future = (timezone.now() + datetime.timedelta(days=1)).isoformat()
-    response = api(personas.inspector).post(LIST, {
+    response = client_for(personas.inspector).post(LIST, {
         "mahalla": territory.mahalla_a1a.pk, "category": category("theft").pk, "occurred_at": future,
         "reported_at": future}, format="json")
     assert response.status_code == 400
     assert "occurred_at" in response.json()["errors"]
 
 
-def test_incident_create_api_outside_assignment_names_mahalla(api, personas, territory):
-    response = api(personas.inspector).post(LIST, {
+def test_incident_create_api_outside_assignment_names_mahalla(client_for, personas, territory):
+    response = client_for(personas.inspector).post(LIST, {
         "mahalla": territory.mahalla_b1a.pk, "category": category("theft").pk,
         "occurred_at": "2026-01-10T09:30:00+05:00"}, format="json")
     assert response.status_code == 400
@@ -308,27 +308,27 @@ def test_incident_create_api_outside_assignment_names_mahalla(api, personas, ter
     assert not Incident.objects.exists()
 
 
-def test_incident_create_api_missing_field_names_it(api, personas, territory):
-    response = api(personas.inspector).post(LIST, {"mahalla": territory.mahalla_a1a.pk}, format="json")
+def test_incident_create_api_missing_field_names_it(client_for, personas, territory):
+    response = client_for(personas.inspector).post(LIST, {"mahalla": territory.mahalla_a1a.pk}, format="json")
     assert response.status_code == 400
     assert {"category", "occurred_at"} <= set(response.json()["errors"])
 
 
-def test_incident_update_by_national_is_forbidden(api, personas, incidents):
+def test_incident_update_by_national_is_forbidden(client_for, personas, incidents):
     url = f"{LIST}{incidents['a1a'].pk}/"
-    response = api(personas.national).patch(url, {"description": "x"}, format="json")
+    response = client_for(personas.national).patch(url, {"description": "x"}, format="json")
     assert response.status_code == 403
 
 
-def test_incident_update_by_outsider_returns_404(api, personas, incidents):
+def test_incident_update_by_outsider_returns_404(client_for, personas, incidents):
     url = f"{LIST}{incidents['a1a'].pk}/"
-    response = api(personas.outsider).patch(url, {"description": "x"}, format="json")
+    response = client_for(personas.outsider).patch(url, {"description": "x"}, format="json")
     assert response.status_code == 404
 
 
-def test_incident_transition_api(api, personas, incidents):
+def test_incident_transition_api(client_for, personas, incidents):
     url = f"{LIST}{incidents['a1a'].pk}/transition/"
-    client = api(personas.district_official)
+    client = client_for(personas.district_official)
     assert client.post(url, {"to_status": "under_verification"}, format="json").status_code == 200
     refused = client.post(url, {"to_status": "unfounded"}, format="json")
     assert refused.status_code == 400 and list(refused.json()["errors"]) == ["reason"]
@@ -338,18 +338,18 @@ def test_incident_transition_api(api, personas, incidents):
     assert bad.status_code == 400 and list(bad.json()["errors"]) == ["to_status"]
 
 
-def test_incident_transition_api_as_outsider_returns_404(api, personas, incidents):
+def test_incident_transition_api_as_outsider_returns_404(client_for, personas, incidents):
     url = f"{LIST}{incidents['a1a'].pk}/transition/"
-    response = api(personas.outsider).post(url, {"to_status": "under_verification"}, format="json")
+    response = client_for(personas.outsider).post(url, {"to_status": "under_verification"}, format="json")
     assert response.status_code == 404
 
 
-def test_incident_filters_and_search(api, personas, territory):
+def test_incident_filters_and_search(client_for, personas, territory):
     IncidentFactory(mahalla=territory.mahalla_a1a, created_by=personas.inspector,
                     description="stolen bicycle")
     IncidentFactory(mahalla=territory.mahalla_a1a, created_by=personas.inspector,
                     category=category("cyber-sms-code"), status=S.REGISTERED)
-    client = api(personas.district_official)
+    client = client_for(personas.district_official)
     assert len(client.get(LIST, {"search": "BICYCLE"}).json()["results"]) == 1
     assert len(client.get(LIST, {"category": category("cybercrime").pk}).json()["results"]) == 1
     assert len(client.get(LIST, {"status": "registered"}).json()["results"]) == 1
@@ -358,8 +358,8 @@ def test_incident_filters_and_search(api, personas, territory):
                                  "occurred_to": today}).json()["results"]) == 2
 
 
-def test_categories_list(api, personas, django_assert_max_num_queries):
-    client = api(personas.inspector)
+def test_categories_list(client_for, personas, django_assert_max_num_queries):
+    client = client_for(personas.inspector)
     with django_assert_max_num_queries(8):
         response = client.get("/api/v1/incident-categories/")
     codes = {row["code"] for row in response.json()["results"]}
@@ -369,12 +369,12 @@ def test_categories_list(api, personas, django_assert_max_num_queries):
 # --- export -------------------------------------------------------------------------------------------
 
 @pytest.mark.parametrize("who", ["inspector", "social_worker", "operator", "nobody"])
-def test_incident_export_by_non_supervisor_is_forbidden(api, personas, incidents, who):
-    assert api(getattr(personas, who)).get(f"{LIST}export/csv/").status_code == 403
+def test_incident_export_by_non_supervisor_is_forbidden(client_for, personas, incidents, who):
+    assert client_for(getattr(personas, who)).get(f"{LIST}export/csv/").status_code == 403
 
 
-def test_incident_export_csv_is_scoped_streamed_and_audited(api, personas, incidents):
-    response = api(personas.district_official).get(f"{LIST}export/csv/", {"status": "reported"})
+def test_incident_export_csv_is_scoped_streamed_and_audited(client_for, personas, incidents):
+    response = client_for(personas.district_official).get(f"{LIST}export/csv/", {"status": "reported"})
     assert response.status_code == 200 and response.streaming
     body = b"".join(response.streaming_content).decode("utf-8-sig")
     lines = body.strip().splitlines()
@@ -384,26 +384,26 @@ def test_incident_export_csv_is_scoped_streamed_and_audited(api, personas, incid
     assert event.details["filters"] == {"status": "reported"} and event.details["format"] == "csv"
 
 
-def test_incident_export_by_outsider_contains_only_their_territory(api, personas, incidents):
-    body = b"".join(api(personas.outsider).get(f"{LIST}export/csv/").streaming_content).decode("utf-8-sig")
+def test_incident_export_by_outsider_contains_only_their_territory(client_for, personas, incidents):
+    body = b"".join(client_for(personas.outsider).get(f"{LIST}export/csv/").streaming_content).decode("utf-8-sig")
     assert territory_codes(body.strip().splitlines()) == {"17020001"}
 
 
-def test_incident_export_xlsx(api, personas, incidents):
+def test_incident_export_xlsx(client_for, personas, incidents):
     import io
 
     from openpyxl import load_workbook
 
-    response = api(personas.region_officer).get(f"{LIST}export/xlsx/")
+    response = client_for(personas.region_officer).get(f"{LIST}export/xlsx/")
     assert response.status_code == 200
     rows = list(load_workbook(io.BytesIO(response.content)).active.iter_rows(values_only=True))
     assert len(rows) == 4
     assert AuditEvent.objects.filter(action="export", details__format="xlsx").exists()
 
 
-def test_export_neutralises_formulas(api, personas, territory):
+def test_export_neutralises_formulas(client_for, personas, territory):
     IncidentFactory(mahalla=territory.mahalla_a1a, created_by=personas.inspector, description="=HYPERLINK(1)")
-    body = b"".join(api(personas.district_official).get(f"{LIST}export/csv/").streaming_content).decode()
+    body = b"".join(client_for(personas.district_official).get(f"{LIST}export/csv/").streaming_content).decode()
     assert "'=HYPERLINK(1)" in body
 
 

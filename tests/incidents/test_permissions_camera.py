@@ -36,17 +36,17 @@ def _payload(territory, theft, **extra):
 
 
 @pytest.mark.parametrize("who", ["operator", "inspector", "district_official"])
-def test_api_refuses_camera_source_without_an_alert(api, personas, territory, theft, who):
-    response = api(getattr(personas, who)).post(LIST, _payload(territory, theft), format="json")
+def test_api_refuses_camera_source_without_an_alert(client_for, personas, territory, theft, who):
+    response = client_for(getattr(personas, who)).post(LIST, _payload(territory, theft), format="json")
     assert response.status_code == 400
     assert list(response.json()["errors"]) == ["source"]
     assert not Incident.objects.exists()
 
 
-def test_api_patch_cannot_turn_an_incident_into_a_camera_one(api, personas, territory, theft):
+def test_api_patch_cannot_turn_an_incident_into_a_camera_one(client_for, personas, territory, theft):
     incident = incident_create(by=fresh(personas.inspector), mahalla=territory.mahalla_a1a, category=theft,
                                occurred_at=timezone.now() - datetime.timedelta(hours=1))
-    response = api(personas.inspector).patch(f"{LIST}{incident.pk}/", {"source": "camera_alert"}, format="json")
+    response = client_for(personas.inspector).patch(f"{LIST}{incident.pk}/", {"source": "camera_alert"}, format="json")
     assert response.status_code == 400 and list(response.json()["errors"]) == ["source"]
     incident.refresh_from_db()
     assert incident.source == Incident.Source.INSPECTOR
@@ -59,12 +59,12 @@ def test_service_refuses_camera_source_without_an_alert(personas, territory, the
     assert exc.value.field == "source"
 
 
-def test_operator_turns_a_confirmed_alert_into_a_camera_incident(api, personas, territory, theft):
+def test_operator_turns_a_confirmed_alert_into_a_camera_incident(client_for, personas, territory, theft):
     alert = alert_confirm(by=fresh(personas.operator), alert=_alert(territory.mahalla_a1a), category_code="theft")
     assert alert.incident.source == Incident.Source.CAMERA_ALERT and alert.incident.status == "reported"
     assert alert.incident.created_by == personas.operator
     # The incident made from the alert keeps its source when edited through the API.
-    response = api(personas.district_official).patch(f"{LIST}{alert.incident.pk}/", {
+    response = client_for(personas.district_official).patch(f"{LIST}{alert.incident.pk}/", {
         "source": "camera_alert", "description": "checked"}, format="json")
     assert response.status_code == 200, response.json()
 

@@ -25,8 +25,8 @@ def _payload(territory, **overrides):
     return data
 
 
-def test_visit_create_is_idempotent_by_client_uuid(api, personas, territory):
-    client = api(personas.inspector)
+def test_visit_create_is_idempotent_by_client_uuid(client_for, personas, territory):
+    client = client_for(personas.inspector)
     payload = _payload(territory)
     first = client.post(LIST, payload, format="json")
     assert first.status_code == 201, first.json()
@@ -38,16 +38,16 @@ def test_visit_create_is_idempotent_by_client_uuid(api, personas, territory):
     assert first.json()["visited_at"].endswith("+05:00")
 
 
-def test_visit_draft_id_of_another_user_is_refused(api, personas, territory):
+def test_visit_draft_id_of_another_user_is_refused(client_for, personas, territory):
     payload = _payload(territory)
-    api(personas.inspector).post(LIST, payload, format="json")
-    response = api(personas.social_worker).post(LIST, payload, format="json")
+    client_for(personas.inspector).post(LIST, payload, format="json")
+    response = client_for(personas.social_worker).post(LIST, payload, format="json")
     assert response.status_code == 400 and list(response.json()["errors"]) == ["client_uuid"]
 
 
-def test_visit_in_future_is_refused(api, personas, territory):
+def test_visit_in_future_is_refused(client_for, personas, territory):
     future = (timezone.now() + datetime.timedelta(hours=2)).isoformat()
-    response = api(personas.inspector).post(LIST, _payload(territory, visited_at=future), format="json")
+    response = client_for(personas.inspector).post(LIST, _payload(territory, visited_at=future), format="json")
     assert response.status_code == 400 and list(response.json()["errors"]) == ["visited_at"]
 
 
@@ -60,25 +60,25 @@ def test_visit_follow_up_before_visit_is_refused(personas, territory):
     assert excinfo.value.field == "follow_up_on"
 
 
-def test_visit_point_far_outside_is_refused(api, personas, territory):
-    response = api(personas.inspector).post(LIST, _payload(territory, longitude=64.3), format="json")
+def test_visit_point_far_outside_is_refused(client_for, personas, territory):
+    response = client_for(personas.inspector).post(LIST, _payload(territory, longitude=64.3), format="json")
     assert response.status_code == 400 and list(response.json()["errors"]) == ["location"]
 
 
-def test_visit_negative_people_reached_names_field(api, personas, territory):
-    response = api(personas.inspector).post(LIST, _payload(territory, people_reached=-1), format="json")
+def test_visit_negative_people_reached_names_field(client_for, personas, territory):
+    response = client_for(personas.inspector).post(LIST, _payload(territory, people_reached=-1), format="json")
     assert response.status_code == 400 and "people_reached" in response.json()["errors"]
 
 
 @pytest.mark.parametrize("who", ["district_official", "national", "outsider", "nobody"])
-def test_visit_by_someone_not_assigned_names_mahalla(api, personas, territory, who):
-    response = api(getattr(personas, who)).post(LIST, _payload(territory), format="json")
+def test_visit_by_someone_not_assigned_names_mahalla(client_for, personas, territory, who):
+    response = client_for(getattr(personas, who)).post(LIST, _payload(territory), format="json")
     assert response.status_code == 400 and list(response.json()["errors"]) == ["mahalla"]
     assert not FieldVisit.objects.exists()
 
 
-def test_visit_by_inspector_of_another_mahalla_names_mahalla(api, staff, territory):
-    response = api(staff.inspector_b).post(LIST, _payload(territory), format="json")
+def test_visit_by_inspector_of_another_mahalla_names_mahalla(client_for, staff, territory):
+    response = client_for(staff.inspector_b).post(LIST, _payload(territory), format="json")
     assert response.status_code == 400 and list(response.json()["errors"]) == ["mahalla"]
 
 
@@ -100,15 +100,15 @@ def visits(personas, territory, staff):
     ("outsider", {"b1a"}),
     ("nobody", set()),
 ])
-def test_visit_list_is_scoped(api, personas, visits, who, expected, django_assert_max_num_queries):
-    client = api(getattr(personas, who))
+def test_visit_list_is_scoped(client_for, personas, visits, who, expected, django_assert_max_num_queries):
+    client = client_for(getattr(personas, who))
     with django_assert_max_num_queries(10):
         response = client.get(LIST)
     assert {row["id"] for row in response.json()["results"]} == {visits[k].pk for k in expected}
 
 
-def test_visit_list_filters(api, personas, visits):
-    client = api(personas.inspector)
+def test_visit_list_filters(client_for, personas, visits):
+    client = client_for(personas.inspector)
     assert {r["id"] for r in client.get(LIST, {"mine": "true"}).json()["results"]} == {visits["mine"].pk}
     assert {r["id"] for r in client.get(LIST, {"kind": "school"}).json()["results"]} == {visits["social"].pk}
     today = timezone.localdate()
@@ -116,13 +116,13 @@ def test_visit_list_filters(api, personas, visits):
     assert {r["id"] for r in recent["results"]} == {visits["mine"].pk}
 
 
-def test_visit_detail_out_of_scope_returns_404(api, personas, visits):
-    assert api(personas.outsider).get(f"{LIST}{visits['mine'].pk}/").status_code == 404
-    assert api(personas.inspector).get(f"{LIST}{visits['mine'].pk}/").status_code == 200
+def test_visit_detail_out_of_scope_returns_404(client_for, personas, visits):
+    assert client_for(personas.outsider).get(f"{LIST}{visits['mine'].pk}/").status_code == 404
+    assert client_for(personas.inspector).get(f"{LIST}{visits['mine'].pk}/").status_code == 200
 
 
-def test_visit_export_scoped_and_forbidden_for_field_staff(api, personas, visits):
-    assert api(personas.inspector).get(f"{LIST}export/csv/").status_code == 403
-    body = b"".join(api(personas.outsider).get(f"{LIST}export/csv/").streaming_content).decode("utf-8-sig")
+def test_visit_export_scoped_and_forbidden_for_field_staff(client_for, personas, visits):
+    assert client_for(personas.inspector).get(f"{LIST}export/csv/").status_code == 403
+    body = b"".join(client_for(personas.outsider).get(f"{LIST}export/csv/").streaming_content).decode("utf-8-sig")
     assert len(body.strip().splitlines()) == 2
-    assert api(personas.national).get(f"{LIST}export/xlsx/").status_code == 200
+    assert client_for(personas.national).get(f"{LIST}export/xlsx/").status_code == 200

@@ -2,7 +2,6 @@ import datetime
 from dataclasses import dataclass
 
 import pytest
-from rest_framework.test import APIClient
 
 from accounts.models import Role, User
 from roadmaps import services
@@ -49,12 +48,3 @@ def roadmaps(personas, territory) -> Roadmaps:
 def fresh(user):
     """The user as a new request sees it (User.scope is cached on the instance)."""
     return User.objects.get(pk=user.pk)
-
-
-@pytest.fixture
-def api():
-    def client_for(user) -> APIClient:
-        client = APIClient()
-        client.force_login(user)
-        return client
-    return client_for

@@ -58,8 +58,9 @@ def test_export_opens_with_openpyxl_and_has_the_items(client, personas, roadmaps
     assert AuditEvent.objects.filter(action="export", object_id=str(roadmap.pk)).exists()
 
 
-def test_api_export_out_of_scope_is_404(api, personas, roadmaps):
-    assert api(personas.outsider).get(f"/api/v1/roadmaps/{roadmaps.district_a1.pk}/export.xlsx").status_code == 404
+def test_api_export_out_of_scope_is_404(client_for, personas, roadmaps):
+    url = f"/api/v1/roadmaps/{roadmaps.district_a1.pk}/export.xlsx"
+    assert client_for(personas.outsider).get(url).status_code == 404
 
 
 def test_blank_template_downloads_and_round_trips(client, personas, roadmaps):

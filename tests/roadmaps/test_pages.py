@@ -190,18 +190,18 @@ def test_detail_and_approvals_query_counts(client, personas, roadmaps, django_as
     assert [r.pk for r in approvals.context["rows"]] == [roadmaps.district_a1.pk]
 
 
-def test_print_page_and_api_list(client, api, personas, roadmaps):
+def test_print_page_and_api_list(client, client_for, personas, roadmaps):
     client.force_login(personas.inspector)
 
     page = client.get(reverse("roadmaps:print", args=[roadmaps.mahalla_a1a.pk]))
-    listing = api(personas.inspector).get("/api/v1/roadmaps/")
+    listing = client_for(personas.inspector).get("/api/v1/roadmaps/")
 
     assert page.status_code == 200 and "Huquqiy savodxonlik darslari" in page.content.decode()
     assert [r["id"] for r in listing.json()["results"]] == [roadmaps.mahalla_a1a.pk]
 
 
-def test_api_workflow_and_kpi_updates(api, personas, roadmaps):
-    district, region = api(personas.district_official), api(personas.region_officer)
+def test_api_workflow_and_kpi_updates(client_for, personas, roadmaps):
+    district, region = client_for(personas.district_official), client_for(personas.region_officer)
     roadmap = roadmaps.district_a1
     item = roadmap.items.get()
 

@@ -36,8 +36,8 @@ def test_roadmap_detail_visibility(client, personas, roadmaps, persona, key, vis
 
 
 @pytest.mark.parametrize(("persona", "key", "visible"), MATRIX)
-def test_roadmap_api_detail_visibility(api, personas, roadmaps, persona, key, visible):
-    response = api(getattr(personas, persona)).get(f"/api/v1/roadmaps/{getattr(roadmaps, key).pk}/")
+def test_roadmap_api_detail_visibility(client_for, personas, roadmaps, persona, key, visible):
+    response = client_for(getattr(personas, persona)).get(f"/api/v1/roadmaps/{getattr(roadmaps, key).pk}/")
 
     assert response.status_code == (200 if visible else 404)
 
@@ -82,18 +82,18 @@ def test_item_inline_edit_permission(client, personas, roadmaps, persona, key, s
 
 
 @pytest.mark.parametrize(("persona", "key", "status"), EDIT)
-def test_item_api_create_permission(api, personas, roadmaps, persona, key, status):
+def test_item_api_create_permission(client_for, personas, roadmaps, persona, key, status):
     roadmap = getattr(roadmaps, key)
 
-    response = api(getattr(personas, persona)).post(f"/api/v1/roadmaps/{roadmap.pk}/items/", {
+    response = client_for(getattr(personas, persona)).post(f"/api/v1/roadmaps/{roadmap.pk}/items/", {
         "focus_area": "cybersecurity", "title": "Karta firibgarligi", "deadline": "2026-09-01"}, format="json")
 
     assert response.status_code == {200: 201}.get(status, status)
     assert roadmap.items.count() == (2 if status == 200 else 1)
 
 
-def test_district_official_creates_roadmaps_only_in_own_district(api, personas, territory, roadmaps):
-    client = api(personas.district_official)
+def test_district_official_creates_roadmaps_only_in_own_district(client_for, personas, territory, roadmaps):
+    client = client_for(personas.district_official)
 
     own = client.post("/api/v1/roadmaps/", {"mahalla": territory.mahalla_a1b.pk, "year": YEAR}, format="json")
     other = client.post("/api/v1/roadmaps/", {"mahalla": territory.mahalla_a2a.pk, "year": YEAR + 1},
@@ -155,17 +155,17 @@ def test_approve_over_http_as_district_official_of_district_roadmap_is_403(clien
     assert Roadmap.objects.get(pk=roadmap.pk).status == "submitted"
 
 
-def test_approve_over_api_as_outsider_is_404(api, personas, roadmaps):
+def test_approve_over_api_as_outsider_is_404(client_for, personas, roadmaps):
     roadmap = _submitted(roadmaps.district_a1, personas.district_official)
 
-    response = api(personas.outsider).post(f"/api/v1/roadmaps/{roadmap.pk}/approve/", {}, format="json")
+    response = client_for(personas.outsider).post(f"/api/v1/roadmaps/{roadmap.pk}/approve/", {}, format="json")
 
     assert response.status_code == 404
 
 
-def test_inspector_reads_items_but_cannot_change_them_over_api(api, personas, roadmaps):
+def test_inspector_reads_items_but_cannot_change_them_over_api(client_for, personas, roadmaps):
     item = roadmaps.mahalla_a1a.items.get()
-    client = api(personas.inspector)
+    client = client_for(personas.inspector)
 
     read = client.get(f"/api/v1/roadmaps/items/{item.pk}/")
     write = client.patch(f"/api/v1/roadmaps/items/{item.pk}/", {"progress": 50}, format="json")

@@ -111,10 +111,10 @@ def test_rollup_page_and_territory_panel(client, personas, territory, progress):
     assert hidden.status_code == 404
 
 
-def test_rollup_api_out_of_scope_is_404(api, personas, territory, progress):
-    ok = api(personas.district_official).get("/api/v1/roadmaps/progress/",
+def test_rollup_api_out_of_scope_is_404(client_for, personas, territory, progress):
+    ok = client_for(personas.district_official).get("/api/v1/roadmaps/progress/",
                                              {"level": "district", "id": territory.district_a1.pk, "year": YEAR})
-    hidden = api(personas.district_official).get("/api/v1/roadmaps/progress/",
+    hidden = client_for(personas.district_official).get("/api/v1/roadmaps/progress/",
                                                  {"level": "district", "id": territory.district_a2.pk})
 
     assert ok.status_code == 200 and ok.json()["total"]["items"] == 4
@@ -133,8 +133,8 @@ def test_territory_progress_in_one_query_matches_the_rollup(personas, territory,
 
 
 @pytest.mark.parametrize("year", ["9" * 400, "²⁰²⁶", "-1", "1999", "abc", "20260"])
-def test_year_parameters_of_any_shape_are_a_400_naming_year(api, personas, progress, year):
-    client = api(personas.district_official)
+def test_year_parameters_of_any_shape_are_a_400_naming_year(client_for, personas, progress, year):
+    client = client_for(personas.district_official)
     listing = client.get("/api/v1/roadmaps/", {"year": year})
     rollup = client.get("/api/v1/roadmaps/progress/", {"year": year})
     assert listing.status_code == rollup.status_code == 400

@@ -1,4 +1,5 @@
 import json
+import uuid
 
 import pytest
 
@@ -6,12 +7,10 @@ from accounts.throttling import AnonymousRateThrottle, PerTokenOrUserRateThrottl
 
 
 @pytest.fixture(autouse=True)
-def _clear_throttle_buckets():
-    from django.core.cache import cache
-
-    cache.clear()
-    yield
-    cache.clear()
+def _empty_throttle_buckets(settings):
+    # The buckets live in the shared Redis: a key prefix of this test's own starts them empty, without flushing
+    # the database under another test run (pytest-xdist workers share it).
+    settings.CACHES = {"default": {**settings.CACHES["default"], "KEY_PREFIX": f"test-{uuid.uuid4().hex}"}}
 
 
 @pytest.mark.django_db

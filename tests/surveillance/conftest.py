@@ -7,7 +7,6 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from rest_framework.test import APIClient
 
 from surveillance.models import Camera, RawEvent
 from surveillance.services import camera_create, integration_create, raw_events_process
@@ -77,12 +76,9 @@ def site(personas, territory) -> Site:
 
 
 @pytest.fixture
-def integration_client(site):
-    def make(token: str | None = None, **extra) -> APIClient:
-        client = APIClient(**extra)
-        client.credentials(HTTP_AUTHORIZATION=f"Bearer {token or site.token}")
-        return client
-    return make
+def integration_client(site, client_for):
+    """A client that posts as an integration: the site's token unless another is given."""
+    return lambda token=None, **extra: client_for(token=token or site.token, **extra)
 
 
 def post_raw(client, path: str, body: bytes, content_type: str):

@@ -3,7 +3,6 @@ transaction, so taking over a live worker's claim processes nothing twice, and a
 free again as soon as PostgreSQL drops its connection."""
 
 import threading
-import time
 
 import pytest
 from django.db import connection, connections
@@ -18,16 +17,16 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 def test_taking_over_a_live_claim_waits_for_its_commit_and_processes_nothing_twice(
         integration_client, settings, monkeypatch):
-    settings.SURVEILLANCE_CLAIM_STALE_SECONDS = 1
+    settings.SURVEILLANCE_CLAIM_STALE_SECONDS = 0  # any claim is stale once committed: no waiting for it
     assert post_raw(integration_client(), ALERTS, payload("generic_single.json"),
                     "application/json").status_code == 202
     raw_id = RawEvent.objects.get().pk
-    inside = threading.Event()
+    inside, release = threading.Event(), threading.Event()
     original = services._attach_cameras
 
     def slow(*args, **kwargs):  # a live worker, slower than the stale window, inside its batch transaction
         inside.set()
-        time.sleep(2.5)
+        release.wait(10)
         return original(*args, **kwargs)
 
     monkeypatch.setattr(services, "_attach_cameras", slow)
@@ -41,10 +40,10 @@ def test_taking_over_a_live_claim_waits_for_its_commit_and_processes_nothing_twi
 
     worker = threading.Thread(target=live)
     worker.start()
-    assert inside.wait(10)
-    time.sleep(1.2)  # the live claim is now "stale"
+    assert inside.wait(10)  # the live claim is committed, so "stale"
     monkeypatch.setattr(services, "_attach_cameras", original)
     taken = services.raw_events_process(ids=[raw_id], fill_to=10)  # SKIP LOCKED: the row is in use
+    release.set()
     worker.join(20)
     assert taken.claimed == 0 and results["live"].processed == 1
     assert services.raw_events_process(ids=[raw_id], fill_to=10).claimed == 0  # processed_at is set

@@ -19,15 +19,6 @@ S = Alert.Status
 
 
 @pytest.fixture
-def api(personas):
-    def client_for(name: str) -> APIClient:
-        client = APIClient()
-        client.force_login(getattr(personas, name))
-        return client
-    return client_for
-
-
-@pytest.fixture
 def alerts(site, territory, personas):
     """routed in A1a (with a picture), routed in A1b (entrance, biometric picture), filtered in A1a,
     unmatched (district A1), routed in B1a (another region)."""
@@ -72,12 +63,12 @@ def ids(response) -> set[int]:
     ("social_worker", {"a1a"}),
     ("nobody", set()),
 ])
-def test_alert_list_as_persona(api, alerts, persona, expected):
-    assert ids(api(persona).get(ALERTS)) == {alerts[k].pk for k in expected}
+def test_alert_list_as_persona(client_for, alerts, persona, expected):
+    assert ids(client_for(persona).get(ALERTS)) == {alerts[k].pk for k in expected}
 
 
-def test_alert_list_filters(api, alerts):
-    client = api("operator")
+def test_alert_list_filters(client_for, alerts):
+    client = client_for("operator")
     assert ids(client.get(ALERTS, {"status": "filtered"})) == {alerts["filtered"].pk}
     assert ids(client.get(ALERTS, {"urgent": "true"})) == {alerts["unmatched"].pk}
     assert ids(client.get(ALERTS, {"camera": alerts["a1a"].camera_id})) == {alerts["a1a"].pk}
@@ -86,8 +77,8 @@ def test_alert_list_filters(api, alerts):
     assert ids(client.get(ALERTS, {"date_from": "2026-03-15", "date_to": "2026-03-15"})) == {alerts["a1b"].pk}
 
 
-def test_alert_list_query_count_does_not_grow_with_rows(api, alerts, django_assert_max_num_queries):
-    client = api("operator")
+def test_alert_list_query_count_does_not_grow_with_rows(client_for, alerts, django_assert_max_num_queries):
+    client = client_for("operator")
     with django_assert_max_num_queries(8):
         response = client.get(ALERTS)
     assert len(response.json()["results"]) == 4
@@ -96,23 +87,23 @@ def test_alert_list_query_count_does_not_grow_with_rows(api, alerts, django_asse
     assert row["camera"]["name"] == "Mahalla kirishi" and row["mahalla_name"]
 
 
-def test_alert_list_paginates(api, alerts):
-    page = api("operator").get(ALERTS, {"page_size": 2}).json()
+def test_alert_list_paginates(client_for, alerts):
+    page = client_for("operator").get(ALERTS, {"page_size": 2}).json()
     assert len(page["results"]) == 2 and page["next"]
 
 
-def test_alert_detail_out_of_scope_is_404(api, alerts):
-    assert api("outsider").get(f"{ALERTS}{alerts['a1a'].pk}/").status_code == 404
-    assert api("inspector").get(f"{ALERTS}{alerts['filtered'].pk}/").status_code == 404
-    assert api("operator").get(f"{ALERTS}{alerts['a1a'].pk}/").status_code == 200
+def test_alert_detail_out_of_scope_is_404(client_for, alerts):
+    assert client_for("outsider").get(f"{ALERTS}{alerts['a1a'].pk}/").status_code == 404
+    assert client_for("inspector").get(f"{ALERTS}{alerts['filtered'].pk}/").status_code == 404
+    assert client_for("operator").get(f"{ALERTS}{alerts['a1a'].pk}/").status_code == 200
 
 
-def test_picture_view_streams_and_audits(api, alerts, personas):
+def test_picture_view_streams_and_audits(client_for, alerts, personas):
     alert = alerts["a1b"]
     picture = alert.pictures.get()
     url = f"{ALERTS}{alert.pk}/pictures/{picture.pk}/"
 
-    response = api("operator").get(url)
+    response = client_for("operator").get(url)
 
     assert response.status_code == 200 and response["Content-Type"] == "image/jpeg"
     assert b"".join(response.streaming_content) == payload("snapshot.jpg")
@@ -123,16 +114,16 @@ def test_picture_view_streams_and_audits(api, alerts, personas):
 
 
 @pytest.mark.parametrize("persona", ["outsider", "inspector", "nobody"])
-def test_picture_view_out_of_scope_is_404_and_not_audited(api, alerts, persona):
+def test_picture_view_out_of_scope_is_404_and_not_audited(client_for, alerts, persona):
     alert = alerts["a1b"]  # A1b: not the inspector's mahalla
-    response = api(persona).get(f"{ALERTS}{alert.pk}/pictures/{alert.pictures.get().pk}/")
+    response = client_for(persona).get(f"{ALERTS}{alert.pk}/pictures/{alert.pictures.get().pk}/")
     assert response.status_code == 404
     assert not AuditEvent.objects.filter(action="view").exists()
 
 
-def test_picture_of_another_alert_is_404(api, alerts):
+def test_picture_of_another_alert_is_404(client_for, alerts):
     other = alerts["a1b"].pictures.get()
-    assert api("operator").get(f"{ALERTS}{alerts['a1a'].pk}/pictures/{other.pk}/").status_code == 404
+    assert client_for("operator").get(f"{ALERTS}{alerts['a1a'].pk}/pictures/{other.pk}/").status_code == 404
 
 
 def test_picture_anonymous_is_refused(alerts):
@@ -141,9 +132,9 @@ def test_picture_anonymous_is_refused(alerts):
     assert response.status_code in (401, 403)
 
 
-def test_confirm_by_district_official_creates_a_camera_alert_incident(api, alerts, personas):
+def test_confirm_by_district_official_creates_a_camera_alert_incident(client_for, alerts, personas):
     alert = alerts["a1a"]
-    response = api("district_official").post(f"{ALERTS}{alert.pk}/confirm/", {"category": "hooliganism"},
+    response = client_for("district_official").post(f"{ALERTS}{alert.pk}/confirm/", {"category": "hooliganism"},
                                              format="json")
     assert response.status_code == 200, response.content
     alert.refresh_from_db()
@@ -154,13 +145,13 @@ def test_confirm_by_district_official_creates_a_camera_alert_incident(api, alert
     assert AuditEvent.objects.filter(action="change", object_type="surveillance.alert").exists()
 
 
-def test_confirm_by_inspector_of_the_mahalla(api, alerts):
-    response = api("inspector").post(f"{ALERTS}{alerts['a1a'].pk}/confirm/", {}, format="json")
+def test_confirm_by_inspector_of_the_mahalla(client_for, alerts):
+    response = client_for("inspector").post(f"{ALERTS}{alerts['a1a'].pk}/confirm/", {}, format="json")
     assert response.status_code == 200, response.content
     assert response.json()["incident"] is not None
 
 
-def test_operator_links_an_existing_incident(api, alerts, personas):
+def test_operator_links_an_existing_incident(client_for, alerts, personas):
     from incidents.services import incident_create
     from tests.incidents.conftest import fresh
     from tests.incidents.factories import category
@@ -168,67 +159,67 @@ def test_operator_links_an_existing_incident(api, alerts, personas):
     alert = alerts["a1a"]
     incident = incident_create(by=fresh(personas.inspector), mahalla=alert.mahalla, category=category("theft"),
                                occurred_at=alert.started_at)
-    response = api("operator").post(f"{ALERTS}{alert.pk}/confirm/", {"incident": incident.pk}, format="json")
+    response = client_for("operator").post(f"{ALERTS}{alert.pk}/confirm/", {"incident": incident.pk}, format="json")
     assert response.status_code == 200 and response.json()["incident"] == incident.pk
 
 
-def test_operator_confirming_creates_a_reported_camera_incident(api, alerts):
+def test_operator_confirming_creates_a_reported_camera_incident(client_for, alerts):
     # Operators may report incidents from camera alerts in their district (the capability incidents.report_from_camera).
-    response = api("operator").post(f"{ALERTS}{alerts['a1a'].pk}/confirm/", {}, format="json")
+    response = client_for("operator").post(f"{ALERTS}{alerts['a1a'].pk}/confirm/", {}, format="json")
     assert response.status_code == 200, response.json()
     alert = Alert.objects.select_related("incident").get(pk=alerts["a1a"].pk)
     assert alert.status == S.CONFIRMED
     assert alert.incident.source == "camera_alert" and alert.incident.status == "reported"
 
 
-def test_confirm_linking_an_invisible_incident_is_refused(api, alerts, personas, territory):
+def test_confirm_linking_an_invisible_incident_is_refused(client_for, alerts, personas, territory):
     from incidents.services import incident_create
     from tests.incidents.conftest import fresh
     from tests.incidents.factories import category
 
     incident = incident_create(by=fresh(personas.outsider), mahalla=territory.mahalla_b1a,
                                category=category("theft"), occurred_at=alerts["a1a"].started_at)
-    response = api("operator").post(f"{ALERTS}{alerts['a1a'].pk}/confirm/", {"incident": incident.pk},
+    response = client_for("operator").post(f"{ALERTS}{alerts['a1a'].pk}/confirm/", {"incident": incident.pk},
                                     format="json")
     assert response.status_code == 400 and response.json()["errors"] == {"incident": ["No such incident."]}
 
 
-def test_dismiss_requires_a_reason(api, alerts):
+def test_dismiss_requires_a_reason(client_for, alerts):
     url = f"{ALERTS}{alerts['a1a'].pk}/dismiss/"
-    assert api("operator").post(url, {"reason": "  "}, format="json").status_code == 400
-    response = api("operator").post(url, {"reason": "tree shadow"}, format="json")
+    assert client_for("operator").post(url, {"reason": "  "}, format="json").status_code == 400
+    response = client_for("operator").post(url, {"reason": "tree shadow"}, format="json")
     assert response.status_code == 200 and response.json()["status"] == "dismissed"
-    assert api("operator").post(url, {"reason": "again"}, format="json").status_code == 400
+    assert client_for("operator").post(url, {"reason": "again"}, format="json").status_code == 400
 
 
-def test_escalate_then_confirm(api, alerts, django_capture_on_commit_callbacks):
+def test_escalate_then_confirm(client_for, alerts, django_capture_on_commit_callbacks):
     received = []
     alert_reviewed.connect(lambda sender, **kw: received.append(kw), weak=False, dispatch_uid="t-escalate")
     try:
         with django_capture_on_commit_callbacks(execute=True):
-            response = api("operator").post(f"{ALERTS}{alerts['a1a'].pk}/escalate/", {"note": "send patrol"},
+            response = client_for("operator").post(f"{ALERTS}{alerts['a1a'].pk}/escalate/", {"note": "send patrol"},
                                             format="json")
     finally:
         alert_reviewed.disconnect(dispatch_uid="t-escalate")
     assert response.status_code == 200 and response.json()["status"] == "escalated"
     assert received[0]["status"] == "escalated" and received[0]["alert_id"] == alerts["a1a"].pk
-    assert api("district_official").post(f"{ALERTS}{alerts['a1a'].pk}/confirm/", {},
+    assert client_for("district_official").post(f"{ALERTS}{alerts['a1a'].pk}/confirm/", {},
                                          format="json").status_code == 200
 
 
 @pytest.mark.parametrize(("persona", "status"), [("national", 403), ("region_officer", 403),
                                                  ("outsider", 404), ("social_worker", 403)])
-def test_review_by_others_is_refused(api, alerts, persona, status):
-    response = api(persona).post(f"{ALERTS}{alerts['a1a'].pk}/dismiss/", {"reason": "x"}, format="json")
+def test_review_by_others_is_refused(client_for, alerts, persona, status):
+    response = client_for(persona).post(f"{ALERTS}{alerts['a1a'].pk}/dismiss/", {"reason": "x"}, format="json")
     assert response.status_code == status
     assert Alert.objects.get(pk=alerts["a1a"].pk).status == S.ROUTED
 
 
-def test_false_positive_rates_per_camera_and_event_type(api, alerts, site, personas, django_assert_num_queries):
+def test_false_positive_rates_per_camera_and_event_type(client_for, alerts, site, personas, django_assert_num_queries):
     services.alert_dismiss(by=personas.operator, alert=alerts["a1a"], reason="cat")
     services.alert_dismiss(by=personas.operator, alert=alerts["a1b"], reason="headlights")
     services.alert_confirm(by=personas.district_official, alert=alerts["filtered"])
-    client = api("operator")
+    client = client_for("operator")
     client.get(ALERTS)  # warm the session
 
     with django_assert_num_queries(3):  # session, user, and the one aggregate
@@ -241,4 +232,5 @@ def test_false_positive_rates_per_camera_and_event_type(api, alerts, site, perso
     assert by_camera[site.generic.pk]["rate"] == 0.0
     by_type = {row["event_type"]: row["rate"] for row in body["by_event_type"]}
     assert by_type == {"vmd": 1.0, "linedetection": 1.0, "loitering": 0.0}
-    assert api("outsider").get(f"{ALERTS}false-positive-rates/").json() == {"by_camera": [], "by_event_type": []}
+    assert client_for("outsider").get(f"{ALERTS}false-positive-rates/").json() == {
+        "by_camera": [], "by_event_type": [], "by_reason": []}

@@ -62,10 +62,3 @@ def queue(site, personas) -> Queue:  # noqa: F811 - the imported fixture
     return Queue(urgent=by_key["urgent"], plain=by_key["plain"], a1b=by_key["a1b"], unmatched=by_key["unknown"],
                  b1=by_key["b1"])
 
-
-@pytest.fixture
-def client_for(client, personas):
-    def make(name: str):
-        client.force_login(getattr(personas, name))
-        return client
-    return make

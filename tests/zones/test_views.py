@@ -2,7 +2,6 @@ import datetime
 from decimal import Decimal
 
 import pytest
-from rest_framework.test import APIClient
 
 from core.periods import TASHKENT, Period, trend_periods
 
@@ -22,32 +21,26 @@ def h1(territory, personas, policy):
     recompute(Period.parse("H1-2025"), Period.current())
 
 
-def api(user) -> APIClient:
-    client = APIClient()
-    client.force_login(user)
-    return client
-
-
-def test_crime_free_api_as_national_lists_every_region(h1, personas, territory):
-    body = api(personas.national).get(CRIME_FREE_API, {"period": "H1-2025"}).json()
+def test_crime_free_api_as_national_lists_every_region(client_for, h1, personas, territory):
+    body = client_for(personas.national).get(CRIME_FREE_API, {"period": "H1-2025"}).json()
     rows = {r["region_code"]: r for r in body["rows"]}
     assert rows["1700001"] == {**rows["1700001"], "mahallas": 3, "crime_free": 2, "share": pytest.approx(2 / 3)}
     assert rows["1700002"]["mahallas"] == 1 and rows["1700002"]["crime_free"] == 0
     assert body["total"]["crime_free"] == 2 and body["period"] == "H1-2025"
 
 
-def test_crime_free_api_as_region_officer_shows_own_region_only(h1, personas):
-    body = api(personas.region_officer).get(CRIME_FREE_API, {"period": "H1-2025"}).json()
+def test_crime_free_api_as_region_officer_shows_own_region_only(client_for, h1, personas):
+    body = client_for(personas.region_officer).get(CRIME_FREE_API, {"period": "H1-2025"}).json()
     assert [r["region_code"] for r in body["rows"]] == ["1700001"]
 
 
-def test_crime_free_api_as_outsider_shows_own_district_only(h1, personas):
-    body = api(personas.outsider).get(CRIME_FREE_API, {"period": "H1-2025"}).json()
+def test_crime_free_api_as_outsider_shows_own_district_only(client_for, h1, personas):
+    body = client_for(personas.outsider).get(CRIME_FREE_API, {"period": "H1-2025"}).json()
     assert [(r["region_code"], r["mahallas"]) for r in body["rows"]] == [("1700002", 1)]
 
 
-def test_crime_free_api_refuses_a_bad_period(personas, territory):
-    response = api(personas.national).get(CRIME_FREE_API, {"period": "H3-2025"})
+def test_crime_free_api_refuses_a_bad_period(client_for, personas, territory):
+    response = client_for(personas.national).get(CRIME_FREE_API, {"period": "H3-2025"})
     assert response.status_code == 400 and "period" in response.json()["errors"]
 
 
@@ -66,8 +59,8 @@ def test_crime_free_page_htmx_returns_rows_only(h1, client, personas):
     assert response.status_code == 200 and "<html" not in response.content.decode()
 
 
-def test_status_list_api_is_scoped_and_named_by_policy_version(h1, personas, django_assert_max_num_queries):
-    client = api(personas.district_official)
+def test_status_list_api_is_scoped_and_named_by_policy_version(client_for, h1, personas, django_assert_max_num_queries):
+    client = client_for(personas.district_official)
     client.get("/api/v1/zones/statuses/", {"period": "H1-2025"})  # warm the session
     with django_assert_max_num_queries(10):
         body = client.get("/api/v1/zones/statuses/", {"period": "H1-2025"}).json()
@@ -77,40 +70,40 @@ def test_status_list_api_is_scoped_and_named_by_policy_version(h1, personas, dja
     assert a1a["reason"].startswith("1 ")
 
 
-def test_mahalla_status_api_as_outsider_returns_404(h1, personas, territory):
+def test_mahalla_status_api_as_outsider_returns_404(client_for, h1, personas, territory):
     url = f"/api/v1/zones/mahallas/{territory.mahalla_a1a.pk}/"
-    assert api(personas.outsider).get(url).status_code == 404
-    body = api(personas.inspector).get(url).json()
+    assert client_for(personas.outsider).get(url).status_code == 404
+    body = client_for(personas.inspector).get(url).json()
     assert {s["period"] for s in body["statuses"]} == {"H1-2025", "current"}
 
 
-def test_colour_counts_api_by_district(h1, personas, territory):
-    body = api(personas.region_officer).get("/api/v1/zones/colour-counts/",
+def test_colour_counts_api_by_district(client_for, h1, personas, territory):
+    body = client_for(personas.region_officer).get("/api/v1/zones/colour-counts/",
                                             {"period": "H1-2025", "by": "district"}).json()
     rows = {r["code"]: r for r in body["rows"]}
     assert rows["1700101"]["yellow"] == 1 and rows["1700101"]["green"] == 1 and rows["1700102"]["green"] == 1
 
 
-def test_changes_api_lists_colour_changes_in_scope(territory, personas, policy):
+def test_changes_api_lists_colour_changes_in_scope(client_for, territory, personas, policy):
     recompute()
     crime(territory.mahalla_b1a, by=personas.national)
     recompute()
-    assert api(personas.outsider).get("/api/v1/zones/changes/").json()["count"] == 1
-    assert api(personas.district_official).get("/api/v1/zones/changes/").json()["count"] == 0
-    assert api(personas.district_official).get(
+    assert client_for(personas.outsider).get("/api/v1/zones/changes/").json()["count"] == 1
+    assert client_for(personas.district_official).get("/api/v1/zones/changes/").json()["count"] == 0
+    assert client_for(personas.district_official).get(
         "/api/v1/zones/changes/", {"mahalla": territory.mahalla_b1a.pk}).status_code == 404
 
 
-def test_policy_api_post_as_national_creates_a_version(personas, policy, enqueued):
-    response = api(personas.national).post("/api/v1/zones/policy/", {
+def test_policy_api_post_as_national_creates_a_version(client_for, personas, policy, enqueued):
+    response = client_for(personas.national).post("/api/v1/zones/policy/", {
         "green_max_crimes": 0, "red_min_crimes": 4, "red_rate_top_percent": "5.00", "note": "Letter 12"},
         format="json")
     assert response.status_code == 201 and response.json()["version"] == 2
-    assert Decimal(api(personas.region_officer).get("/api/v1/zones/policy/").json()["red_rate_top_percent"]) == 5
+    assert Decimal(client_for(personas.region_officer).get("/api/v1/zones/policy/").json()["red_rate_top_percent"]) == 5
 
 
-def test_policy_api_post_as_region_officer_is_forbidden(personas, policy):
-    response = api(personas.region_officer).post("/api/v1/zones/policy/", {
+def test_policy_api_post_as_region_officer_is_forbidden(client_for, personas, policy):
+    response = client_for(personas.region_officer).post("/api/v1/zones/policy/", {
         "red_min_crimes": 4, "red_rate_top_percent": "5", "note": "x"}, format="json")
     assert response.status_code == 403
 

@@ -2,7 +2,6 @@
 a registered crime turns its mahalla's status within 2 s, and a burst of 1,000 changes costs a few runs."""
 
 import datetime
-import time
 import uuid
 
 import pytest
@@ -55,8 +54,7 @@ def test_registered_crime_turns_the_status_within_2_seconds(worker, territory, p
     # when: registered (the service commits; the signal marks the mahalla dirty and rings the worker)
     incident_transition(by=official, incident=incident, to_status=Incident.Status.REGISTERED)
     # then
-    elapsed = wait_for(lambda: colour(territory.mahalla_a1a) == "yellow", 10, worker)
-    assert elapsed < 2.0, f"status followed the change after {elapsed:.2f} s"
+    wait_for(lambda: colour(territory.mahalla_a1a) == "yellow", 2.0, worker)
 
 
 def test_burst_of_1000_changes_costs_a_handful_of_recomputes(worker, territory, personas, policy):
@@ -65,7 +63,9 @@ def test_burst_of_1000_changes_costs_a_handful_of_recomputes(worker, territory, 
     for _ in range(1000):
         incident_changed.send(sender=Incident, incident_id=0, mahalla_ids=frozenset({territory.mahalla_a1a.pk}))
     wait_for(lambda: not DirtyMahalla.objects.exists() and RecomputeRun.objects.count() > before, 15, worker)
-    time.sleep(1.5)  # anything still on its way
+    # Nothing still on its way: no task queued, none taken and unfinished (acks_late keeps it unacknowledged).
+    queue = redis.Redis.from_url(TEST_REDIS_URL)
+    wait_for(lambda: queue.llen("celery") == 0 and queue.hlen("unacked") == 0, 15, worker)
     runs = RecomputeRun.objects.count() - before
     # Without coalescing this would be 1,000 runs; the bound leaves room for a slow, shared 2-core machine.
     assert 1 <= runs <= 25, runs
