@@ -60,6 +60,8 @@ def test_dashboard_tiles_in_language_write_decimals_one_way(client, personas, se
     tiles = " ".join(re.findall(r'<li class="dash-tile.*?</li>', page, flags=re.S))
     text = re.sub(r"<[^>]+>", " ", tiles)
     # "per 1,000 residents" is the English wording of the unit, not a figure.
-    decimals = re.findall(r"\d+([.,])\d+", text.replace(NNBSP, "").replace("1,000 residents", ""))
+    # Figures only: a day written dd.mm.yyyy is not a decimal.
+    decimals = re.findall(r"(?<![\d.])\d+([.,])\d+(?![.\d])",
+                          text.replace(NNBSP, "").replace("1,000 residents", ""))
     assert decimals, "the tiles show no decimal at all"
     assert set(decimals) == ({"."} if language == "en" else {","}), decimals
