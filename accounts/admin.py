@@ -154,3 +154,27 @@ class ApiTokenAdmin(admin.ModelAdmin):
     def delete_queryset(self, request, queryset):
         for obj in queryset:
             self.delete_model(request, obj)
+
+
+def _name_third_party_models() -> None:
+    """knox and django-otp name their models and apps with plain English strings that no catalogue can translate
+    ("Otp_Totp", "static devices"): the admin would show them so in Uzbek and Russian. Their names are given here,
+    lazily translated, where the admin is assembled."""
+    from django.apps import apps
+    from django_otp.plugins.otp_static.models import StaticDevice
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    names = {
+        KnoxAuthToken: (_("API token"), _("API tokens")),
+        TOTPDevice: (_("authenticator app"), _("authenticator apps")),
+        StaticDevice: (_("set of recovery codes"), _("sets of recovery codes")),
+    }
+    for model, (singular, plural) in names.items():
+        model._meta.verbose_name, model._meta.verbose_name_plural = singular, plural
+    for label, name in (("knox", _("API tokens")), ("otp_totp", _("Authenticator apps")),
+                        ("otp_static", _("Recovery codes"))):
+        if label in apps.app_configs:
+            apps.get_app_config(label).verbose_name = name
+
+
+_name_third_party_models()

@@ -24,6 +24,7 @@ from datetime import UTC
 
 from django.conf import settings
 from django.contrib.postgres.indexes import BrinIndex
+from django.core.exceptions import FieldDoesNotExist
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -114,6 +115,21 @@ class AuditEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.occurred_at_utc} {self.actor_username or '-'} {self.action} {self.object_type}"
+
+    @property
+    def actor_role_label(self) -> str:
+        """The role in the reader's language. The trail keeps the code it was recorded with; the labels belong to
+        the user model's `role` choices (a layer above audit, so asked for through the user model, not imported).
+        A role that no longer exists shows its code."""
+        if not self.actor_role:
+            return ""
+        from django.contrib.auth import get_user_model
+
+        try:
+            choices = dict(get_user_model()._meta.get_field("role").flatchoices)
+        except FieldDoesNotExist:
+            return self.actor_role
+        return str(choices.get(self.actor_role, self.actor_role))
 
     @property
     def occurred_at_utc(self) -> str:

@@ -4,9 +4,11 @@ import json
 from django.contrib.auth.views import redirect_to_login
 from django.http import Http404, StreamingHttpResponse
 from django.shortcuts import render
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET
 
+from core import formats
 from core.htmx import render_page
 from core.spreadsheets import safe_text
 
@@ -62,8 +64,21 @@ class _Echo:
         return value
 
 
+# Code columns keep their machine names (re-import, scripts); a label column in the reader's language follows
+# each coded one, and the Tashkent time follows the UTC one.
 CSV_HEADER = ["occurred_at_utc", "username", "role", "ip", "action", "outcome", "object_type", "object_id",
               "object", "region_id", "district_id", "mahalla_id", "user_agent", "details", "changes"]
+LABEL_COLUMNS = {"occurred_at_utc": _("Time (Tashkent)"), "role": _("Role"), "action": _("Action"),
+                 "outcome": _("Outcome")}
+
+
+def csv_header() -> list[str]:
+    header = []
+    for name in CSV_HEADER:
+        header.append(name)
+        if name in LABEL_COLUMNS:
+            header.append(str(LABEL_COLUMNS[name]))
+    return header
 
 
 def _changes_cell(event) -> str:
@@ -72,14 +87,22 @@ def _changes_cell(event) -> str:
                       ensure_ascii=False, sort_keys=True) if event.field_changes else ""
 
 
-def _csv_lines(events):
+def _csv_lines(events, language: str):
     writer = csv.writer(_Echo())
-    yield writer.writerow(CSV_HEADER)
+    # The file streams after the view has returned: its labels are written in the language of the request.
+    with translation.override(language):
+        yield "\ufeff"  # a BOM, so spreadsheet programs read Uzbek and Russian labels as UTF-8
+        yield writer.writerow(csv_header())
+        yield from _csv_event_lines(writer, events)
+
+
+def _csv_event_lines(writer, events):
     for e in events:
         # Usernames typed at the login page and user agents are attacker-controlled (CSV injection).
         yield writer.writerow([safe_text(v) for v in (
-            e.occurred_at_utc, e.actor_username, e.actor_role, e.ip, e.action, e.outcome, e.object_type,
-            e.object_id, e.object_repr, e.region_id, e.district_id, e.mahalla_id, e.user_agent,
+            e.occurred_at_utc, formats.moment(e.occurred_at, seconds=True), e.actor_username, e.actor_role,
+            e.actor_role_label, e.ip, e.action, e.get_action_display(), e.outcome, e.get_outcome_display(),
+            e.object_type, e.object_id, e.object_repr, e.region_id, e.district_id, e.mahalla_id, e.user_agent,
             AuditEvent._meta.get_field("details").value_to_string(e), _changes_cell(e),
         )])
 
@@ -95,7 +118,8 @@ def audit_export(request):
     audit_record(action=AuditEvent.Action.EXPORT, request=request, object_type=TRAIL,
                  details={"filters": form.used_filters(), "format": "csv"})
     rows = audit_event_export_rows(user=request.user, filters=form.search_kwargs())
-    response = StreamingHttpResponse(_csv_lines(rows), content_type="text/csv; charset=utf-8")
+    response = StreamingHttpResponse(_csv_lines(rows, translation.get_language()),
+                                     content_type="text/csv; charset=utf-8")
     stamp = timezone.now().strftime("%Y%m%d-%H%M%S")
     response["Content-Disposition"] = f'attachment; filename="audit-{stamp}.csv"'
     return response

@@ -23,6 +23,7 @@ from django.utils.translation import gettext as _
 from .dates import TASHKENT, today  # noqa: F401  (today: the periods' "now")
 from .dates import midnight as _midnight
 from .dates import today as _today
+from .formats import day as day_text
 
 CURRENT = "current"
 CURRENT_DAYS = 90
@@ -218,7 +219,7 @@ class Period:
 
     @property
     def label(self) -> str:
-        """For people: "Q3 2025", "H1 2025", "2025", "last 90 days", "July 2025", "2025-07-01 – 2025-07-15"."""
+        """For people: "Q3 2025", "H1 2025", "2025", "last 90 days", "July 2025", "01.07.2025 – 15.07.2025"."""
         if self.is_current:
             return _("last 90 days")
         if self.kind == "year":
@@ -226,7 +227,7 @@ class Period:
         if self.kind == MONTH:
             return formats.date_format(self.start, "F Y")
         if self.kind == RANGE:
-            return _("%(start)s – %(end)s") % {"start": self.start.isoformat(), "end": self.last_day.isoformat()}
+            return _("%(start)s – %(end)s") % {"start": day_text(self.start), "end": day_text(self.last_day)}
         kind, year = self.key.split("-")
         if kind[0] == "H":
             return _("H%(n)s %(year)s") % {"n": kind[1], "year": year}
@@ -237,9 +238,9 @@ class Period:
         return self.ends.date() - datetime.timedelta(days=1)
 
     def range_label(self, today: datetime.date | None = None) -> str:
-        """The days that have happened: "2025-07-01 – 2025-07-15"."""
+        """The days that have happened: "01.07.2025 – 15.07.2025"."""
         last = self.effective_end(today) - datetime.timedelta(days=1)
-        return _("%(start)s – %(end)s") % {"start": self.start.isoformat(), "end": max(last, self.start).isoformat()}
+        return _("%(start)s – %(end)s") % {"start": day_text(self.start), "end": day_text(max(last, self.start))}
 
     def days_label(self, today: datetime.date | None = None) -> str:
         """The days that have happened, for people: "1 Oct – 6 Dec" (with years when they differ)."""

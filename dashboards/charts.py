@@ -12,6 +12,8 @@ from dataclasses import dataclass, field
 
 from django.utils import formats
 
+from core import formats as core_formats
+
 
 def nice_max(value: float) -> float:
     """A round axis maximum at or above `value` (1, 2, 2.5, 5 x 10^n)."""
@@ -26,8 +28,8 @@ def nice_max(value: float) -> float:
 
 def _fmt(value: float) -> str:
     if float(value).is_integer():
-        return f"{int(value):,}".replace(",", "\u202f")
-    return f"{value:.2f}"
+        return core_formats.number(int(value))
+    return core_formats.number(value, 2)
 
 
 @dataclass

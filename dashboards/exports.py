@@ -10,7 +10,9 @@ from django.http import HttpResponse
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
 
+from core.sheet_cells import choice_label, code_title, csv_value, xlsx_row
 from core.spreadsheets import safe_cell
+from zones.models import Colour
 
 from .selectors import DashboardData, Scope
 
@@ -29,19 +31,22 @@ def table_rows(table: str, scope: Scope, data: DashboardData) -> tuple[list[str]
                   _("registered crimes, previous period"), _("per 1,000 residents"), _("cybercrimes"),
                   _("drug crimes"), _("camera alerts"), _("confirmed alerts"), _("dismissed alerts"),
                   _("field visits")]
-        header += [_("zone colour")] if scope.child_level == "mahalla" else [_("green"), _("yellow"), _("red")]
+        header += ([code_title(_("zone colour")), _("zone colour")] if scope.child_level == "mahalla"
+                   else [_("green"), _("yellow"), _("red")])
         rows = []
         for r in [*data.rows, data.total]:
             row = [r.code, r.name, r.mahallas, r.population, r.crimes, r.previous_crimes, _round(r.rate, 3),
                    r.cyber, r.drug, r.alerts, r.alerts_confirmed, r.alerts_dismissed, r.visits]
-            row += [r.colour] if scope.child_level == "mahalla" else [r.green, r.yellow, r.red]
+            row += ([r.colour, choice_label(Colour, r.colour)] if scope.child_level == "mahalla"
+                    else [r.green, r.yellow, r.red])
             rows.append(row)
         return header, rows
     if table == "categories":
         return [_("category"), _("registered crimes")], [[c["name"], c["count"]] for c in data.categories]
     if table == "trend":
         header = [_("month"), *[s["name"] for s in data.trend.series], _("total")]
-        rows = [[m.strftime("%Y-%m"), *[s["values"][i] for s in data.trend.series], data.trend.totals[i]]
+        # The month as a real date (its first day), so a spreadsheet sorts and charts it.
+        rows = [[m, *[s["values"][i] for s in data.trend.series], data.trend.totals[i]]
                 for i, m in enumerate(data.trend.months)]
         return header, rows
     header = [_("rank"), _("code"), _("name"), _("population"), _("registered crimes"), _("per 1,000 residents")]
@@ -56,14 +61,14 @@ def export_response(*, table: str, fmt: str, filename: str, header: list, rows: 
         buffer.write("\ufeff")
         writer = csv.writer(buffer)
         writer.writerow([safe_cell(str(h)) for h in header])
-        writer.writerows([[safe_cell(v) for v in row] for row in rows])
+        writer.writerows([[csv_value(v) for v in row] for row in rows])
         response = HttpResponse(buffer.getvalue(), content_type="text/csv; charset=utf-8")
     else:
         workbook = Workbook(write_only=True)
         sheet = workbook.create_sheet(title=table[:31])
         sheet.append([safe_cell(str(h)) for h in header])
         for row in rows:
-            sheet.append([safe_cell(v) for v in row])
+            sheet.append(xlsx_row(sheet, row))
         out = io.BytesIO()
         workbook.save(out)
         response = HttpResponse(
@@ -77,21 +82,16 @@ def export_response(*, table: str, fmt: str, filename: str, header: list, rows: 
 COUNT_TABLES = ("changes", "units")
 
 
-def _when(value) -> str:
-    from django.utils import timezone
-
-    return "" if value is None else timezone.localtime(value).strftime("%Y-%m-%d %H:%M")
-
-
 def count_report_rows(table: str, report) -> tuple[list[str], list[list]]:
-    """The report's tables as rows: "changes" (every crime that left the count) or "units" (figures per unit)."""
+    """The report's tables as rows: "changes" (every crime that left the count) or "units" (figures per unit).
+    Moments stay moments: real date-times in XLSX, ISO in CSV (core.sheet_cells)."""
     if table == "changes":
-        header = [_("request"), _("incident"), _("kind"), _("reason"), _("explanation"), _("district"),
-                  _("mahalla"), _("occurred at"), _("requested by"), _("requested at"), _("approved by"),
-                  _("approved at")]
-        return header, [[c.id, c.incident_id, c.kind_label, c.reason_label, c.reason, c.district, c.mahalla,
-                         _when(c.counted_occurred_at), c.requested_by, _when(c.requested_at), c.approved_by,
-                         _when(c.decided_at)] for c in report.changes]
+        header = [_("request"), _("incident"), code_title(_("kind")), _("kind"), code_title(_("reason")),
+                  _("reason"), _("explanation"), _("district"), _("mahalla"), _("occurred at"), _("requested by"),
+                  _("requested at"), _("approved by"), _("approved at")]
+        return header, [[c.id, c.incident_id, c.kind, c.kind_label, c.reason_code, c.reason_label, c.reason,
+                         c.district, c.mahalla, c.counted_occurred_at, c.requested_by, c.requested_at,
+                         c.approved_by, c.decided_at] for c in report.changes]
     level = {"region": _("region"), "district": _("district"), "mahalla": _("mahalla")}[report.unit_level]
     header = [_("code"), level, _("registered crimes"), _("de-registered"), _("de-registered, %"),
               _("reports decided"), _("turned away before registration"), _("turned away, %"),

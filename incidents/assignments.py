@@ -19,6 +19,7 @@ from accounts.models import FIELD_ROLES, Assignment
 from audit.changes import diff, snapshot
 from audit.models import AuditEvent
 from audit.services import audit_record
+from core import formats
 from core.dates import today
 from mahallas.models import Mahalla
 
@@ -83,7 +84,7 @@ def assignment_end(*, by, assignment: Assignment, ends_on: datetime.date | None 
         raise FieldWorkError("ends_on", _("An assignment cannot end before it starts."))
     if assignment.ends_on is not None and assignment.ends_on < ends_on:
         raise FieldWorkError("ends_on", _("This assignment already ended on %(date)s.") % {
-            "date": assignment.ends_on.isoformat()})
+            "date": formats.day(assignment.ends_on)})
     previous = assignment.ends_on
     before = snapshot(assignment, AUDITED_FIELDS)
     assignment.ends_on = ends_on

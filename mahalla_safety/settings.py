@@ -150,6 +150,12 @@ LANGUAGES = [
     ("en", _("English")),
 ]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+# Numbers and dates follow the page's language (Django's uz/ru conventions: "0,11", "06.12.2026"); English keeps
+# its "." decimal mark but writes dates day first like the rest of the platform; every language groups thousands
+# with a narrow no-break space (core/locale_formats).
+# USE_THOUSAND_SEPARATOR stays off: it would also group ids written into links and form values; figures meant
+# for people are grouped explicitly (core.formats.number, the `number` filter, floatformat:"0g").
+FORMAT_MODULE_PATH = ["core.locale_formats"]
 TIME_ZONE = "Asia/Tashkent"
 USE_I18N = True
 USE_TZ = True

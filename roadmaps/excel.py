@@ -13,6 +13,7 @@ import zipfile
 from dataclasses import dataclass
 
 from django.utils import timezone, translation
+from django.utils.formats import get_format
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 from openpyxl import Workbook, load_workbook
@@ -41,10 +42,15 @@ HEADER_FILL = PatternFill("solid", fgColor="DCE6F0")
 WRAP = Alignment(wrap_text=True, vertical="top")
 
 
+def _figure(value) -> str:
+    """A KPI figure inside text for people: no trailing zeros, the reader's decimal mark ("2,5" in uz and ru)."""
+    return plain_number(value).replace(".", get_format("DECIMAL_SEPARATOR"))
+
+
 def kpi_text(kpi) -> str:
-    actual = plain_number(kpi.actual) if kpi.actual is not None else "—"
+    actual = _figure(kpi.actual) if kpi.actual is not None else "—"
     unit = f" {kpi.unit}" if kpi.unit else ""
-    return f"{kpi.indicator}: {actual} / {plain_number(kpi.target)}{unit}"
+    return f"{kpi.indicator}: {actual} / {_figure(kpi.target)}{unit}"
 
 
 def _width(sheet, widths):
@@ -100,8 +106,9 @@ def roadmap_xlsx(roadmap: Roadmap, items, progress) -> bytes:
         for column in (5, 6):
             ws.cell(row=ws.max_row, column=column).number_format = "DD.MM.YYYY"
     ws.append([])
-    completion = "—" if progress.completion_pct is None else f"{progress.completion_pct}%"
-    ws.append([None, _("Completion"), completion])
+    # A real percentage (a number shown as "65%"), not text.
+    ws.append([None, _("Completion"), "—" if progress.completion_pct is None else progress.completion_pct / 100])
+    ws.cell(row=ws.max_row, column=3).number_format = "0%"
     ws.append([None, _("Overdue measures"), progress.overdue])
     ws.append([None, _("KPIs behind target"), progress.kpis_behind])
     ws.freeze_panes = ws.cell(row=header_row + 1, column=1)
@@ -167,7 +174,7 @@ def blank_template() -> bytes:
     ws.append([str(FocusArea.OUTREACH.label), _("Example: legal-literacy sessions on card fraud in schools"), "",
                _("District department of internal affairs"), "", example_start,
                example_start + datetime.timedelta(days=120), str(ItemStatus.PLANNED.label), 0,
-               _("sessions held"), _("sessions"), 0, 12])
+               _("sessions held"), pgettext("KPI unit", "sessions"), 0, 12])
     for column in (6, 7):
         ws.cell(row=2, column=column).number_format = "YYYY-MM-DD"
     ws.freeze_panes = "A2"

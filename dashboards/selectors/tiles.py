@@ -10,7 +10,7 @@ from django.db.models import Count, Q, Sum
 from django.utils.translation import gettext as _
 
 from accounts.models import Assignment, Role
-from core import dates
+from core import dates, formats
 from core.periods import Period
 from roadmaps.selectors import territory_progress
 
@@ -59,10 +59,10 @@ class Tile:
         if value is None:
             return "—"
         if kind == "percent":
-            return f"{value:.1f}%"
+            return formats.percent(value, 1)
         if kind == "ratio":
-            return f"{value:.1f}"
-        return f"{int(value):,}".replace(",", "\u202f")
+            return formats.number(value, 1)
+        return formats.number(int(value))
 
     @property
     def display(self) -> str:
@@ -79,12 +79,12 @@ class Tile:
             return ""
         sign = "+" if change > 0 else ("−" if change < 0 else "±")
         if self.kind == "percent":
-            return _("%(sign)s%(n).1f pp") % {"sign": sign, "n": abs(change)}
+            return _("%(sign)s%(n)s pp") % {"sign": sign, "n": formats.number(abs(change), 1)}
         if self.kind == "ratio":
-            return f"{sign}{abs(change):.1f}"
-        text = f"{sign}{int(abs(change)):,}".replace(",", "\u202f")
+            return sign + formats.number(abs(change), 1)
+        text = sign + formats.number(int(abs(change)))
         if self.change_pct is not None:
-            text += f" ({sign}{abs(self.change_pct):.0f}%)"
+            text += f" ({sign}{formats.percent(abs(self.change_pct), 0)})"
         return text
 
     def as_dict(self) -> dict:
@@ -141,8 +141,9 @@ def _zone_tiles(zones: ZoneCounts) -> list[Tile]:
     green_share = current.share("green") * 100 if current.mahallas else None
     return [
         Tile("green", _("Green mahallas"), current.green, before.green if prev_ok else None, rise_is_bad=False,
-             note=(_("%(share).1f%% of %(n)s mahallas · %(when)s")
-                   % {"share": green_share or 0, "n": current.mahallas, "when": zones.label}),
+             note=(_("%(share)s of %(n)s mahallas · %(when)s")
+                   % {"share": formats.percent(green_share or 0), "n": formats.number(current.mahallas),
+                      "when": zones.label}),
              available=computed > 0, unavailable_text=missing),
         Tile("green_share", _("Green share"), green_share,
              before.share("green") * 100 if prev_ok else None, kind="percent", rise_is_bad=False, note=note,
@@ -167,7 +168,8 @@ def dashboard_tiles(user, scope: Scope, period: Period, *, today: datetime.date 
     result = [
         Tile("crimes", _("Registered crimes"), cur["crimes"], prev["crimes"],
              note=_("%(rate)s per 1,000 residents") % {
-                 "rate": f"{cur['crimes'] * 1000 / cover['population']:.2f}" if cover["population"] else "—"}),
+                 "rate": formats.number(cur["crimes"] * 1000 / cover["population"], 2)
+                 if cover["population"] else "—"}),
         *_zone_tiles(zones),
         Tile("cyber_share", _("Cybercrime share"), pct(cur["cyber"], cur["crimes"]),
              pct(prev["cyber"], prev["crimes"]), kind="percent",
@@ -189,11 +191,11 @@ def dashboard_tiles(user, scope: Scope, period: Period, *, today: datetime.date 
         Tile("inspector_coverage", _("Inspector coverage"), pct(cover["insp0"], mahallas),
              pct(cover["insp1"], mahallas), kind="percent", rise_is_bad=False,
              note=_("%(n)s of %(total)s mahallas on %(day)s") % {"n": cover["insp0"], "total": mahallas,
-                                                                  "day": last_day.isoformat()}),
+                                                                  "day": formats.day(last_day)}),
         Tile("social_worker_coverage", _("Social-worker coverage"), pct(cover["soc0"], mahallas),
              pct(cover["soc1"], mahallas), kind="percent", rise_is_bad=False,
              note=_("%(n)s of %(total)s mahallas on %(day)s") % {"n": cover["soc0"], "total": mahallas,
-                                                                  "day": last_day.isoformat()}),
+                                                                  "day": formats.day(last_day)}),
         Tile("visits_per_mahalla", _("Field visits per mahalla"),
              cur["visits"] / mahallas if mahallas else None, prev["visits"] / mahallas if mahallas else None,
              kind="ratio", rise_is_bad=False, note=_("%(n)s visits") % {"n": cur["visits"]}),

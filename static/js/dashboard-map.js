@@ -162,7 +162,7 @@
     function tooltip(p) {
       var lines = [p.name, colourName(p.colour)];
       if (typeof p.crimes === "number") lines.push(p.crimes + " " + d.labelCrimes);
-      if (typeof p.rate === "number") lines.push(p.rate + " " + d.labelRate);
+      if (typeof p.rate === "number") lines.push(window.MS.number(p.rate, 2) + " " + d.labelRate);
       if (typeof p.alerts === "number") lines.push(p.alerts + " " + d.labelAlertCount);
       return lines.join(" · ");
     }

@@ -173,7 +173,7 @@ def test_export_streams_matching_rows_as_csv_and_is_audited(client, personas, te
     assert response.status_code == 200
     assert response["Content-Type"].startswith("text/csv")
     assert response["Content-Disposition"].startswith('attachment; filename="audit-')
-    rows = list(csv.DictReader(io.StringIO(b"".join(response.streaming_content).decode())))
+    rows = list(csv.DictReader(io.StringIO(b"".join(response.streaming_content).decode("utf-8-sig"))))
     assert [(r["username"], r["action"], r["mahalla_id"]) for r in rows] == [
         ("inspector", "view", str(territory.mahalla_a1a.pk))]
     assert rows[0]["occurred_at_utc"] == events["inspector_view"].occurred_at_utc
@@ -191,7 +191,7 @@ def test_export_defuses_spreadsheet_formulas(client, personas):
 
     response = client.get(EXPORT, {"action": "login_failed"})
 
-    rows = list(csv.DictReader(io.StringIO(b"".join(response.streaming_content).decode())))
+    rows = list(csv.DictReader(io.StringIO(b"".join(response.streaming_content).decode("utf-8-sig"))))
     assert rows[0]["username"] == "'=HYPERLINK(\"http://evil\")"
 
 
@@ -291,5 +291,5 @@ def test_export_includes_the_field_changes(client, personas, moved_incidents):
 
     response = client.get(EXPORT, {"field": "status"})
 
-    rows = list(csv.DictReader(io.StringIO(b"".join(response.streaming_content).decode())))
+    rows = list(csv.DictReader(io.StringIO(b"".join(response.streaming_content).decode("utf-8-sig"))))
     assert [json.loads(r["changes"]) for r in rows] == [{"status": ["reported", "under_verification"]}]
