@@ -3,8 +3,8 @@ browser's mm/dd/yyyy) and still sends ISO dates; scripts write numbers with the 
 
 import pytest
 
-from tests.browser.conftest import csp_violations
-from tests.browser.test_dashboard_browser import sign_in
+from tests.browser_support import csp_violations
+from tests.dashboards.browser.test_dashboard_browser import sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
