@@ -2,6 +2,8 @@
 the colour legend; on the dashboard each layer brings its own legend (the crime-density layer never keeps the
 green/yellow/red one). No tile server: the outlines, names and colours are the whole map."""
 
+import uuid
+
 import pytest
 from django.utils import timezone
 
@@ -37,10 +39,14 @@ def statuses(territory):
 def test_territory_map_is_coloured_by_zone_status(live_server, page_factory, personas, territory, statuses,
                                                   settings):
     settings.MAP_TILES_URL = ""
+    # Map layers and colours are cached in Redis: a key prefix of this test's own, so an earlier test's cached
+    # layer (other ids, same territory codes) cannot answer for this territory.
+    settings.CACHES = {"default": {**settings.CACHES["default"], "KEY_PREFIX": f"map-legends-{uuid.uuid4().hex}"}}
     page = page_factory(width=390, height=844)
     sign_in(page, live_server.url, personas.district_official.username)
     page.goto(f"{live_server.url}/territories/districts/{territory.district_a1.pk}/")
     page.wait_for_selector(".map[data-coloured]")
+    page.locator(".map path.leaflet-interactive[fill]").nth(1).wait_for()
     fills = sorted(page.locator(".map path.leaflet-interactive").evaluate_all(
         "paths => paths.map(p => p.getAttribute('fill'))"))
     assert fills == sorted([FILLS["green"], FILLS[None]])  # a1a green, a1b without a status: grey
