@@ -16,7 +16,8 @@ import pytest
 # async code; the ORM calls in browser tests are ordinary synchronous test code.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
-from accounts.models import Role
+from accounts.models import Assignment, Role, User
+from mahallas.models import District, Mahalla, Region
 
 from .factories import AssignmentFactory, DistrictFactory, MahallaFactory, RegionFactory, UserFactory, square
 
@@ -133,24 +134,29 @@ class Territory:
 
 @pytest.fixture
 def territory(db) -> Territory:
-    region_a = RegionFactory(code="1700001", name_uz="Shimol viloyati", name_en="North Region",
-                             boundary=square(64.0, 41.0, 1.0))
-    region_b = RegionFactory(code="1700002", name_uz="Janub viloyati", name_en="South Region",
-                             boundary=square(67.0, 39.0, 1.0))
-    a1 = DistrictFactory(region=region_a, code="1700101", name_uz="Birinchi tumani", boundary=square(63.7, 41.0, 0.3))
-    a2 = DistrictFactory(region=region_a, code="1700102", name_uz="Ikkinchi tumani", boundary=square(64.3, 41.0, 0.3))
-    b1 = DistrictFactory(region=region_b, code="1700201", name_uz="Janubiy tumani", boundary=square(67.0, 39.0, 0.3))
-    return Territory(
-        region_a=region_a, region_b=region_b, district_a1=a1, district_a2=a2, district_b1=b1,
-        mahalla_a1a=MahallaFactory(district=a1, code="17010001", name_uz="Bog'ishamol MFY",
-                                   boundary=square(63.65, 41.0, 0.04)),
-        mahalla_a1b=MahallaFactory(district=a1, code="17010002", name_uz="Navro'z MFY",
-                                   boundary=square(63.75, 41.0, 0.04)),
-        mahalla_a2a=MahallaFactory(district=a2, code="17010003", name_uz="Tinchlik MFY",
-                                   boundary=square(64.3, 41.0, 0.04)),
-        mahalla_b1a=MahallaFactory(district=b1, code="17020001", name_uz="Yangiobod MFY",
-                                   boundary=square(67.0, 39.0, 0.04)),
-    )
+    # Every test builds this anew: one INSERT per table (bulk_create) rather than a get-or-create per row keeps
+    # the fixed territory and its personas cheap enough for `make test-fast`.
+    region_a = RegionFactory.build(code="1700001", name_uz="Shimol viloyati", name_en="North Region",
+                                   boundary=square(64.0, 41.0, 1.0))
+    region_b = RegionFactory.build(code="1700002", name_uz="Janub viloyati", name_en="South Region",
+                                   boundary=square(67.0, 39.0, 1.0))
+    Region.objects.bulk_create([region_a, region_b])
+    a1 = DistrictFactory.build(region=region_a, code="1700101", name_uz="Birinchi tumani",
+                               boundary=square(63.7, 41.0, 0.3))
+    a2 = DistrictFactory.build(region=region_a, code="1700102", name_uz="Ikkinchi tumani",
+                               boundary=square(64.3, 41.0, 0.3))
+    b1 = DistrictFactory.build(region=region_b, code="1700201", name_uz="Janubiy tumani",
+                               boundary=square(67.0, 39.0, 0.3))
+    District.objects.bulk_create([a1, a2, b1])
+    mahallas = [
+        MahallaFactory.build(district=a1, code="17010001", name_uz="Bog'ishamol MFY",
+                             boundary=square(63.65, 41.0, 0.04)),
+        MahallaFactory.build(district=a1, code="17010002", name_uz="Navro'z MFY", boundary=square(63.75, 41.0, 0.04)),
+        MahallaFactory.build(district=a2, code="17010003", name_uz="Tinchlik MFY", boundary=square(64.3, 41.0, 0.04)),
+        MahallaFactory.build(district=b1, code="17020001", name_uz="Yangiobod MFY", boundary=square(67.0, 39.0, 0.04)),
+    ]
+    Mahalla.objects.bulk_create(mahallas)
+    return Territory(region_a, region_b, a1, a2, b1, *mahallas)
 
 
 @dataclass
@@ -169,22 +175,25 @@ class Personas:
 
 @pytest.fixture
 def personas(territory) -> Personas:
-    inspector = UserFactory(username="inspector", role=Role.INSPECTOR)
-    social = UserFactory(username="social", role=Role.SOCIAL_WORKER)
-    AssignmentFactory(user=inspector, mahalla=territory.mahalla_a1a)
-    AssignmentFactory(user=social, mahalla=territory.mahalla_a1a)
-    return Personas(
-        national=UserFactory(username="national", role=Role.NATIONAL),
-        region_officer=UserFactory(username="region", role=Role.REGIONAL, region=territory.region_a),
-        registrar=UserFactory(username="registrar", role=Role.REGISTRAR, region=territory.region_a),
-        district_official=UserFactory(username="district", role=Role.DISTRICT, district=territory.district_a1),
-        inspector=inspector,
-        social_worker=social,
-        operator=UserFactory(username="operator", role=Role.OPERATOR, district=territory.district_a1),
-        admin=UserFactory(username="admin", role=Role.ADMIN, is_staff=True, is_superuser=True),
-        outsider=UserFactory(username="outsider", role=Role.DISTRICT, district=territory.district_b1),
-        nobody=UserFactory(username="nobody", role=""),
-    )
+    users = {
+        "national": UserFactory.build(username="national", role=Role.NATIONAL),
+        "region_officer": UserFactory.build(username="region", role=Role.REGIONAL, region=territory.region_a),
+        "registrar": UserFactory.build(username="registrar", role=Role.REGISTRAR, region=territory.region_a),
+        "district_official": UserFactory.build(username="district", role=Role.DISTRICT,
+                                               district=territory.district_a1),
+        "inspector": UserFactory.build(username="inspector", role=Role.INSPECTOR),
+        "social_worker": UserFactory.build(username="social", role=Role.SOCIAL_WORKER),
+        "operator": UserFactory.build(username="operator", role=Role.OPERATOR, district=territory.district_a1),
+        "admin": UserFactory.build(username="admin", role=Role.ADMIN, is_staff=True, is_superuser=True),
+        "outsider": UserFactory.build(username="outsider", role=Role.DISTRICT, district=territory.district_b1),
+        "nobody": UserFactory.build(username="nobody", role=""),
+    }
+    User.objects.bulk_create(users.values())
+    Assignment.objects.bulk_create([
+        AssignmentFactory.build(user=users["inspector"], mahalla=territory.mahalla_a1a),
+        AssignmentFactory.build(user=users["social_worker"], mahalla=territory.mahalla_a1a),
+    ])
+    return Personas(**users)
 
 
 @pytest.fixture
