@@ -10,6 +10,7 @@ from django.http import HttpResponse
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
 
+from core.numbers import rounded
 from core.sheet_cells import choice_label, code_title, csv_value, xlsx_row
 from core.spreadsheets import safe_cell
 from zones.models import Colour
@@ -18,10 +19,6 @@ from .selectors import DashboardData, Scope
 
 TABLES = ("units", "categories", "trend", "ranking")
 FORMATS = ("csv", "xlsx")
-
-
-def _round(value, digits=2):
-    return "" if value is None else round(value, digits)
 
 
 def table_rows(table: str, scope: Scope, data: DashboardData) -> tuple[list[str], list[list]]:
@@ -35,7 +32,7 @@ def table_rows(table: str, scope: Scope, data: DashboardData) -> tuple[list[str]
                    else [_("green"), _("yellow"), _("red")])
         rows = []
         for r in [*data.rows, data.total]:
-            row = [r.code, r.name, r.mahallas, r.population, r.crimes, r.previous_crimes, _round(r.rate, 3),
+            row = [r.code, r.name, r.mahallas, r.population, r.crimes, r.previous_crimes, rounded(r.rate, 3),
                    r.cyber, r.drug, r.alerts, r.alerts_confirmed, r.alerts_dismissed, r.visits]
             row += ([r.colour, choice_label(Colour, r.colour)] if scope.child_level == "mahalla"
                     else [r.green, r.yellow, r.red])
@@ -50,7 +47,7 @@ def table_rows(table: str, scope: Scope, data: DashboardData) -> tuple[list[str]
                 for i, m in enumerate(data.trend.months)]
         return header, rows
     header = [_("rank"), _("code"), _("name"), _("population"), _("registered crimes"), _("per 1,000 residents")]
-    return header, [[i + 1, r.code, r.name, r.population, r.crimes, _round(r.rate, 3)]
+    return header, [[i + 1, r.code, r.name, r.population, r.crimes, rounded(r.rate, 3)]
                     for i, r in enumerate(data.ranking)]
 
 
@@ -96,7 +93,7 @@ def count_report_rows(table: str, report) -> tuple[list[str], list[list]]:
     header = [_("code"), level, _("registered crimes"), _("de-registered"), _("de-registered, %"),
               _("reports decided"), _("turned away before registration"), _("turned away, %"),
               _("median days to a decision"), _("overdue for a decision now"), _("longest wait, days")]
-    return header, [[r.code, r.name, r.counted, r.deregistered, _round(r.deregistered_share, 1), r.decided,
-                     r.turned_away, _round(r.turned_away_share, 1), _round(r.median_decision_days, 1), r.overdue,
+    return header, [[r.code, r.name, r.counted, r.deregistered, rounded(r.deregistered_share, 1), r.decided,
+                     r.turned_away, rounded(r.turned_away_share, 1), rounded(r.median_decision_days, 1), r.overdue,
                      "" if r.oldest_waiting_days is None else r.oldest_waiting_days]
                     for r in [*report.rows, report.total]]
