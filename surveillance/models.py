@@ -25,6 +25,8 @@ class Vendor(models.TextChoices):
     HIKVISION = "hikvision", "Hikvision"
     FRIGATE = "frigate", "Frigate"
     GENERIC = "generic", _("JSON (generic)")
+    DAHUA = "dahua", "Dahua"
+    ONVIF = "onvif", "ONVIF"
 
 
 class InstallationKind(models.TextChoices):
@@ -47,8 +49,10 @@ class Camera(models.Model):
     Status = CameraStatus
 
     vendor = models.CharField(_("vendor"), max_length=16, choices=Vendor.choices)
-    # Hikvision: the MAC address, lower case with colons; Frigate: the camera's name in its config.
+    # Hikvision: the MAC address (lower case with colons), else the serial number; Frigate: the camera's name in
+    # its config; a pulled device (Dahua, ONVIF): the device id of its PullDevice.
     device_id = models.CharField(_("device id"), max_length=64)
+    # For an NVR's IP camera: the number the NVR shows (D1, D2, ... = dynChannelID), not channelID (33, 34, ...).
     channel = models.PositiveIntegerField(_("channel"), default=1)
     name = models.CharField(_("name"), max_length=200)
     location = models.PointField(_("location"), srid=4326, spatial_index=True)
@@ -63,6 +67,9 @@ class Camera(models.Model):
     status = models.CharField(_("status"), max_length=8, choices=CameraStatus.choices,
                               default=CameraStatus.OFFLINE)
     last_seen_at = models.DateTimeField(_("last seen"), null=True, blank=True)
+    # Health: the last event of any kind that was not a heartbeat, and the last heartbeat.
+    last_event_at = models.DateTimeField(_("last event"), null=True, blank=True)
+    last_heartbeat_at = models.DateTimeField(_("last heartbeat"), null=True, blank=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
@@ -73,7 +80,9 @@ class Camera(models.Model):
         verbose_name_plural = _("cameras")
         ordering = ["name", "id"]
         constraints = [
-            models.UniqueConstraint(fields=["vendor", "device_id", "channel"], name="camera_unique_device"),
+            # Per district: private IP addresses, serial-less devices and channel numbers repeat across districts.
+            models.UniqueConstraint(fields=["district", "vendor", "device_id", "channel"],
+                                    name="camera_unique_device_in_district"),
             models.CheckConstraint(condition=Q(vendor__in=Vendor.values), name="camera_vendor_valid"),
             models.CheckConstraint(condition=Q(installation_kind__in=InstallationKind.values),
                                    name="camera_installation_kind_valid"),
@@ -131,6 +140,58 @@ class Integration(models.Model):
     @property
     def is_assigned(self) -> bool:
         return self.is_national or self.district_id is not None
+
+
+class StreamState(models.TextChoices):
+    NEW = "new", _("not yet connected")
+    CONNECTING = "connecting", _("connecting")
+    ONLINE = "online", _("streaming")
+    OFFLINE = "offline", _("stream down")
+    AUTH_FAILED = "auth_failed", _("wrong credentials")
+    DISABLED = "disabled", _("disabled")
+
+
+class PullDevice(models.Model):
+    """A device that cannot push: the pull process (`manage.py ingest_pull`) opens one event stream to it (one per
+    NVR, not per camera: NVRs limit concurrent streams) and stores its events through the same path as the push
+    endpoints, under its integration. The password is encrypted at rest (see credentials) and never shown again."""
+
+    State = StreamState
+
+    integration = models.ForeignKey(Integration, on_delete=models.PROTECT, related_name="pull_devices",
+                                    verbose_name=_("integration"))
+    vendor = models.CharField(_("vendor"), max_length=16, choices=Vendor.choices)
+    name = models.CharField(_("name"), max_length=200)
+    # What its cameras are registered under (Camera.device_id): the MAC or serial number, or any stable name.
+    device_id = models.CharField(_("device id"), max_length=64)
+    scheme = models.CharField(_("scheme"), max_length=5, default="http",
+                              choices=[("http", "http"), ("https", "https")])
+    host = models.CharField(_("host"), max_length=255)
+    port = models.PositiveIntegerField(_("port"), default=80)
+    username = models.CharField(_("user name"), max_length=100)
+    password_encrypted = models.BinaryField(_("password (encrypted)"), editable=False)
+    enabled = models.BooleanField(_("enabled"), default=True)
+    state = models.CharField(_("stream state"), max_length=12, choices=StreamState.choices, default=StreamState.NEW)
+    state_changed_at = models.DateTimeField(_("stream state since"), null=True, blank=True)
+    last_event_at = models.DateTimeField(_("last event"), null=True, blank=True)
+    last_error = models.CharField(_("last error"), max_length=500, blank=True, default="")
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("pulled device")
+        verbose_name_plural = _("pulled devices")
+        ordering = ["name", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["integration", "vendor", "device_id"], name="pulldevice_unique_device"),
+            models.CheckConstraint(condition=Q(vendor__in=["hikvision", "dahua", "onvif"]),
+                                   name="pulldevice_vendor_pullable"),
+            models.CheckConstraint(condition=Q(state__in=StreamState.values), name="pulldevice_state_valid"),
+            models.CheckConstraint(condition=Q(port__gte=1) & Q(port__lte=65535), name="pulldevice_port_range"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
 
 
 class RawEvent(models.Model):
@@ -234,6 +295,8 @@ class Alert(models.Model):
     # As the device named itself: what an operator needs to register an unknown camera.
     device_id = models.CharField(_("device id"), max_length=64)
     channel = models.PositiveIntegerField(_("channel"), default=1)
+    # The device's own channelID when it differs from `channel` (an NVR's IP channel 34 is its D2).
+    source_channel = models.PositiveIntegerField(_("device channel number"), null=True, blank=True)
     device_ip = models.CharField(_("device IP"), max_length=64, blank=True)
     device_name = models.CharField(_("device name"), max_length=200, blank=True)
     event_type = models.CharField(_("event type"), max_length=64)
@@ -242,6 +305,8 @@ class Alert(models.Model):
     started_at = models.DateTimeField(_("started at"))
     ended_at = models.DateTimeField(_("ended at"), null=True, blank=True)
     zones = ArrayField(models.CharField(max_length=64), verbose_name=_("zones"), default=list, blank=True)
+    # ANPR: a vehicle's plate is personal data. Kept as long as pictures (ALERT_RETENTION_DAYS), every read audited.
+    plate = models.CharField(_("number plate"), max_length=32, blank=True, default="", db_default="")
     mahalla = models.ForeignKey(Mahalla, on_delete=models.PROTECT, null=True, blank=True, related_name="alerts",
                                 verbose_name=_("mahalla"))
     district = models.ForeignKey(District, on_delete=models.PROTECT, null=True, blank=True, related_name="alerts",
