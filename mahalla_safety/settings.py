@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "roadmaps",
     "surveillance",
     "zones",
+    "risk",
     "dashboards",
 ]
 
