@@ -173,6 +173,9 @@ class PullDevice(models.Model):
     enabled = models.BooleanField(_("enabled"), default=True)
     state = models.CharField(_("stream state"), max_length=12, choices=StreamState.choices, default=StreamState.NEW)
     state_changed_at = models.DateTimeField(_("stream state since"), null=True, blank=True)
+    # Touched by the pull process while it holds the stream: a state older than a minute is not believed (the
+    # process itself may have died), so pages show the stream offline then.
+    state_checked_at = models.DateTimeField(_("stream state checked at"), null=True, blank=True)
     last_event_at = models.DateTimeField(_("last event"), null=True, blank=True)
     last_error = models.CharField(_("last error"), max_length=500, blank=True, default="")
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
