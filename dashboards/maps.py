@@ -236,3 +236,34 @@ def mahalla_colours(user, zones_key: str, *, region_id: int | None = None,
     elif region_id:
         visible = visible.filter(district__region_id=region_id)
     return {pk: colour for pk, colour, _people in _visible_colours(visible, zones_key)}
+
+
+# A region or district is coloured by the share of its mahallas that are green (crime-free), in four bands with
+# a legend of their own: the three zone colours would say of a region what only a mahalla can be.
+AREA_BANDS = ((0.9, "band90"), (0.75, "band75"), (0.5, "band50"), (0.0, "band0"))
+
+
+def area_band(green: int, total: int) -> str | None:
+    """The band of a share of green mahallas; None where no mahalla of the area has a status."""
+    if not total:
+        return None
+    share = green / total
+    return next(band for floor, band in AREA_BANDS if share >= floor)
+
+
+def area_colours(user, zones_key: str, *, level: str, region_id: int | None = None) -> dict[int, dict]:
+    """{region or district id: {"band", "green", "rated"}} over the mahallas the user sees: an area's band counts
+    only its visible mahallas with a status, so a district official's region map never speaks for others."""
+    column = {"region": "district__region_id", "district": "district_id"}[level]
+    visible = Mahalla.objects.visible_to(user)
+    if region_id:
+        visible = visible.filter(district__region_id=region_id)
+    areas = dict(visible.order_by().values_list("id", column))
+    counts: dict[int, list[int]] = {}
+    for pk, colour, _people in _visible_colours(visible, zones_key):
+        tally = counts.setdefault(areas[pk], [0, 0])
+        if colour is not None:
+            tally[1] += 1
+            tally[0] += colour == "green"
+    return {area: {"band": area_band(green, rated), "green": green, "rated": rated}
+            for area, (green, rated) in counts.items()}

@@ -9,7 +9,7 @@ from django.contrib.gis.db import models
 from django.contrib.postgres.fields import ArrayField
 from django.contrib.postgres.indexes import GinIndex
 from django.db.models import F, Q
-from django.utils.translation import get_language
+from django.utils.translation import get_language, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from mahallas.models import Mahalla
@@ -354,9 +354,10 @@ class CaseAction(models.TextChoices):
 
 
 class CaseStatus(models.TextChoices):
-    OPEN = "open", _("open")
+    # A context of their own: Russian agrees the word with its noun ("случай ... открыт", but "происшествие закрыто").
+    OPEN = "open", pgettext_lazy("support case", "open")
     IN_PROGRESS = "in_progress", _("in progress")
-    CLOSED = "closed", _("closed")
+    CLOSED = "closed", pgettext_lazy("support case", "closed")
 
 
 class SupportCase(models.Model):

@@ -28,6 +28,8 @@
   // Zone colours (the dashboards' map uses the same); the outline stays neutral dark whatever the fill, so a
   // green mahalla is never framed in another status's colour.
   var FILL = { green: "#2e9d5b", yellow: "#f2c230", red: "#d64535" };
+  // Regions and districts: the share of their mahallas that are green, in bands (dashboards.maps.AREA_BANDS).
+  var BAND_FILL = { band90: "#1e7d45", band75: "#8cc665", band50: "#f2c230", band0: "#d64535" };
   var NONE = "#c4ccd4";
   var OUTLINE = "#2c3e50";
   var HIDDEN = "map-label--hidden";
@@ -91,7 +93,7 @@
 
     function colourStyle(feature) {
       var c = colours[String(feature.properties.id)];
-      var fill = FILL[c] || NONE;
+      var fill = FILL[c] || BAND_FILL[c] || NONE;
       if (highlightId && isHighlight(feature)) {
         return { color: "#0b2e4a", weight: 3.5, opacity: 1, fillColor: fill, fillOpacity: 0.9 };
       }
@@ -105,9 +107,20 @@
       return isHighlight(feature) ? HIGHLIGHT : DIMMED;
     }
 
+    function layerLevel() {
+      var path = new URL(el.dataset.geojsonUrl, window.location.origin).pathname;
+      if (path.indexOf("/mahallas/") !== -1) return "mahalla";
+      if (path.indexOf("/districts/") !== -1) return "district";
+      if (path.indexOf("/regions/") !== -1) return "region";
+      return null;
+    }
+
     function loadColours() {
-      if (!el.dataset.coloursUrl || el.dataset.geojsonUrl.indexOf("/mahallas/") === -1) return;
-      fetch(colourUrl(el.dataset.coloursUrl, el.dataset.geojsonUrl), {
+      var level = layerLevel();
+      if (!el.dataset.coloursUrl || !level) return;
+      var url = new URL(colourUrl(el.dataset.coloursUrl, el.dataset.geojsonUrl), window.location.origin);
+      if (level !== "mahalla") url.searchParams.set("level", level);
+      fetch(url.pathname + url.search, {
         credentials: "same-origin", headers: { Accept: "application/json" }
       })
         .then(function (response) {
@@ -117,7 +130,8 @@
         .then(function (data) {
           colours = data.colours || {};
           if (layer) layer.setStyle(styleFor);
-          var legend = el.parentNode.querySelector("[data-map-legend]");
+          var legend = el.parentNode.querySelector(
+            level === "mahalla" ? "[data-map-legend]" : "[data-map-legend-areas]");
           if (legend) {
             var title = legend.querySelector("[data-map-legend-period]");
             if (title) title.textContent = data.label || "";

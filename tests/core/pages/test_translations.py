@@ -202,3 +202,11 @@ def test_dashboard_charts_in_language_keep_svg_numbers_machine_readable(client, 
     svg = "".join(re.findall(r"<svg.*?</svg>", page, flags=re.S))
     assert "chart__bar" in svg
     assert not re.findall(r'\s(?:x|y|x1|x2|y1|y2|width|height|cx|cy|r)="-?\d+,\d', svg)
+
+
+def test_a_word_shared_by_two_nouns_agrees_with_each_in_russian():
+    from incidents.models import CaseStatus, IncidentStatus
+
+    with translation.override("ru"):
+        assert (str(CaseStatus.CLOSED.label), str(CaseStatus.OPEN.label)) == ("закрыт", "открыт")  # случай
+        assert str(IncidentStatus.CLOSED.label) == "закрыто"  # происшествие

@@ -92,3 +92,27 @@ def test_public_search_swaps_the_table_and_keeps_the_chosen_region(live_server, 
     assert f"region={territory.region_a.pk}" in page.url and "q=navro" in page.url
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
     assert csp_violations(page) == []
+
+
+BAND_FILLS = {"band90": "#1e7d45", "band75": "#8cc665", "band50": "#f2c230", "band0": "#d64535"}
+
+
+def test_region_map_colours_districts_by_their_share_of_green_mahallas(live_server, page_factory, personas,
+                                                                      territory, statuses, settings):
+    # District a1: its one rated mahalla is green (band 90% or more); a2 has no status at all (grey).
+    settings.MAP_TILES_URL = ""
+    settings.CACHES = {"default": {**settings.CACHES["default"], "KEY_PREFIX": f"map-bands-{uuid.uuid4().hex}"}}
+    from tests.territories.browser.test_home_browser import sign_in as sign_in_user
+
+    page = page_factory(width=1366, height=900)
+    sign_in_user(page, live_server.url, personas.region_officer, two_factor=True)
+    page.goto(f"{live_server.url}/territories/regions/{territory.region_a.pk}/")
+    page.wait_for_selector(".map[data-coloured]")
+    page.locator(".map path.leaflet-interactive[fill]").nth(1).wait_for()
+    fills = sorted(page.locator(".map path.leaflet-interactive").evaluate_all(
+        "paths => paths.map(p => p.getAttribute('fill'))"))
+    assert fills == sorted([BAND_FILLS["band90"], FILLS[None]])
+    assert page.is_visible("[data-map-legend-areas]") and not page.is_visible("[data-map-legend]")
+    page.set_viewport_size({"width": 390, "height": 844})
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    assert csp_violations(page) == []
