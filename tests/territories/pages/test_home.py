@@ -222,3 +222,46 @@ def test_user_without_role_is_told_why(client, personas):
     response = client.get(reverse("home"))
     assert response.status_code == 403
     assert "accounts/no_scope.html" in [t.name for t in response.templates]
+
+
+# --- cost -----------------------------------------------------------------------------------------------
+
+def _more_of_everything(personas, territory, n: int, tag: str):
+    """n more rows of every kind a home panel lists, in the mahallas the personas work in."""
+    a1a, a1b, today = territory.mahalla_a1a, territory.mahalla_a1b, dates.today()
+    camera = Camera.objects.create(vendor="generic", device_id=f"CAM-{tag}", name=f"Kamera {tag}",
+                                   location=Point(63.65, 41.0), mahalla=a1a, district=territory.district_a1)
+    for i in range(n):
+        FieldVisitFactory(mahalla=a1a, by=personas.inspector, address_or_household=f"{tag} uy {i}",
+                          follow_up_on=today - datetime.timedelta(days=i + 1))
+        IncidentFactory(mahalla=a1b if i % 2 else a1a, created_by=personas.inspector)
+        SupportCaseFactory(mahalla=a1a, social_worker=personas.social_worker,
+                           next_review_on=today - datetime.timedelta(days=i + 1))
+        Alert.objects.create(vendor="generic", natural_key=f"{tag}-{i}", camera=camera, device_id=camera.device_id,
+                             event_type="fight", is_urgent=bool(i % 2), status="routed",
+                             started_at=timezone.now() - datetime.timedelta(minutes=i),
+                             mahalla=a1a, district=territory.district_a1)
+
+
+# Measured 6 December 2026 (13-30); the bound leaves room for a panel or two, not for a query per row.
+@pytest.mark.parametrize(("persona", "most"), [("inspector", 26), ("social_worker", 25), ("district_official", 29),
+                                               ("region_officer", 36), ("operator", 19), ("national", 27)])
+def test_home_page_queries_do_not_grow_with_the_rows_it_lists(client, personas, territory, persona, most):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    user = getattr(personas, persona)
+    status(territory.mahalla_a1a, "red", total=3)
+    status(territory.mahalla_a1b, "yellow", previous="green")
+
+    def queries():
+        with CaptureQueriesContext(connection) as captured:
+            home(client, user)
+        return len(captured)
+
+    _more_of_everything(personas, territory, 2, "a")
+    home(client, user)  # the first request fills per-process caches (categories, panels' registry)
+    few = queries()
+    _more_of_everything(personas, territory, 12, "b")
+    assert queries() == few, f"{persona}: the home page's queries grow with the rows it lists"
+    assert few <= most, f"{persona}: {few} queries"
