@@ -22,7 +22,7 @@ from django.views.decorators.http import require_GET
 from audit.net import client_ip
 from core import dates
 from core.htmx import render_page
-from core.periods import CURRENT, Period, PeriodError
+from core.periods import Period, PeriodError, default_period
 from core.periods import choices as status_period_choices
 from mahallas.models import District, Region
 
@@ -52,10 +52,15 @@ def _too_many() -> HttpResponse:
 
 
 def _public_period(request) -> Period:
+    """The zone-status period asked for; by default (or for a key it cannot read) the quarter so far, as every
+    page opens with: the rolling 90 days only when asked for ("current"), and then labelled as such."""
+    key = request.GET.get("period")
+    if not key:
+        return default_period()
     try:
-        return Period.parse(request.GET.get("period") or CURRENT)
+        return Period.parse(key)
     except PeriodError:
-        return Period.current()
+        return default_period()
 
 
 def _crime_period(request, published: list[Period]) -> Period | None:

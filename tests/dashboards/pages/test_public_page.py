@@ -147,3 +147,13 @@ def test_territory_maps_get_the_colours_of_visible_mahallas_only(client, persona
     everything = client.get("/api/v1/dashboards/colours/?period=Q2-2025").json()["colours"]
     assert set(everything) == {str(territory.mahalla_a1a.pk), str(territory.mahalla_a1b.pk)}  # own district only
     assert client.get("/api/v1/dashboards/colours/?period=nonsense").status_code == 400
+
+
+def test_the_page_opens_with_the_quarter_so_far_like_every_other_page(client, territory, in_english):
+    # 6 December 2026 (the fixture's day): Q4 2026 so far; the rolling 90 days only when asked for, by that name.
+    page = client.get("/open/").content.decode()
+    assert 'value="Q4-2026" selected' in page and "Find your mahalla: colours, Q4 2026" in page
+    asked = client.get("/open/?period=current").content.decode()
+    assert 'value="current" selected' in asked and "last 90 days" in asked
+    unreadable = client.get("/open/?period=Q9-2026").content.decode()
+    assert 'value="Q4-2026" selected' in unreadable
