@@ -115,10 +115,16 @@ def _field_work_build(rng: random.Random, *, now: datetime.datetime, district_id
             if when.weekday() == 6 or rng.random() < 0.35:
                 continue
             visited = when.replace(hour=rng.randint(9, 18), minute=rng.randint(0, 59))
+            # One visit in five of the last three weeks asks for a follow-up: some due this week, some overdue,
+            # so a field worker's home page opens with a due list as on a real caseload.
+            follow_up = (visited.date() + datetime.timedelta(days=rng.randint(5, 14))
+                         if day < 21 and rng.random() < 0.2 else None)
             visits.append(FieldVisit(
                 mahalla_id=mahalla_id, by=user, kind=rng.choice(FieldVisit.Kind.values), visited_at=min(visited, now),
                 people_reached=rng.randint(1, 25), topics=rng.sample(FieldVisit.Topic.values, rng.randint(1, 2)),
-                notes="Demo visit", client_uuid=uuid.uuid5(NAMESPACE, f"visit:{assignment.pk}:{day}")))
+                notes="Demo visit", client_uuid=uuid.uuid5(NAMESPACE, f"visit:{assignment.pk}:{day}"),
+                address_or_household=f"Demo household {assignment.pk}-{day % 7 + 1}" if follow_up else "",
+                follow_up_on=follow_up))
         if assignment.role == Role.SOCIAL_WORKER:
             for n in range(3):
                 cases.append(SupportCase(

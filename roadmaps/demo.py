@@ -1,6 +1,7 @@
 """A demo prevention roadmap: the demo district's roadmap for this year, built, submitted and approved through the
 services as the district official and the regional approver would, then partly carried out, with some measures past
-their deadline. Loaded once: a district that already has a roadmap for the year keeps it."""
+their deadline; and next year's plan, submitted and waiting for the region's approval (what the regional home page
+lists first). Loaded once: a district that already has a roadmap for the year keeps it."""
 
 from __future__ import annotations
 
@@ -33,7 +34,34 @@ ITEMS = [
 ]
 
 
+# Next year's plan, drafted in December and waiting for the region.
+NEXT_YEAR_ITEMS = [
+    (FocusArea.CYBERSECURITY, "Pensionerlar uchun telefon firibgarligidan saqlanish darslari", "Tuman IIB", 3),
+    (FocusArea.OUTREACH, "Har chorakda mahalla yig'inlarida profilaktika hisobotlari", "Tuman hokimligi", 12),
+    (FocusArea.SOCIAL_SERVICES, "Voyaga yetmaganlar bilan ishlash bo'yicha yakka rejalar", "Mahalla yettiligi", 6),
+]
+
+
+def _next_year_submitted(*, district_official: User) -> Roadmap | None:
+    year = today().year + 1
+    district = district_official.district
+    if Roadmap.objects.filter(district=district, year=year).exists():
+        return None
+    roadmap = roadmap_create(by=district_official, territory=district, year=year,
+                             title=f"{district.name}: jinoyatchiliksiz mahalla yo'l xaritasi {year}")
+    for focus, title, organisation, month in NEXT_YEAR_ITEMS:
+        item_create(by=district_official, roadmap=roadmap, focus_area=focus, title=title,
+                    responsible_organisation=organisation, start_on=datetime.date(year, 1, 15),
+                    deadline=datetime.date(year, month, 28))
+    return roadmap_submit(by=district_official, roadmap=roadmap)
+
+
 def demo_roadmap_load(*, district_official: User, approver: User) -> Roadmap | None:
+    _next_year_submitted(district_official=district_official)
+    return _this_year_approved(district_official=district_official, approver=approver)
+
+
+def _this_year_approved(*, district_official: User, approver: User) -> Roadmap | None:
     year = today().year
     district = district_official.district
     if Roadmap.objects.filter(district=district, year=year).exists():

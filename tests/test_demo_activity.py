@@ -8,6 +8,7 @@ from django.core.management import CommandError, call_command
 from django.test import override_settings
 
 from accounts.models import User
+from core import dates
 from dashboards.models import DailyMahallaStats
 from incidents.models import FieldVisit, Incident, SupportCase
 from mahallas.models import Mahalla
@@ -46,8 +47,15 @@ def test_load_demo_activity_fills_every_section_and_computes_the_statuses(demo):
     assert current.count() == Mahalla.objects.count()
     assert current.values("colour").distinct().count() == 3
     assert DailyMahallaStats.objects.exists()
-    roadmap = Roadmap.objects.get(district_id=operator.district_id)
+    this_year = dates.today().year
+    roadmap = Roadmap.objects.get(district_id=operator.district_id, year=this_year)
     assert roadmap.status == "approved" and roadmap.items.filter(status="done").exists()
+    # What the home pages open with: next year's plan waiting for the region, follow-ups due and overdue.
+    waiting = Roadmap.objects.get(district_id=operator.district_id, year=this_year + 1)
+    assert waiting.status == "submitted" and waiting.items.count() == 3
+    follow_ups = FieldVisit.objects.filter(mahalla__in=district_mahallas, follow_up_on__isnull=False)
+    assert follow_ups.filter(follow_up_on__lt=dates.today()).exists()
+    assert follow_ups.filter(follow_up_on__gte=dates.today()).exists()
     assert "incidents" in out.getvalue()
 
 
