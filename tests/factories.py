@@ -18,6 +18,14 @@ from surveillance.models import Alert, Camera
 from zones.models import Policy
 
 
+def earlier_today(**delta) -> datetime.datetime:
+    """A moment `delta` ago, but never before midnight in Tashkent: a row made "a little while ago" belongs to
+    today's day and week whenever the suite runs (at 00:30 on a Monday, two hours ago is last week)."""
+    from core.dates import midnight, today
+
+    return max(timezone.now() - datetime.timedelta(**delta), midnight(today()))
+
+
 def square(lon: float, lat: float, half: float) -> MultiPolygon:
     return MultiPolygon(Polygon.from_bbox((lon - half, lat - half, lon + half, lat + half)), srid=4326)
 
@@ -112,7 +120,7 @@ class AlertFactory(factory.django.DjangoModelFactory):
     event_type = "fight"
     label = "fight"
     confidence = 0.9
-    started_at = factory.LazyFunction(lambda: timezone.now() - datetime.timedelta(minutes=10))
+    started_at = factory.LazyFunction(lambda: earlier_today(minutes=10))
     mahalla = factory.LazyAttribute(lambda o: o.camera.mahalla if o.camera else None)
     district = factory.LazyAttribute(lambda o: o.camera.district if o.camera else None)
     status = Alert.Status.ROUTED

@@ -7,6 +7,7 @@ import factory
 from django.utils import timezone
 
 from incidents.models import FieldVisit, Incident, IncidentCategory, SupportCase
+from tests.factories import earlier_today
 
 
 def ensure_incident_categories() -> None:
@@ -45,7 +46,7 @@ class FieldVisitFactory(factory.django.DjangoModelFactory):
         model = FieldVisit
 
     kind = FieldVisit.Kind.HOUSEHOLD
-    visited_at = factory.LazyFunction(lambda: timezone.now() - datetime.timedelta(hours=2))
+    visited_at = factory.LazyFunction(lambda: earlier_today(hours=2))
     client_uuid = factory.LazyFunction(uuid.uuid4)
     people_reached = 3
 
