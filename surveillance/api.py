@@ -47,7 +47,7 @@ from .serializers import (
     IngestResultSerializer,
     UnmatchedDeviceSerializer,
 )
-from .services import cameras, ingest, review
+from .services import cameras, ingest, plates, review
 from .storage import private_storage
 from .vendors import adapter, media_type
 
@@ -172,6 +172,7 @@ class AlertDetailApi(ServiceApi):
         alert = selectors.alert_get(user=request.user, alert_id=pk)
         if alert is None:
             raise NotFound()
+        plates.alert_plate_read(by=request.user, alert=alert, via=plates.API)
         return Response(AlertDetailSerializer(alert).data)
 
 
@@ -188,7 +189,9 @@ class AlertActionApi(ServiceApi):
         return alert
 
     def done(self, alert):
-        return Response(AlertDetailSerializer(selectors.alert_get(user=self.request.user, alert_id=alert.pk)).data)
+        alert = selectors.alert_get(user=self.request.user, alert_id=alert.pk)
+        plates.alert_plate_read(by=self.request.user, alert=alert, via=plates.API)
+        return Response(AlertDetailSerializer(alert).data)
 
 
 class AlertConfirmApi(AlertActionApi):

@@ -191,11 +191,14 @@ class AlertSerializer(serializers.ModelSerializer):
 
 
 class AlertDetailSerializer(AlertSerializer):
+    """One alert in full. `plate` (ANPR) is personal data: only here, never in lists, and every answer that
+    carries one is audited (services.plates)."""
+
     reviewed_by_name = serializers.SerializerMethodField()
 
     class Meta(AlertSerializer.Meta):
-        fields = [*AlertSerializer.Meta.fields, "reviewed_by", "reviewed_by_name", "reviewed_at", "dismiss_code",
-                  "dismiss_reason", "review_note", "created_at", "processed_at"]
+        fields = [*AlertSerializer.Meta.fields, "source_channel", "plate", "reviewed_by", "reviewed_by_name",
+                  "reviewed_at", "dismiss_code", "dismiss_reason", "review_note", "created_at", "processed_at"]
 
     @extend_schema_field(OpenApiTypes.STR)
     def get_reviewed_by_name(self, obj):
