@@ -166,7 +166,7 @@ def _fields(xml: bytes) -> dict[str, object]:
     return fields
 
 
-def _number(fields: dict, name: str) -> int | None:
+def _number(fields: dict, name: str, *, limit: int = _MAX_CHANNEL) -> int | None:
     text = str(fields.get(name) or "")
     if not text:
         return None
@@ -174,7 +174,7 @@ def _number(fields: dict, name: str) -> int | None:
         value = int(text)
     except ValueError:
         raise PayloadError(name, _("Not a number.")) from None
-    if not 0 <= value <= _MAX_CHANNEL:
+    if not 0 <= value <= limit:
         raise PayloadError(name, _("Expected a whole number."))
     return value
 
@@ -241,7 +241,8 @@ def parse(body: bytes, content_type: str) -> list[NormalisedAlert]:
     io_port = io_port if io_port is not None else _number(f, "inputIOPortID")
     date_text = str(f.get("dateTime") or "")
     started_at = _device_time(date_text)
-    post_count = _number(f, "activePostCount") or 0
+    # Counts every post of the event type since the device started: months of motion run past any channel bound.
+    post_count = _number(f, "activePostCount", limit=2**63 - 1) or 0
     state = str(f.get("eventState", "")).lower()
     code = event_type.lower()
     is_heartbeat = code == "heartbeat" or (code == "videoloss" and state == "inactive" and post_count == 0)

@@ -2,6 +2,7 @@
 twice, heartbeats per device, the device's clock in the event's identity."""
 
 import datetime
+import re
 
 import pytest
 
@@ -249,3 +250,27 @@ def test_an_unreadable_serial_is_refused_by_the_adapter():
     with pytest.raises(PayloadError) as refused:
         hikvision.parse(body, "application/xml")
     assert refused.value.field == "serialNumber"
+
+
+# --- hostile values ------------------------------------------------------------------------------------------
+
+FIELDS = ("macAddress", "serialNumber", "ipAddress", "channelID", "dynChannelID", "dateTime", "activePostCount",
+          "eventType", "eventState", "inputIOPortID", "licensePlate", "confidenceLevel")
+VALUES = ("", " ", "-1", "1.5", "99999999999999999999999", "nan", "x" * 300, "::", "2026-13-40T99:99:99",
+          "&lt;b&gt;", "ff:ff:ff:ff:ff:ff:ff")
+
+
+@pytest.mark.parametrize("name", ["issue17_ds7608nxi_linedetection.xml", "hikvision_next__pir.xml",
+                                  "hikvision_next__ipc1_anpr_plate_detected.xml", "nvr_io_alarm_input.xml"])
+def test_any_value_in_any_field_is_read_or_refused_naming_a_field(name):
+    body = sample(name).decode()
+    for field in FIELDS:
+        for value in VALUES:
+            changed = re.sub(rf"(<{field}[^>]*>)[^<]*(</{field}>)", lambda m, v=value: f"{m[1]}{v}{m[2]}", body)
+            try:
+                (message,) = hikvision.parse(changed.encode(), "application/xml")
+            except PayloadError as refused:
+                assert refused.field, (field, value)
+                continue
+            assert 0 <= message.channel <= 100_000 and len(message.plate) <= 32, (field, value)
+            assert message.confidence is None or 0 <= message.confidence <= 1, (field, value)
