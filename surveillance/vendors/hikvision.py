@@ -12,7 +12,8 @@ ver20, isapi.com, std-cgi.com, or the PSIA `urn:psialliance-org` of older NVR fi
 * else the IP address it reports (`ipAddress`), in its shortest form: ``10.20.1.64``. Private addresses repeat
   across districts, so this one means something only together with the integration that sent the event: the
   natural key is prefixed with the integration (vendors.parse) and cameras are matched within the
-  integration's district (processing).
+  integration's district (processing). Cameras belong to a district, not to an integration: two networks of
+  one district that reuse an address must register those devices by MAC or serial number instead.
 
 **The camera** is device + channel. An NVR numbers its IP channels twice: `channelID` from 33 (its device
 channel) and `dynChannelID` from 1 (the D1, D2, ... its screen shows). `channel` is dynChannelID when sent, else
