@@ -17,8 +17,10 @@ ver20, isapi.com, std-cgi.com, or the PSIA `urn:psialliance-org` of older NVR fi
 
 **The camera** is device + channel. An NVR numbers its IP channels twice: `channelID` from 33 (its device
 channel) and `dynChannelID` from 1 (the D1, D2, ... its screen shows). `channel` is dynChannelID when sent, else
-channelID; `source_channel` keeps channelID when it differs. An NVR's own alarm inputs (IO alarms) name their
-port in `inputIOPortID` / `dynInputIOPortID`, which becomes the zone ``io<port>``.
+channelID; `source_channel` keeps channelID when it differs. An alarm input (IO alarm) names its port in
+`inputIOPortID` / `dynInputIOPortID`, which becomes the zone ``io<port>``; a camera's input comes with the
+camera's channel, an NVR's own inputs with none: those are channel 0, the device itself (where NVRs send their
+"all channels" heartbeat), never a camera's D1.
 
 **The natural key** is device_id + channelID + eventType + dateTime + activePostCount (+ the IO port). dateTime
 is the device's clock, kept as the text it sent, never the instant parsed from it: a resend after a failed post
@@ -236,10 +238,11 @@ def parse(body: bytes, content_type: str) -> list[NormalisedAlert]:
         raise PayloadError("eventType", _("This field is required."))
     identities = _identities(f)
     device_channel, dyn_channel = _number(f, "channelID"), _number(f, "dynChannelID")
-    channel = dyn_channel if dyn_channel is not None else device_channel if device_channel is not None else 1
-    source_channel = device_channel if device_channel is not None and device_channel != channel else None
     io_port = _number(f, "dynInputIOPortID")
     io_port = io_port if io_port is not None else _number(f, "inputIOPortID")
+    unnumbered = 0 if io_port is not None else 1
+    channel = dyn_channel if dyn_channel is not None else device_channel if device_channel is not None else unnumbered
+    source_channel = device_channel if device_channel is not None and device_channel != channel else None
     date_text = str(f.get("dateTime") or "")
     started_at = _device_time(date_text)
     # Counts every post of the event type since the device started: months of motion run past any channel bound.

@@ -40,7 +40,8 @@ EXPECTED = {
     "issue17_ds7608nxi_linedetection.xml": (NXI, 2, 34, "linedetection", "human", "", ["region1"]),
     "nvr_facedetection.xml": (NVR_MAC, 1, 33, "facedetection", "facedetection", "", []),
     "nvr_heartbeat_channel0.xml": None,
-    "nvr_io_alarm_input.xml": (NVR_MAC, 1, None, "io", "io", "", ["io2"]),
+    # The NVR's own alarm input: channel 0, the device itself.
+    "nvr_io_alarm_input.xml": (NVR_MAC, 0, None, "io", "io", "", ["io2"]),
     "nvr_regionentrance.xml": (NVR_MAC, 1, 33, "regionentrance", "regionentrance", "", []),
     "nvr_regionexiting.xml": (NVR_MAC, 1, 33, "regionexiting", "regionexiting", "", []),
     "nvr_shelteralarm.xml": (NVR_MAC, 4, 36, "shelteralarm", "shelteralarm", "", []),
