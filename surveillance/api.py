@@ -100,8 +100,11 @@ HIKVISION_EXAMPLE = """<?xml version="1.0" encoding="UTF-8"?>
 
 
 class HikvisionIngestApi(IngestApi):
-    """Hikvision ISAPI alarm push (EventNotificationAlert), alone or with pictures as multipart/form-data.
-    Heartbeats update the camera's status and create no alert."""
+    """Hikvision ISAPI alarm push (EventNotificationAlert, ISAPI or PSIA namespace, cameras and NVRs), alone or
+    with pictures as multipart/form-data. The device is named by its macAddress, else its serialNumber, else its
+    ipAddress; an NVR's camera by dynChannelID (D1, D2, ...), its channelID kept beside it. Heartbeats (heartBeat,
+    the idle videoloss) update the device's cameras and create no alert; a resend of the same body is stored
+    once."""
 
     vendor = Vendor.HIKVISION
 
