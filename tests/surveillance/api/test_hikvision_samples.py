@@ -13,6 +13,7 @@ pytestmark = pytest.mark.django_db
 SAMPLES = PAYLOADS / "hikvision"
 NXI = "DS-7608NXI-I2/8P/S0820211012CCRRG41234567WCVU"
 NVR_MAC = "c0:56:e3:4a:10:02"
+FF = "ff:ff:ff:ff:ff:ff"
 
 # file: (device_id, channel, source_channel, event_type, label, plate, zones); None for a heartbeat.
 EXPECTED = {
@@ -35,6 +36,20 @@ EXPECTED = {
         ("bc:5e:33:62:2a:5c", 1, None, "anpr", "vehicle", "KH35192", []),
     "hikvision_next__ipc1_anpr_plate_unknown.xml": ("bc:5e:33:62:2a:5c", 1, None, "anpr", "anpr", "", []),
     "hikvision_next__vmd_human.xml": ("a6:63:9e:f8:01:09", 1, None, "vmd", "human", "", []),
+    # HikSink's recordings of a camera, an NVR and a PTZ dome (alert stream), MAC anonymised to ff:ff:....
+    "hiksink__cam_linedetection_active.xml": (FF, 1, None, "linedetection", "linedetection", "", ["region1"]),
+    "hiksink__cam_linedetection_inactive.xml": (FF, 1, None, "linedetection", "linedetection", "", []),
+    "hiksink__cam_videoloss_inactive.xml": None,
+    "hiksink__cam_vmd_active.xml": (FF, 1, None, "vmd", "vmd", "", []),
+    "hiksink__cam_vmd_inactive.xml": (FF, 1, None, "vmd", "vmd", "", []),
+    "hiksink__nvr_fielddetection_active.xml": (FF, 7, None, "fielddetection", "fielddetection", "", []),
+    "hiksink__nvr_linedetection_active.xml": (FF, 5, None, "linedetection", "linedetection", "", []),
+    # An NVR channel with no camera behind it reports its video lost, again and again.
+    "hiksink__nvr_videoloss_active.xml": (FF, 16, None, "videoloss", "videoloss", "", []),
+    "hiksink__nvr_vmd_active.xml": (FF, 15, None, "vmd", "vmd", "", []),
+    "hiksink__ptz_fielddetection_active.xml": (FF, 1, None, "fielddetection", "fielddetection", "", ["region1"]),
+    "hiksink__ptz_videoloss_inactive.xml": None,
+    "hiksink__ptz_vmd_active.xml": (FF, 1, None, "vmd", "vmd", "", []),
     "moonfire__videoloss_heartbeat.xml": None,
     "moonfire__std_cgi_vmd.xml": ("01:17:24:45:d9:f4", 1, None, "vmd", "vmd", "", ["region2"]),
     "issue17_ds7608nxi_linedetection.xml": (NXI, 2, 34, "linedetection", "human", "", ["region1"]),
