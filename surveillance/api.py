@@ -47,7 +47,7 @@ from .serializers import (
     IngestResultSerializer,
     UnmatchedDeviceSerializer,
 )
-from .services import cameras, ingest, review
+from .services import cameras, ingest, plates, review
 from .storage import private_storage
 from .vendors import adapter, media_type
 
@@ -100,8 +100,11 @@ HIKVISION_EXAMPLE = """<?xml version="1.0" encoding="UTF-8"?>
 
 
 class HikvisionIngestApi(IngestApi):
-    """Hikvision ISAPI alarm push (EventNotificationAlert), alone or with pictures as multipart/form-data.
-    Heartbeats update the camera's status and create no alert."""
+    """Hikvision ISAPI alarm push (EventNotificationAlert, ISAPI or PSIA namespace, cameras and NVRs), alone or
+    with pictures as multipart/form-data. The device is named by its macAddress, else its serialNumber, else its
+    ipAddress; an NVR's camera by dynChannelID (D1, D2, ...), its channelID kept beside it. Heartbeats (heartBeat,
+    the idle videoloss) update the device's cameras and create no alert; a resend of the same body is stored
+    once."""
 
     vendor = Vendor.HIKVISION
 
@@ -172,6 +175,7 @@ class AlertDetailApi(ServiceApi):
         alert = selectors.alert_get(user=request.user, alert_id=pk)
         if alert is None:
             raise NotFound()
+        plates.alert_plate_read(by=request.user, alert=alert, via=plates.API)
         return Response(AlertDetailSerializer(alert).data)
 
 
@@ -188,7 +192,9 @@ class AlertActionApi(ServiceApi):
         return alert
 
     def done(self, alert):
-        return Response(AlertDetailSerializer(selectors.alert_get(user=self.request.user, alert_id=alert.pk)).data)
+        alert = selectors.alert_get(user=self.request.user, alert_id=alert.pk)
+        plates.alert_plate_read(by=self.request.user, alert=alert, via=plates.API)
+        return Response(AlertDetailSerializer(alert).data)
 
 
 class AlertConfirmApi(AlertActionApi):

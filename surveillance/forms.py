@@ -126,9 +126,14 @@ class CameraForm(forms.Form):
     name = forms.CharField(label=_("Name"), max_length=200)
     vendor = forms.ChoiceField(label=_("Vendor"), choices=Vendor.choices)
     device_id = forms.CharField(label=_("Device id"), max_length=64,
-                                help_text=_("Hikvision: the MAC address; Frigate: the camera's name in its "
-                                            "configuration; JSON: the id your system sends."))
-    channel = forms.IntegerField(label=_("Channel"), **column_bounds(Camera, "channel"), initial=1)
+                                help_text=_("Hikvision: the MAC address, else the serial number (of the NVR for a "
+                                            "camera behind one), else the IP address the device reports; "
+                                            "Frigate: the camera's name in its configuration; JSON: the id your "
+                                            "system sends."))
+    channel = forms.IntegerField(label=_("Channel"), **column_bounds(Camera, "channel"), initial=1,
+                                 help_text=_("A camera behind an NVR: its number on the NVR's screen (D1 is 1, D2 "
+                                             "is 2), not the device channel 33, 34, … of its events. A camera "
+                                             "on its own: 1."))
     installation_kind = forms.ChoiceField(label=_("Installation"), choices=InstallationKind.choices,
                                           initial=InstallationKind.STREET)
     longitude = forms.FloatField(label=_("Longitude"), min_value=-180, max_value=180,

@@ -17,6 +17,12 @@ EVENT_TYPES = {
     "crowd": _("crowd"), "peoplegathering": _("crowd"), "vandalism": _("vandalism"), "theft": _("theft"),
     "robbery": _("robbery"), "vehicle": _("vehicle"), "vehicle_theft": _("vehicle theft"),
     "person": _("person"), "car": _("car"),
+    # Hikvision's device and NVR events (ISAPI eventType, lower-cased by the adapter).
+    "shelteralarm": _("camera covered (tamper)"), "tamperdetection": _("camera covered (tamper)"),
+    "defocus": _("camera out of focus"), "scenechangedetection": _("camera moved (scene change)"),
+    "videoloss": _("video lost"), "io": _("alarm input"), "pir": _("motion (PIR sensor)"),
+    "anpr": _("number plate read"), "facedetection": _("face detected"), "vehicledetection": _("vehicle detected"),
+    "unattendedbaggage": _("object left behind"), "attendedbaggage": _("object removed"),
 }
 # Object labels: what the analytics saw (Hikvision's target types, Frigate's labels).
 OBJECT_LABELS = {

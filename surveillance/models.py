@@ -287,6 +287,8 @@ class Alert(models.Model):
     Status = AlertStatus
     Reason = RouteReason
     DismissReason = DismissReason
+    # Never in clear in the audit trail (audit.changes): an ANPR plate names a vehicle's keeper.
+    AUDIT_PERSONAL_FIELDS = frozenset({"plate"})
 
     vendor = models.CharField(_("vendor"), max_length=16, choices=Vendor.choices)
     # The event's identity at its source (see vendors/): a second delivery or a Frigate update merges into it.

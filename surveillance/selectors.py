@@ -98,7 +98,7 @@ def unmatched_devices(*, user):
     return (Alert.objects.visible_to(user).unmatched()
             .values("vendor", "device_id", "channel", "district_id")
             .annotate(alerts=Count("id"), last_seen_at=Max("started_at"), device_ip=Max("device_ip"),
-                      device_name=Max("device_name"))
+                      device_name=Max("device_name"), source_channel=Max("source_channel"))
             .order_by("-last_seen_at"))
 
 

@@ -93,8 +93,12 @@ class CameraSerializer(serializers.ModelSerializer):
 
 class CameraWriteSerializer(serializers.Serializer):
     vendor = serializers.ChoiceField(choices=Vendor.choices)
-    device_id = serializers.CharField(max_length=64)
-    channel = serializers.IntegerField(**column_bounds(Camera, "channel"), default=1)
+    device_id = serializers.CharField(max_length=64, help_text=(
+        "Hikvision: the MAC address, else the serial number (an NVR's own for the cameras behind it), else the IP "
+        "address the device reports; stored as its events name it (44:19:b6:0a:1b:2c, "
+        "DS-7608NXI-I2/8P/S0820211012CCRRG41234567WCVU, 10.20.1.64). Frigate: the camera's name; JSON: your id."))
+    channel = serializers.IntegerField(**column_bounds(Camera, "channel"), default=1, help_text=(
+        "Behind an NVR: the camera's number on the NVR (D2 is 2, its dynChannelID), not the channelID 34."))
     name = serializers.CharField(max_length=200)
     longitude = serializers.FloatField(min_value=-180, max_value=180)
     latitude = serializers.FloatField(min_value=-90, max_value=90)
@@ -191,11 +195,14 @@ class AlertSerializer(serializers.ModelSerializer):
 
 
 class AlertDetailSerializer(AlertSerializer):
+    """One alert in full. `plate` (ANPR) is personal data: only here, never in lists, and every answer that
+    carries one is audited (services.plates)."""
+
     reviewed_by_name = serializers.SerializerMethodField()
 
     class Meta(AlertSerializer.Meta):
-        fields = [*AlertSerializer.Meta.fields, "reviewed_by", "reviewed_by_name", "reviewed_at", "dismiss_code",
-                  "dismiss_reason", "review_note", "created_at", "processed_at"]
+        fields = [*AlertSerializer.Meta.fields, "source_channel", "plate", "reviewed_by", "reviewed_by_name",
+                  "reviewed_at", "dismiss_code", "dismiss_reason", "review_note", "created_at", "processed_at"]
 
     @extend_schema_field(OpenApiTypes.STR)
     def get_reviewed_by_name(self, obj):
@@ -254,7 +261,10 @@ class FalsePositiveRatesSerializer(serializers.Serializer):
 class UnmatchedDeviceSerializer(serializers.Serializer):
     vendor = serializers.CharField()
     device_id = serializers.CharField()
-    channel = serializers.IntegerField()
+    channel = serializers.IntegerField(help_text="The number to register: an NVR's D number (dynChannelID) when "
+                                                 "it sends one, else the device's channelID.")
+    source_channel = serializers.IntegerField(allow_null=True, help_text="The device's own channelID when it "
+                                                                         "differs (an NVR's 34 for its D2).")
     district_id = serializers.IntegerField(allow_null=True)
     device_ip = serializers.CharField()
     device_name = serializers.CharField()

@@ -32,14 +32,19 @@ from .integrations import speaks_for
 # --- status --------------------------------------------------------------------------------------------
 
 @transaction.atomic
-def cameras_seen(*, vendor: str, device_ids, integration: Integration) -> int:
-    """A heartbeat or any traffic: the device's cameras (all channels) are online now, if the integration speaks
-    for them (another district's heartbeat would hide a camera that is really down)."""
+def cameras_seen(*, vendor: str, device_ids, integration: Integration, heartbeat: bool = True) -> int:
+    """A heartbeat (or, with heartbeat=False, any other sign of life): the device's cameras (all channels) are
+    online now, if the integration speaks for them (another district's heartbeat would hide a camera that is
+    really down). `device_ids` holds every identity the device gave (a MAC, serial number, IP address): its
+    cameras may be registered under any of them."""
     scope = speaks_for(integration.district_id, integration.is_national)
     if scope is None:
         return 0
-    return Camera.objects.filter(scope, vendor=vendor, device_id__in=list(device_ids)).update(
-        last_seen_at=timezone.now(), status=Camera.Status.ONLINE)
+    now = timezone.now()
+    fields = {"last_seen_at": now, "status": Camera.Status.ONLINE}
+    if heartbeat:
+        fields["last_heartbeat_at"] = now
+    return Camera.objects.filter(scope, vendor=vendor, device_id__in=sorted(set(device_ids))).update(**fields)
 
 
 @transaction.atomic
@@ -76,13 +81,14 @@ def _as_point(location) -> Point:
 
 def _normalise_device(vendor: str, device_id: str) -> str:
     device_id = (device_id or "").strip()
-    if vendor == Vendor.HIKVISION:
-        from ..vendors.hikvision import normalise_mac
+    if vendor == Vendor.HIKVISION and device_id:
+        from ..vendors.hikvision import device_id_normalise
 
         try:
-            return normalise_mac(device_id)
+            return device_id_normalise(device_id)
         except PayloadError:
-            raise SurveillanceError("device_id", _("A Hikvision device id is its MAC address.")) from None
+            raise SurveillanceError("device_id", _("A Hikvision device id is its MAC address, serial number or IP "
+                                                   "address.")) from None
     return device_id
 
 
@@ -97,11 +103,14 @@ def _camera_validate(camera: Camera) -> None:
         raise SurveillanceError("name", _("Name the camera."))
     if camera.channel is None or camera.channel < 0:
         raise SurveillanceError("channel", _("Expected a whole number."))
-    clash = Camera.objects.filter(vendor=camera.vendor, device_id=camera.device_id, channel=camera.channel)
+    # Per district, as the database's constraint: private addresses and channel numbers repeat across districts.
+    clash = Camera.objects.filter(district_id=camera.district_id, vendor=camera.vendor, device_id=camera.device_id,
+                                  channel=camera.channel)
     if camera.pk:
         clash = clash.exclude(pk=camera.pk)
     if clash.exists():
-        raise SurveillanceError("device_id", _("This device and channel are already registered."))
+        raise SurveillanceError("device_id", _("This device and channel are already registered in this "
+                                               "district."))
     if camera.mahalla_id is not None and camera.mahalla_overridden:
         district_of = Mahalla.objects.filter(pk=camera.mahalla_id).values_list("district_id", flat=True).first()
         if district_of != camera.district_id:

@@ -53,7 +53,7 @@ def raw_events_store(*, vendor: str, body: bytes, content_type: str,
     # transaction it joins that one, as atomic() would.
     with transaction.atomic() if result.heartbeats else contextlib.nullcontext():
         if result.heartbeats:
-            cameras_seen(vendor=vendor, device_ids={m.device_id for m in messages if m.is_heartbeat},
+            cameras_seen(vendor=vendor, device_ids={i for m in messages if m.is_heartbeat for i in m.identities},
                          integration=integration)
         if alerts:
             result.ids = _raw_insert(vendor, alerts, integration)

@@ -92,6 +92,7 @@ def _merge_into(into: NormalisedAlert, other: NormalisedAlert) -> None:
     into.confidence = max(scores) if scores else None
     into.zones = list(dict.fromkeys([*into.zones, *other.zones]))
     into.label = into.label or other.label
+    into.plate = into.plate or other.plate
     into.pictures = [*into.pictures, *other.pictures]
 
 
@@ -102,11 +103,12 @@ def _process_claimed(claimed: list[int], result: ProcessResult) -> None:
     rows = list(RawEvent.objects.filter(id__in=claimed, processed_at__isnull=True)
                 .select_for_update(of=("self",)).order_by("id")
                 .values_list("id", "vendor", "body", "content_type", "integration_id",
-                             "integration__district_id", "integration__is_national"))
+                             "integration__district_id", "integration__is_national", "received_at"))
     merged: dict[tuple[str, str], _Merged] = {}
     failed: dict[int, str] = {}
     owners: dict[int | None, tuple[int | None, bool]] = {}
-    for raw_id, vendor, body, content_type, integration_id, district_id, is_national in rows:
+    received = {row[0]: row[-1] for row in rows}
+    for raw_id, vendor, body, content_type, integration_id, district_id, is_national, _at in rows:
         owners[integration_id] = (district_id, bool(is_national))
         try:
             messages = parse(vendor, bytes(body or b""), content_type, integration_id=integration_id)
@@ -131,9 +133,7 @@ def _process_claimed(claimed: list[int], result: ProcessResult) -> None:
     alert_of_raw = {raw_id: row["id"] for item, row in zip(items, alert_rows, strict=True)
                     for raw_id in item.raw_ids}
     _raw_mark_processed(claimed=[r[0] for r in rows], alert_of_raw=alert_of_raw, failed=failed)
-    camera_ids = {item.camera.pk for item in items if item.camera is not None}
-    if camera_ids:
-        Camera.objects.filter(pk__in=camera_ids).update(last_seen_at=timezone.now(), status=Camera.Status.ONLINE)
+    _cameras_heard(items, received)
     result.processed = len(rows) - len(failed)
     result.failed = len(failed)
     result.routed = len(routed)
@@ -146,35 +146,61 @@ def _process_claimed(claimed: list[int], result: ProcessResult) -> None:
             district_ids=district_ids), robust=True)
 
 
+def _cameras_heard(items: list[_Merged], received: dict[int, datetime.datetime]) -> None:
+    """The cameras that sent these alerts are online; their last event is when it reached us (the device's own
+    clock may be wrong, and a backlog processed late must not look like fresh traffic)."""
+    last: dict[int, datetime.datetime] = {}
+    for item in items:
+        if item.camera is not None:
+            at = max(received[raw_id] for raw_id in item.raw_ids)
+            last[item.camera.pk] = max(at, last.get(item.camera.pk, at))
+    if not last:
+        return
+    ids = sorted(last)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "UPDATE surveillance_camera AS c SET last_seen_at = now(), status = %s, "
+            "last_event_at = GREATEST(c.last_event_at, v.at) "
+            "FROM unnest(%s::bigint[], %s::timestamptz[]) AS v(id, at) WHERE c.id = v.id",
+            [Camera.Status.ONLINE.value, ids, [last[i] for i in ids]])
+
+
 def _attach_cameras(items: list[_Merged], owners: dict[int | None, tuple[int | None, bool]]) -> None:
     """Match each alert to a camera its integration speaks for (see `speaks_for`). An alert naming another
-    district's device stays unmatched and lands in the sending integration's district, never the camera's."""
+    district's device stays unmatched and lands in the sending integration's district, never the camera's.
+
+    A device may be registered under any of its identities (a Hikvision MAC, serial number or IP address), and
+    its camera under the channel the NVR shows (D2) or the device's own (channelID 34): the strongest identity
+    wins, and for each identity the shown channel before the device's."""
     wanted: dict[tuple[int | None, str], set[str]] = {}
     for item in items:
-        wanted.setdefault((item.integration_id, item.alert.vendor), set()).add(item.alert.device_id)
+        wanted.setdefault((item.integration_id, item.alert.vendor), set()).update(item.alert.identities)
     condition = Q(pk__in=[])
     for (integration_id, vendor), device_ids in wanted.items():
         scope = speaks_for(*owners.get(integration_id, (None, False)))
         if scope is not None:
             condition |= scope & Q(vendor=vendor, device_id__in=sorted(device_ids))
-    cameras = {(c.vendor, c.device_id, c.channel): c
-               for c in Camera.objects.filter(condition).only("id", "vendor", "device_id", "channel", "mahalla_id",
-                                                                "district_id", "installation_kind")}
+    cameras: dict[tuple[str, str, int], list[Camera]] = {}
+    for camera in Camera.objects.filter(condition).only("id", "vendor", "device_id", "channel", "mahalla_id",
+                                                        "district_id", "installation_kind"):
+        cameras.setdefault((camera.vendor, camera.device_id, camera.channel), []).append(camera)
     for item in items:
         a = item.alert
         district_id, is_national = owners.get(item.integration_id, (None, False))
-        camera = cameras.get((a.vendor, a.device_id, a.channel))
+        channels = [a.channel] if a.source_channel is None else [a.channel, a.source_channel]
         # One query fetched every integration's cameras: keep only one this integration speaks for.
-        if camera is not None and (is_national or camera.district_id == district_id):
-            item.camera = camera
+        item.camera = next((camera for device_id in a.identities for channel in channels
+                            for camera in cameras.get((a.vendor, device_id, channel), ())
+                            if is_national or camera.district_id == district_id), None)
         item.district_id = item.camera.district_id if item.camera else district_id
 
 
 _UPSERT_COLUMNS = ("vendor", "natural_key", "integration_id", "camera_id", "device_id", "channel", "device_ip",
                    "device_name", "event_type", "label", "confidence", "started_at", "ended_at", "zones",
-                   "mahalla_id", "district_id")
+                   "mahalla_id", "district_id", "source_channel", "plate")
 _UPSERT_TYPES = ("varchar", "varchar", "bigint", "bigint", "varchar", "integer", "varchar", "varchar", "varchar",
-                 "varchar", "double precision", "timestamptz", "timestamptz", "text", "bigint", "bigint")
+                 "varchar", "double precision", "timestamptz", "timestamptz", "text", "bigint", "bigint", "integer",
+                 "varchar")
 # Arrays, one per column, keep the statement short and its parameters few: psycopg parses and binds a
 # 500-row VALUES list with 8,000 placeholders far slower than 16 arrays. Zones travel as one string per row
 # (joined with the unit separator) since a SQL array of arrays must be rectangular.
@@ -193,6 +219,8 @@ ON CONFLICT (vendor, natural_key) DO UPDATE SET
     district_id = COALESCE(a.district_id, EXCLUDED.district_id),
     device_ip = COALESCE(NULLIF(a.device_ip, ''), EXCLUDED.device_ip),
     device_name = COALESCE(NULLIF(a.device_name, ''), EXCLUDED.device_name),
+    source_channel = COALESCE(a.source_channel, EXCLUDED.source_channel),
+    plate = COALESCE(NULLIF(a.plate, ''), EXCLUDED.plate),
     updated_at = now()
 RETURNING a.id, a.xmax = 0, a.camera_id, a.mahalla_id, a.district_id, a.event_type, a.label, a.confidence,
           a.started_at, a.status, a.vendor, a.natural_key
@@ -210,7 +238,7 @@ def _alerts_upsert(items: list[_Merged]) -> list[dict]:
         row = [a.vendor, a.natural_key[:255], item.integration_id, camera.pk if camera else None,
                a.device_id[:64], a.channel, a.device_ip[:64], a.device_name[:200], a.event_type[:64],
                a.label[:64], a.confidence, a.started_at, a.ended_at, ZONE_SEPARATOR.join(a.zones),
-               camera.mahalla_id if camera else None, item.district_id]
+               camera.mahalla_id if camera else None, item.district_id, a.source_channel, a.plate[:32]]
         for column, value in zip(columns, row, strict=True):
             column.append(value)
     selected = ", ".join(

@@ -34,6 +34,8 @@ class NormalisedAlert:
     natural_key: str
     # One message's identity: raw events are stored once per message key.
     message_key: str
+    # The device as the event names it; cameras are registered under it or under one of `device_aliases`, the
+    # device's other identities in the same event (a Hikvision serial number or IP address beside its MAC).
     device_id: str
     channel: int
     event_type: str
@@ -46,9 +48,19 @@ class NormalisedAlert:
     device_name: str = ""
     pictures: list[Picture] = field(default_factory=list)
     is_heartbeat: bool = False
+    device_aliases: tuple[str, ...] = ()
+    # The device's own channel number when it differs from `channel` (an NVR's channelID 34 for its D2).
+    source_channel: int | None = None
+    # ANPR: the number plate read, upper case without spaces; personal data (see Alert.plate).
+    plate: str = ""
     # What to store as the raw event: the whole body, or one item of a batch.
     raw: bytes = b""
     raw_content_type: str = ""
+
+    @property
+    def identities(self) -> tuple[str, ...]:
+        """Every name of the device, the strongest first."""
+        return (self.device_id, *self.device_aliases)
 
 
 def adapter(vendor: str) -> ModuleType:

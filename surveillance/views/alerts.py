@@ -17,7 +17,7 @@ from .. import presenters, selectors
 from ..errors import SurveillanceError
 from ..forms import ConfirmForm, DismissForm, EscalateForm
 from ..models import Alert
-from ..services import review
+from ..services import plates, review
 
 
 def _alert_or_404(request, pk: int) -> Alert:
@@ -64,7 +64,9 @@ def queue_query(params) -> str:
     return urlencode([(name, params[name]) for name in selectors.QUEUE_FILTERS if params.get(name)])
 
 
-def _page_context(alert: Alert) -> dict:
+def _page_context(request, alert: Alert) -> dict:
+    """What the full page shows besides the review panel; the page shows the ANPR plate, so its read is audited."""
+    plates.alert_plate_read(by=request.user, alert=alert, via=plates.PAGE)
     return {"pictures": list(alert.pictures.all()), "points": presenters.alert_points([alert]),
             "camera_point": presenters.point(alert.camera), **presenters.map_context()}
 
@@ -74,7 +76,7 @@ def alert_detail(request, pk: int):
     alert = _alert_or_404(request, pk)
     presenters.alerts_decorate([alert])
     repeats = presenters.alerts_decorate(selectors.alert_repeats(user=request.user, alert=alert))
-    context = {**_review_context(request, alert), **_page_context(alert), "repeats": repeats,
+    context = {**_review_context(request, alert), **_page_context(request, alert), "repeats": repeats,
                **_queue_context(request, alert, queue_query(request.GET))}
     return render(request, "surveillance/alert.html", context)
 
@@ -117,7 +119,7 @@ def _action_failed(request, alert: Alert, **forms):
     if request.htmx:
         return render(request, "surveillance/_review.html", context)
     presenters.alerts_decorate([alert])
-    context.update(repeats=[], **_page_context(alert))
+    context.update(repeats=[], **_page_context(request, alert))
     return render(request, "surveillance/alert.html", context)
 
 

@@ -99,7 +99,7 @@ def test_camera_create_duplicate_device_shows_message_next_to_field(client_for, 
         "name": "Again", "vendor": "generic", "device_id": "AI-SRV7-CAM12", "channel": 1,
         "installation_kind": "street", "longitude": "63.64", "latitude": "40.99"})
     html = response.content.decode()
-    assert response.status_code == 200 and "This device and channel are already registered." in html
+    assert response.status_code == 200 and "This device and channel are already registered in this district." in html
     assert Camera.objects.filter(device_id="AI-SRV7-CAM12").count() == 1
 
 
@@ -156,7 +156,7 @@ def test_camera_import_with_errors_imports_nothing_and_reports_each_row(client_f
     assert response.status_code == 400
     assert "Nothing was imported" in html
     assert "<td>3</td>" in html and "<td>4</td>" in html
-    assert "A Hikvision device id is its MAC address." in html and "Not a number." in html
+    assert "A Hikvision device id is its MAC address, serial number or IP address." in html and "Not a number." in html
     assert not Camera.objects.filter(device_id="IMP-1").exists()
 
 
