@@ -27,7 +27,6 @@ import json
 import logging
 from urllib.parse import urlsplit
 
-import aiohttp
 import onvif_parsers
 from lxml import etree
 from onvif import ONVIFCamera
@@ -177,10 +176,11 @@ async def run(device, sink, *, subscription_seconds: float = SUBSCRIPTION_SECOND
         with contextlib.suppress(Fault, TransportError, ONVIFError, TypeError):
             await pullpoint.SetSynchronizationPoint()
         while True:
-            if loop.time() >= renew_at:
+            # The poll's Timeout is whole seconds: with less than one left before the renewal, renew now.
+            if renew_at - loop.time() < 1:
                 renewed = await subscription.Renew(camera.get_next_termination_time(asked))
                 renew_at = loop.time() + _granted_seconds(camera, renewed, subscription_seconds) * RENEW_AFTER
-            wait = max(1, min(pull_seconds, int(renew_at - loop.time())))
+            wait = max(1, int(min(pull_seconds, renew_at - loop.time())))
             answer = await pullpoint.PullMessages(
                 {"MessageLimit": MESSAGE_LIMIT, "Timeout": datetime.timedelta(seconds=wait)})
             for message in getattr(answer, "NotificationMessage", None) or []:
@@ -189,9 +189,12 @@ async def run(device, sink, *, subscription_seconds: float = SUBSCRIPTION_SECOND
         await sink.state("auth_failed", str(exc)[:500])
         subscription = None
     finally:
-        if subscription is not None:
-            # A courtesy: the camera frees the subscription now rather than at its termination time. A camera
-            # that went away does not answer; that must not hold the runner up.
-            with contextlib.suppress(Fault, TransportError, ONVIFError, aiohttp.ClientError, TimeoutError, OSError):
-                await asyncio.wait_for(subscription.Unsubscribe(), UNSUBSCRIBE_SECONDS)
-        await camera.close()
+        try:
+            if subscription is not None:
+                # A courtesy: the camera frees the subscription now rather than at its termination time. A
+                # camera that went away does not answer, or answers nonsense; neither may hold the runner up
+                # or hide why the stream ended.
+                with contextlib.suppress(Exception):
+                    await asyncio.wait_for(subscription.Unsubscribe(), UNSUBSCRIBE_SECONDS)
+        finally:
+            await camera.close()

@@ -39,7 +39,8 @@ NS = {
 ENVELOPE = ('<?xml version="1.0" encoding="UTF-8"?><s:Envelope xmlns:s="http://www.w3.org/2003/05/soap-envelope" '
             'xmlns:tds="http://www.onvif.org/ver10/device/wsdl" xmlns:tev="http://www.onvif.org/ver10/events/wsdl" '
             'xmlns:tt="http://www.onvif.org/ver10/schema" xmlns:wsnt="http://docs.oasis-open.org/wsn/b-2" '
-            'xmlns:wsa5="http://www.w3.org/2005/08/addressing" xmlns:ter="http://www.onvif.org/ver10/error">'
+            'xmlns:wsa5="http://www.w3.org/2005/08/addressing" xmlns:ter="http://www.onvif.org/ver10/error" '
+            'xmlns:wsrf-rw="http://docs.oasis-open.org/wsrf/rw-2">'
             "<s:Body>{body}</s:Body></s:Envelope>")
 _UTC_TIME = re.compile(rb'UtcTime="[^"]*"')
 
@@ -105,6 +106,7 @@ class OnvifDevice:
 
     def stop(self) -> None:
         self._call(self._close())
+        self._call(self._cancel_the_rest())
         self._loop.call_soon_threadsafe(self._loop.stop)
         self._thread.join(5)
 
@@ -150,7 +152,15 @@ class OnvifDevice:
         await site.start()
         self.port = self._runner.addresses[0][1]
 
+    async def _cancel_the_rest(self) -> None:
+        tasks = [t for t in asyncio.all_tasks() if t is not asyncio.current_task()]
+        for task in tasks:
+            task.cancel()
+        await asyncio.gather(*tasks, return_exceptions=True)
+
     async def _close(self) -> None:
+        for sub in self.subscriptions.values():
+            sub.wakeup.set()  # pending long polls answer now rather than hold the shutdown
         self.subscriptions.clear()
         if self._runner is not None:
             runner, self._runner = self._runner, None
