@@ -56,3 +56,8 @@ def alert_title(event_type: str, label: str = "") -> str:
     title = event[:1].upper() + event[1:]
     thing = object_label(label, event_type)
     return f"{title} · {thing}" if thing else title
+
+
+# ONVIF's topic families, as surveillance/vendors/onvif.py names them (line crossing, field and motion reuse the
+# codes above).
+EVENT_TYPES.update({"tamper": _("camera tampered with"), "objectdetection": _("object detected")})

@@ -7,6 +7,7 @@ import json
 import pytest
 
 from surveillance.errors import PayloadError
+from surveillance.labels import alert_title
 from surveillance.vendors import adapter, parse
 from surveillance.vendors import onvif as onvif_adapter
 from tests.celery_support import wait_for
@@ -138,3 +139,12 @@ def test_other_content_types_are_refused():
 
 def test_the_adapter_is_registered():
     assert adapter("onvif") is onvif_adapter
+
+
+@pytest.mark.parametrize(("event_type", "label", "title"), [
+    ("tamper", "tamper", "Camera tampered with"), ("objectdetection", "person", "Object detected · person"),
+    ("linedetection", "linedetection", "Line crossing"), ("fielddetection", "fielddetection", "Intrusion"),
+    ("motion", "motion", "Motion"),
+])
+def test_onvif_event_types_have_words(event_type, label, title):
+    assert alert_title(event_type, label) == title
