@@ -34,6 +34,7 @@ from onvif.exceptions import ONVIFError
 from onvif.util import normalize_url, replace_host_port
 from zeep.exceptions import Fault, TransportError
 
+from ..errors import PayloadError
 from ..vendors import onvif as adapter
 
 logger = logging.getLogger(__name__)
@@ -83,6 +84,31 @@ def _elements(item_list) -> dict[str, str]:
     return elements
 
 
+def _xml_items(content: etree._Element, part: str) -> dict[str, str]:
+    return {str(i.get("Name")): str(i.get("Value", "")) for i in content.xpath(
+        f"./*[local-name()='{part}']/*[local-name()='SimpleItem']") if i.get("Name")}
+
+
+def _read(content) -> tuple[object, str, dict[str, str], dict[str, str], dict[str, str]]:
+    """UtcTime, PropertyOperation, Source items, Data items and element items of a message's content. zeep types
+    a standard tt:Message; a vendor's own element (or one zeep could not type) arrives as XML and is read as such."""
+    if isinstance(content, etree._Element):
+        return (content.get("UtcTime"), content.get("PropertyOperation") or "Changed",
+                _xml_items(content, "Source"), _xml_items(content, "Data"), {})
+    return (getattr(content, "UtcTime", None), str(getattr(content, "PropertyOperation", None) or "Changed"),
+            _items(getattr(content, "Source", None)), _items(getattr(content, "Data", None)),
+            {**_elements(getattr(content, "Source", None)), **_elements(getattr(content, "Data", None))})
+
+
+def _utc(value) -> datetime.datetime:
+    if isinstance(value, str):
+        with contextlib.suppress(ValueError):
+            value = datetime.datetime.fromisoformat(value.strip())
+    if isinstance(value, datetime.datetime):
+        return value if value.tzinfo is not None else value.replace(tzinfo=datetime.UTC)
+    return datetime.datetime.now(datetime.UTC)  # a message without a readable time: when it reached us
+
+
 async def _entities(topic: str, uid: str, message) -> list[dict]:
     """onvif-parsers' reading of the message (name, class, value), or none for a topic it does not know."""
     try:
@@ -96,19 +122,12 @@ async def _entities(topic: str, uid: str, message) -> list[dict]:
 async def message_body(device, message) -> bytes:
     """One NotificationMessage (zeep object) as the adapter's JSON; remembers the starts of true states."""
     topic = str(message.Topic._value_1 or "").strip()
-    content = message.Message._value_1
-    utc_time = getattr(content, "UtcTime", None)
-    if isinstance(utc_time, datetime.datetime):
-        if utc_time.tzinfo is None:
-            utc_time = utc_time.replace(tzinfo=datetime.UTC)
-    else:
-        utc_time = datetime.datetime.now(datetime.UTC)  # a message without its time: when it reached us
-    source, data = _items(content.Source), _items(content.Data)
-    operation = str(getattr(content, "PropertyOperation", None) or "Changed")
-    body = {"device_id": device.device_id, "topic": topic, "utc_time": utc_time.isoformat(),
-            "operation": operation, "source": source, "data": data,
-            "elements": {**_elements(content.Source), **_elements(content.Data)},
+    utc_time, operation, source, data, elements = _read(message.Message._value_1)
+    body = {"device_id": device.device_id, "topic": topic, "utc_time": _utc(utc_time).isoformat(),
+            "operation": operation, "source": source, "data": data, "elements": elements,
             "entities": await _entities(topic, device.device_id, message)}
+    if not topic:
+        raise ValueError("a message without a topic")
     state = adapter.state_of(data)
     if state is None and "ClassTypes" in data:
         state = bool(data["ClassTypes"].strip())
@@ -119,7 +138,9 @@ async def message_body(device, message) -> bytes:
             body["started_at"] = opened.setdefault(key, body["utc_time"])
         elif key in opened:
             body["started_at"] = opened.pop(key)
-    return json.dumps(body, separators=(",", ":")).encode()
+    encoded = json.dumps(body, separators=(",", ":")).encode()
+    adapter.parse(encoded)  # what the store would refuse (an over-long topic or item) is refused here, by name
+    return encoded
 
 
 def _address(device) -> tuple[str, str, int]:
@@ -184,7 +205,14 @@ async def run(device, sink, *, subscription_seconds: float = SUBSCRIPTION_SECOND
             answer = await pullpoint.PullMessages(
                 {"MessageLimit": MESSAGE_LIMIT, "Timeout": datetime.timedelta(seconds=wait)})
             for message in getattr(answer, "NotificationMessage", None) or []:
-                await sink.event(await message_body(device, message), adapter.CONTENT_TYPE)
+                try:
+                    body = await message_body(device, message)
+                except (AttributeError, TypeError, ValueError, PayloadError):
+                    # One message of a shape nobody foresaw must not end the stream (and, reconnecting, be
+                    # fetched again and again): it is logged and skipped.
+                    logger.warning("ONVIF device %s: unreadable message skipped", device.device_id, exc_info=True)
+                    continue
+                await sink.event(body, adapter.CONTENT_TYPE)
     except _AuthRefused as exc:
         await sink.state("auth_failed", str(exc)[:500])
         subscription = None

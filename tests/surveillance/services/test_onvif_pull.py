@@ -2,15 +2,19 @@
 ingest service, renewal before the camera's termination time, reconnection after the camera drops, the
 credentials refused, Unsubscribe on the way out."""
 
+import datetime
+import json
+
 import pytest
 
 from surveillance.models import Alert, RawEvent
 from surveillance.services import camera_create, raw_events_store
+from surveillance.vendors import parse
 from tests.celery_support import wait_for
 
 from ..conftest import process_all
 from ..onvif_support import CapturingSink, Puller, StoringSink, device_for
-from ..simulators.onvif_device import OnvifDevice, fixture
+from ..simulators.onvif_device import OnvifDevice, at_time, fixture
 
 DB = pytest.mark.django_db(transaction=True)
 
@@ -115,3 +119,51 @@ def test_stopping_the_driver_unsubscribes(sim):
 
     assert len(sim.operations("Unsubscribe")) == 1
     assert not sim.subscriptions
+
+
+VENDOR_ELEMENT = (
+    b'<wsnt:NotificationMessage xmlns:wsnt="http://docs.oasis-open.org/wsn/b-2" xmlns:v="urn:example:vendor">'
+    b'<wsnt:Topic Dialect="http://www.onvif.org/ver10/tev/topicExpression/ConcreteSet">v:Vendor/Heartbeat</wsnt:Topic>'
+    b'<wsnt:Message><v:Alive UtcTime="2026-11-20T11:00:00Z"><v:Source><v:SimpleItem Name="VideoSource" Value="2"/>'
+    b'</v:Source></v:Alive></wsnt:Message></wsnt:NotificationMessage>')
+NO_TOPIC = (b'<wsnt:NotificationMessage xmlns:wsnt="http://docs.oasis-open.org/wsn/b-2" '
+            b'xmlns:tt="http://www.onvif.org/ver10/schema"><wsnt:Message><tt:Message UtcTime="2026-11-20T11:00:01Z">'
+            b'<tt:Data><tt:SimpleItem Name="State" Value="true"/></tt:Data></tt:Message></wsnt:Message>'
+            b'</wsnt:NotificationMessage>')
+
+
+def test_a_message_of_an_unforeseen_shape_neither_ends_the_stream_nor_is_lost_silently(sim):
+    sink = CapturingSink()
+    with Puller(device_for(sim), sink, pull_seconds=1) as puller:
+        wait_for(lambda: online(sink) and sim.subscriptions, 20)
+        sim.push(VENDOR_ELEMENT, NO_TOPIC, fixture("tamper_detector.xml"))
+        wait_for(lambda: len(sink.events) == 2, 20)
+        assert puller.ends == []
+
+    vendor, tamper = (json.loads(body) for body in sink.events)
+    assert vendor["topic"] == "v:Vendor/Heartbeat" and vendor["source"] == {"VideoSource": "2"}
+    assert vendor["utc_time"] == "2026-11-20T11:00:00+00:00"
+    assert tamper["topic"] == "tns1:RuleEngine/TamperDetector/Tamper"  # the topic-less message was skipped
+
+
+def test_a_state_still_true_when_the_camera_comes_back_keeps_its_first_start(sim):
+    # The camera reports its current states on every new subscription (PropertyOperation Initialized), each time
+    # with a new UtcTime: the driver keeps the start it saw first, so the alert is the same one.
+    motion = fixture("cell_motion_true.xml")
+    sink = CapturingSink()
+    with Puller(device_for(sim), sink, pull_seconds=1) as puller:
+        wait_for(lambda: online(sink) and sim.subscriptions, 20)
+        sim.push(motion)
+        wait_for(lambda: len(sink.events) == 1, 20)
+        sim.drop()
+        wait_for(lambda: puller.ends, 20)
+        sim.initial = [at_time(motion, datetime.datetime.now(datetime.UTC)).replace(b"Changed", b"Initialized")]
+        sim.come_back()
+        wait_for(lambda: len(sink.events) >= 2, 20)
+        sim.push(fixture("cell_motion_false.xml"))
+        wait_for(lambda: any(b'"false"' in body for body in sink.events), 20)
+
+    alerts = [alert for body in sink.events for alert in parse("onvif", body, "application/json",
+                                                                integration_id=1)]
+    assert {alert.natural_key for alert in alerts} == {alerts[0].natural_key}
+    assert alerts[-1].ended_at is not None and alerts[-1].started_at == alerts[0].started_at
