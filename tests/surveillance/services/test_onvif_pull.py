@@ -2,10 +2,13 @@
 ingest service, renewal before the camera's termination time, reconnection after the camera drops, the
 credentials refused, Unsubscribe on the way out."""
 
+import asyncio
 import datetime
 import json
 
 import pytest
+from onvif import ONVIFCamera
+from zeep.exceptions import Fault
 
 from surveillance.models import Alert, RawEvent
 from surveillance.services import camera_create, raw_events_store
@@ -167,3 +170,28 @@ def test_a_state_still_true_when_the_camera_comes_back_keeps_its_first_start(sim
                                                                 integration_id=1)]
     assert {alert.natural_key for alert in alerts} == {alerts[0].natural_key}
     assert alerts[-1].ended_at is not None and alerts[-1].started_at == alerts[0].started_at
+
+
+def test_a_camera_whose_clock_is_hours_off_still_accepts_the_driver():
+    # The camera refuses a UsernameToken created more than five minutes from its own clock; the driver reads
+    # that clock first (GetSystemDateAndTime needs no credentials) and dates its tokens by it.
+    with OnvifDevice(clock_offset=datetime.timedelta(hours=-3, minutes=-7)) as sim:
+        assert asyncio.run(_services_without_clock_reading(sim)) == "refused"
+        sink = CapturingSink()
+        with Puller(device_for(sim), sink, pull_seconds=1) as puller:
+            wait_for(lambda: online(sink) and sim.subscriptions, 20)
+            sim.push(fixture("field_detector_inside.xml"))
+            wait_for(lambda: sink.events, 20)
+            assert puller.ends == []
+    assert json.loads(sink.events[0])["utc_time"] == "2026-11-20T10:02:55+00:00"  # the device's time, as sent
+
+
+async def _services_without_clock_reading(sim) -> str:
+    camera = ONVIFCamera("http://127.0.0.1", sim.port, sim.username, sim.password, no_cache=True)
+    try:
+        await camera.update_xaddrs()
+    except Fault:
+        return "refused"
+    finally:
+        await camera.close()
+    return "accepted"

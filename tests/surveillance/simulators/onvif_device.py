@@ -43,6 +43,7 @@ ENVELOPE = ('<?xml version="1.0" encoding="UTF-8"?><s:Envelope xmlns:s="http://w
             'xmlns:wsrf-rw="http://docs.oasis-open.org/wsrf/rw-2">'
             "<s:Body>{body}</s:Body></s:Envelope>")
 _UTC_TIME = re.compile(rb'UtcTime="[^"]*"')
+TOKEN_WINDOW = datetime.timedelta(minutes=5)
 
 
 def fixture(name: str) -> bytes:
@@ -59,7 +60,7 @@ def _iso(moment: datetime.datetime) -> str:
     return moment.astimezone(datetime.UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
 
 
-def _duration_seconds(text: str | None, default: float) -> float:
+def _duration_seconds(text: str | None, default: float, now: datetime.datetime) -> float:
     """PT60S / PT1M / an absolute time, as clients send InitialTerminationTime and Timeout."""
     if not text:
         return default
@@ -69,7 +70,7 @@ def _duration_seconds(text: str | None, default: float) -> float:
         hours, minutes, seconds = (float(g or 0) for g in match.groups())
         return hours * 3600 + minutes * 60 + seconds
     moment = datetime.datetime.fromisoformat(text.replace("Z", "+00:00"))
-    return (moment - datetime.datetime.now(datetime.UTC)).total_seconds()
+    return (moment - now).total_seconds()
 
 
 @dataclass
@@ -82,8 +83,12 @@ class Subscription:
 
 class OnvifDevice:
     def __init__(self, *, username: str = "admin", password: str = "Kamera-2026", port: int = 0,
-                 initial: tuple[bytes, ...] = (), max_termination: float = 3600):
+                 initial: tuple[bytes, ...] = (), max_termination: float = 3600,
+                 clock_offset: datetime.timedelta = datetime.timedelta(0)):
         self.username, self.password = username, password
+        # The camera's clock is this far from the true time (cameras drift, or never had NTP). Like a camera,
+        # it refuses a UsernameToken created more than TOKEN_WINDOW from its own clock.
+        self.clock_offset = clock_offset
         self.port = port
         # What the device reports as the current state when a subscription starts (PropertyOperation Initialized).
         self.initial = list(initial)
@@ -122,6 +127,9 @@ class OnvifDevice:
 
     def __exit__(self, *exc) -> None:
         self.stop()
+
+    def now(self) -> datetime.datetime:
+        return datetime.datetime.now(datetime.UTC) + self.clock_offset
 
     @property
     def base_url(self) -> str:
@@ -191,6 +199,12 @@ class OnvifDevice:
         created = token.findtext("wsu:Created", namespaces=NS) or ""
         if username != self.username or password is None or not password.get("Type", "").endswith("#PasswordDigest"):
             return False
+        try:
+            made = datetime.datetime.fromisoformat(created.strip().replace("Z", "+00:00"))
+        except ValueError:
+            return False
+        if made.tzinfo is None or abs(made - self.now()) > TOKEN_WINDOW:
+            return False
         expected = base64.b64encode(hashlib.sha1(  # noqa: S324 - the WS-Security UsernameToken profile's digest
             base64.b64decode(nonce) + created.encode() + self.password.encode()).digest()).decode()
         return (password.text or "").strip() == expected
@@ -202,7 +216,7 @@ class OnvifDevice:
     async def _device_service(self, request: web.Request) -> web.Response:
         operation, _, authenticated = await self._read(request)
         self.calls.append((operation, time.monotonic(), None))
-        now = datetime.datetime.now(datetime.UTC)
+        now = self.now()
         if operation == "GetSystemDateAndTime":
             return self._reply(
                 "<tds:GetSystemDateAndTimeResponse><tds:SystemDateAndTime><tt:DateTimeType>NTP</tt:DateTimeType>"
@@ -245,13 +259,14 @@ class OnvifDevice:
             return self._refused()
         if operation != "CreatePullPointSubscription":
             return self._fault("Receiver", "ter:ActionNotSupported", "Optional Action Not Implemented")
-        seconds = min(_duration_seconds(element.findtext("tev:InitialTerminationTime", namespaces=NS), 60),
+        seconds = min(_duration_seconds(element.findtext("tev:InitialTerminationTime", namespaces=NS), 60,
+                                        self.now()),
                       self.max_termination)
         self._numbers += 1
         sub = Subscription(number=self._numbers, terminates_at=time.monotonic() + seconds,
                            queue=list(self.initial))
         self.subscriptions[sub.number] = sub
-        now = datetime.datetime.now(datetime.UTC)
+        now = self.now()
         return self._reply(
             "<tev:CreatePullPointSubscriptionResponse><tev:SubscriptionReference><wsa5:Address>"
             f"http://127.0.0.1:{self.port}/onvif/Subscription?Idx={sub.number}</wsa5:Address>"
@@ -275,9 +290,9 @@ class OnvifDevice:
         sub = self._live(number)
         if sub is None:
             return self._fault("Receiver", "wsrf-rw:ResourceUnknownFault", "No such subscription")
-        now = datetime.datetime.now(datetime.UTC)
+        now = self.now()
         if operation == "PullMessages":
-            timeout = min(_duration_seconds(element.findtext("tev:Timeout", namespaces=NS), 10), 60)
+            timeout = min(_duration_seconds(element.findtext("tev:Timeout", namespaces=NS), 10, now), 60)
             limit = int(element.findtext("tev:MessageLimit", namespaces=NS) or 100)
             if not sub.queue:
                 sub.wakeup.clear()
@@ -292,7 +307,7 @@ class OnvifDevice:
                 + "".join(m.decode() for m in messages) + "</tev:PullMessagesResponse>")
         if operation == "Renew":
             seconds = min(_duration_seconds(element.findtext("{http://docs.oasis-open.org/wsn/b-2}TerminationTime"),
-                                            60), self.max_termination)
+                                            60, now), self.max_termination)
             sub.terminates_at = time.monotonic() + seconds
             return self._reply(
                 f"<wsnt:RenewResponse><wsnt:TerminationTime>{_iso(now + datetime.timedelta(seconds=seconds))}"
