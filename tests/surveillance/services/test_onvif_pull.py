@@ -195,3 +195,13 @@ async def _services_without_clock_reading(sim) -> str:
     finally:
         await camera.close()
     return "accepted"
+
+
+def test_an_older_camera_without_get_services_is_found_through_get_capabilities():
+    with OnvifDevice(get_services=False) as sim:
+        sink = CapturingSink()
+        with Puller(device_for(sim), sink, pull_seconds=1):
+            wait_for(lambda: online(sink) and sim.subscriptions, 20)
+            sim.push(fixture("hikvision_motion_alarm.xml"))
+            wait_for(lambda: sink.events, 20)
+        assert [op for op, _, _ in sim.calls][:3] == ["GetSystemDateAndTime", "GetServices", "GetCapabilities"]

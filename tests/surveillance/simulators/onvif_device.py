@@ -84,8 +84,10 @@ class Subscription:
 class OnvifDevice:
     def __init__(self, *, username: str = "admin", password: str = "Kamera-2026", port: int = 0,
                  initial: tuple[bytes, ...] = (), max_termination: float = 3600,
-                 clock_offset: datetime.timedelta = datetime.timedelta(0)):
+                 clock_offset: datetime.timedelta = datetime.timedelta(0), get_services: bool = True):
         self.username, self.password = username, password
+        # Older firmwares know only GetCapabilities (ONVIF 1.x device management).
+        self.get_services = get_services
         # The camera's clock is this far from the true time (cameras drift, or never had NTP). Like a camera,
         # it refuses a UsernameToken created more than TOKEN_WINDOW from its own clock.
         self.clock_offset = clock_offset
@@ -228,7 +230,7 @@ class OnvifDevice:
         if not authenticated:
             return self._refused()
         base = f"http://127.0.0.1:{self.port}/onvif"
-        if operation == "GetServices":
+        if operation == "GetServices" and self.get_services:
             services = [("http://www.onvif.org/ver10/device/wsdl", "device_service", 2, 60),
                         ("http://www.onvif.org/ver10/events/wsdl", "Events", 2, 60)]
             return self._reply("<tds:GetServicesResponse>" + "".join(
