@@ -149,7 +149,7 @@ def _address(device) -> tuple[str, str, int]:
     return scheme, url.hostname or "", url.port or (443 if scheme == "https" else 80)
 
 
-def _granted_seconds(camera: ONVIFCamera, answer, asked: float) -> float:
+def _granted_seconds(answer, asked: float) -> float:
     """How long the camera keeps the subscription, by its own clock (CurrentTime to TerminationTime)."""
     current, termination = getattr(answer, "CurrentTime", None), getattr(answer, "TerminationTime", None)
     if isinstance(current, datetime.datetime) and isinstance(termination, datetime.datetime) \
@@ -186,10 +186,10 @@ async def run(device, sink, *, subscription_seconds: float = SUBSCRIPTION_SECOND
         camera.xaddrs[PULLPOINT] = reachable(created.SubscriptionReference.Address._value_1)
         subscription = await camera.create_subscription_service("PullPointSubscription")
         pullpoint = await camera.create_pullpoint_service()
-        granted = _granted_seconds(camera, created, subscription_seconds)
+        granted = _granted_seconds(created, subscription_seconds)
         if camera.has_broken_relative_time(asked, created.CurrentTime, created.TerminationTime):
             renewed = await subscription.Renew(camera.get_next_termination_time(asked))
-            granted = _granted_seconds(camera, renewed, subscription_seconds)
+            granted = _granted_seconds(renewed, subscription_seconds)
         renew_at = loop.time() + granted * RENEW_AFTER
         await sink.state("online")
         # Some cameras send the current states only when asked; those that send them anyway answer twice,
@@ -200,7 +200,7 @@ async def run(device, sink, *, subscription_seconds: float = SUBSCRIPTION_SECOND
             # The poll's Timeout is whole seconds: with less than one left before the renewal, renew now.
             if renew_at - loop.time() < 1:
                 renewed = await subscription.Renew(camera.get_next_termination_time(asked))
-                renew_at = loop.time() + _granted_seconds(camera, renewed, subscription_seconds) * RENEW_AFTER
+                renew_at = loop.time() + _granted_seconds(renewed, subscription_seconds) * RENEW_AFTER
             wait = max(1, int(min(pull_seconds, renew_at - loop.time())))
             answer = await pullpoint.PullMessages(
                 {"MessageLimit": MESSAGE_LIMIT, "Timeout": datetime.timedelta(seconds=wait)})

@@ -24,6 +24,7 @@ that number (a single-sensor camera: 1).
 
 from __future__ import annotations
 
+import hashlib
 import re
 
 from django.utils.translation import gettext as _
@@ -37,6 +38,8 @@ VENDOR = "onvif"
 CONTENT_TYPES = ("application/json",)
 CONTENT_TYPE = "application/json"
 OPERATIONS = ("Initialized", "Changed", "Deleted")
+# Keys are stored in 255 characters, the integration's prefix included (vendors.parse).
+KEY_MAX = 230
 
 # Topic families by their last segments (namespace prefixes dropped, lower case), most specific first. The
 # onvif-parsers reading (device_class) classifies what is not listed; these are the topics whose meaning for
@@ -150,6 +153,14 @@ def _text(message: dict, key: str, max_length: int) -> str:
     return value.strip()
 
 
+def _bounded(device_id: str, key: str) -> str:
+    """A key that fits: a long one is hashed, never cut (cutting could drop the start time or the state and
+    make two events, or the start and the end of one, the same)."""
+    if len(key) <= KEY_MAX:
+        return key
+    return f"{device_id}|sha256:{hashlib.sha256(key.encode()).hexdigest()}"
+
+
 def parse(body: bytes, content_type: str = CONTENT_TYPE) -> list[NormalisedAlert]:
     if media_type(content_type) not in CONTENT_TYPES:
         raise PayloadError("content_type", _("Send application/json."))
@@ -185,15 +196,13 @@ def parse(body: bytes, content_type: str = CONTENT_TYPE) -> list[NormalisedAlert
         started_at = started_at or at
     elif started_at is not None:
         ended_at = at
-    source_part = source_key(source)
-    key = f"{device_id}|{topic}|{source_part}|"
     labels = _labels(topic, data, entities) if kind == "objectdetection" else []
     alive = not kind or started_at is None  # nothing to report, or the end of an event begun before we listened
     start = started_at or at
-    natural_key = key + start.isoformat()
+    natural_key = _bounded(device_id, f"{device_id}|{topic}|{source_key(source)}|{start.isoformat()}")
     return [NormalisedAlert(
         vendor=VENDOR, natural_key=natural_key,
-        message_key=f"{natural_key}|{state}|{operation}|{at.isoformat()}", device_id=device_id,
+        message_key=_bounded(device_id, f"{natural_key}|{state}|{operation}|{at.isoformat()}"), device_id=device_id,
         channel=channel_of(source), event_type=kind or "other", label=(labels[0] if labels else kind)[:64],
         started_at=start, ended_at=ended_at,
         zones=[source["Rule"][:64]] if source.get("Rule") else [],

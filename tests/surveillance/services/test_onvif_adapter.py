@@ -148,3 +148,18 @@ def test_the_adapter_is_registered():
 ])
 def test_onvif_event_types_have_words(event_type, label, title):
     assert alert_title(event_type, label) == title
+
+
+def test_long_topics_and_sources_are_hashed_into_the_key_never_cut():
+    def body(rule: str, value: str) -> bytes:
+        return json.dumps({"device_id": "d" * 64, "topic": "tns1:RuleEngine/" + "X" * 200, "operation": "Initialized",
+                           "utc_time": "2026-11-20T09:14:02.123456Z", "source": {"Rule": rule},
+                           "data": {"State": value}}).encode()
+
+    (start,) = parse("onvif", body("r" * 300 + "1", "true"), "application/json", integration_id=123456789)
+    (other,) = parse("onvif", body("r" * 300 + "2", "true"), "application/json", integration_id=123456789)
+    (end,) = parse("onvif", body("r" * 300 + "1", "false"), "application/json", integration_id=123456789)
+
+    assert start.natural_key != other.natural_key
+    assert start.message_key != end.message_key
+    assert all(len(a.natural_key) <= 255 and len(a.message_key) <= 255 for a in (start, other, end))
