@@ -129,8 +129,6 @@ async def message_body(device, message) -> bytes:
     if not topic:
         raise ValueError("a message without a topic")
     state = adapter.state_of(data)
-    if state is None and "ClassTypes" in data:
-        state = bool(data["ClassTypes"].strip())
     if state is not None:
         key = (topic, adapter.source_key(source))
         opened = _open_states.setdefault(device.id, {})

@@ -11,7 +11,7 @@ source + start time, and the driver, which saw the true, puts that start time in
 message does not repeat it). A false whose start the driver never saw (PropertyOperation Initialized: the state
 when the subscription began; or a pull process restarted mid-event) says only that the camera is alive, like a
 heartbeat. Events without a state (LineDetector/Crossed carries an ObjectId) are alerts that start and end at
-their UtcTime.
+their UtcTime. A key too long for its column is hashed, never cut.
 
 The natural key holds the device's UtcTime, so a camera's clock drift changes no key: the same message delivered
 twice (a PullMessages answer repeated after a lost response) has the same time and is stored once.
@@ -99,7 +99,10 @@ def topic_kind(topic: str, entities: list[dict] | None = None) -> str:
 
 def state_of(data: dict[str, str]) -> bool | None:
     """The property's state from its Data items: the first item that reads as a boolean, else None (an event
-    without a state). Vendors spell it true/false (the standard) or 1/0 (Axis)."""
+    without a state). Vendors spell it true/false (the standard) or 1/0 (Axis). Object detection (Ajax) lists
+    the classes seen now instead: some while it lasts, none when it ends."""
+    if "ClassTypes" in data:
+        return bool(data["ClassTypes"].strip())
     for value in data.values():
         text = str(value).strip().lower()
         if text in _TRUE:
@@ -187,8 +190,6 @@ def parse(body: bytes, content_type: str = CONTENT_TYPE) -> list[NormalisedAlert
 
     kind = topic_kind(topic, entities)
     state = state_of(data)
-    if state is None and data.get("ClassTypes") is not None:
-        state = bool(data["ClassTypes"].strip())  # object detection: the classes seen now, none when it ends
     ended_at = None
     if state is None:
         started_at, ended_at = at, at  # a moment, not a state (a line crossed)
