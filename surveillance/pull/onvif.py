@@ -161,7 +161,8 @@ async def run(device, sink, *, subscription_seconds: float = SUBSCRIPTION_SECOND
     """Subscribe and pull until the camera goes away (raises) or refuses the credentials (returns after
     reporting auth_failed). `device` is a pull.base.DeviceConfig, `sink` a pull.base.EventSink."""
     scheme, host, port = _address(device)
-    camera = ONVIFCamera(f"{scheme}://{host}", port, device.username, device.password, no_cache=True,
+    literal = f"[{host}]" if ":" in host else host  # an IPv6 address
+    camera = ONVIFCamera(f"{scheme}://{literal}", port, device.username, device.password, no_cache=True,
                          adjust_time=True)
 
     def reachable(url: str) -> str:
