@@ -42,8 +42,10 @@ logger = logging.getLogger(__name__)
 PULLPOINT = "http://www.onvif.org/ver10/events/wsdl/PullPointSubscription"
 # Asked for per subscription; cameras may grant less (the answer's TerminationTime is what counts).
 SUBSCRIPTION_SECONDS = 300
-# Renew once this share of the granted time has passed: a fifth is left for a slow answer and a retry.
-RENEW_AFTER = 0.8
+# Renew with a fifth of the granted time left, and never less than RENEW_MARGIN seconds (or half of a very
+# short grant): time for a slow answer on a busy network.
+RENEW_LEFT = 0.2
+RENEW_MARGIN = 5.0
 # The long poll: the camera answers as soon as it has messages, or after this many seconds with none (below
 # the client's 90 s read timeout, and short enough that a silently dead connection is noticed soon).
 PULL_SECONDS = 20
@@ -147,6 +149,10 @@ def _address(device) -> tuple[str, str, int]:
     return scheme, url.hostname or "", url.port or (443 if scheme == "https" else 80)
 
 
+def _renew_in(granted: float) -> float:
+    return granted - max(granted * RENEW_LEFT, min(RENEW_MARGIN, granted / 2))
+
+
 def _granted_seconds(answer, asked: float) -> float:
     """How long the camera keeps the subscription, by its own clock (CurrentTime to TerminationTime)."""
     current, termination = getattr(answer, "CurrentTime", None), getattr(answer, "TerminationTime", None)
@@ -189,7 +195,7 @@ async def run(device, sink, *, subscription_seconds: float = SUBSCRIPTION_SECOND
         if camera.has_broken_relative_time(asked, created.CurrentTime, created.TerminationTime):
             renewed = await subscription.Renew(camera.get_next_termination_time(asked))
             granted = _granted_seconds(renewed, subscription_seconds)
-        renew_at = loop.time() + granted * RENEW_AFTER
+        renew_at = loop.time() + _renew_in(granted)
         await sink.state("online")
         # Some cameras send the current states only when asked; those that send them anyway answer twice,
         # which the open-state memory and the natural keys make harmless.
@@ -199,7 +205,7 @@ async def run(device, sink, *, subscription_seconds: float = SUBSCRIPTION_SECOND
             # The poll's Timeout is whole seconds: with less than one left before the renewal, renew now.
             if renew_at - loop.time() < 1:
                 renewed = await subscription.Renew(camera.get_next_termination_time(asked))
-                renew_at = loop.time() + _granted_seconds(renewed, subscription_seconds) * RENEW_AFTER
+                renew_at = loop.time() + _renew_in(_granted_seconds(renewed, subscription_seconds))
             wait = max(1, int(min(pull_seconds, renew_at - loop.time())))
             answer = await pullpoint.PullMessages(
                 {"MessageLimit": MESSAGE_LIMIT, "Timeout": datetime.timedelta(seconds=wait)})
