@@ -1,6 +1,7 @@
 """The ONVIF PullPoint driver against a simulated camera over real sockets: events stored once through the
-ingest service, renewal before the camera's termination time, reconnection after the camera drops, the
-credentials refused, Unsubscribe on the way out."""
+ingest service, renewal before the camera's termination time, reconnection after the camera drops (an event
+open across it closes), the credentials refused, Unsubscribe on the way out, a camera clock hours off, an older
+camera without GetServices, and messages of shapes nobody foresaw."""
 
 import asyncio
 import datetime
