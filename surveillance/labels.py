@@ -23,6 +23,8 @@ EVENT_TYPES = {
     "videoloss": _("video lost"), "io": _("alarm input"), "pir": _("motion (PIR sensor)"),
     "anpr": _("number plate read"), "facedetection": _("face detected"), "vehicledetection": _("vehicle detected"),
     "unattendedbaggage": _("object left behind"), "attendedbaggage": _("object removed"),
+    # ONVIF's topic families, as vendors/onvif.py names them (line crossing, field and motion reuse codes above).
+    "tamper": _("camera tampered with"), "objectdetection": _("object detected"),
 }
 # Object labels: what the analytics saw (Hikvision's target types, Frigate's labels).
 OBJECT_LABELS = {
