@@ -1,41 +1,45 @@
-"""Demo field activity: eighteen months of incidents across the country, and field visits and support cases in
-the demo district, so that a fresh `make run` shows dashboards, zone colours and lists with something in them.
+"""Demo field activity: 112 weeks of incidents across the country, and field visits and support cases in the
+demo district, so that a fresh `make run` shows dashboards, zone colours, lists and a risk ranking with something
+in them.
+
+The crimes come from `incidents.demo_structure` (persistent hot spots, seasons, near-repeat bursts, cybercrime
+where the victim lives; its docstring says how much of each), with their status history and the approved
+de-registrations at the times it gave them, so that the data as it stood on any past day can be rebuilt (the
+risk backtest does). Mahallas are neighbours when their boundaries touch (PostGIS, within NEIGHBOUR_TOLERANCE).
 
 Deterministic for a seed and loaded once: a database that already holds incidents is left alone, so the demo
-never mixes with real records. Rows are bulk-inserted: the demo shows the pages, it is not a workload for the
-services (their rules are tested elsewhere), and no signal fires — the caller recomputes what derives from them.
+never mixes with real records. Rows are bulk-inserted (COPY where no ids come back): the demo shows the pages, it
+is not a workload for the services (their rules are tested elsewhere), and no signal fires — the caller
+recomputes what derives from them. Everything is written in one transaction.
 """
 
 from __future__ import annotations
 
 import datetime
+import json
 import random
 import uuid
 from dataclasses import dataclass, field
 
-from django.contrib.gis.db.models.functions import PointOnSurface
-from django.db import transaction
+from django.db import connection, transaction
+from django.db.models import F
 from django.utils import timezone
 
 from accounts.models import Assignment, Role, User
 from mahallas.models import Mahalla
 
-from .models import FieldVisit, Incident, IncidentCategory, IncidentTransition, SupportCase
+from .demo_structure import CATEGORIES, MahallaSite, demo_incidents_generate
+from .models import FieldVisit, Incident, IncidentCategory, IncidentChangeRequest, SupportCase
 
-# Shares by category after the 2024 national figures (cybercrime ~44%, nearly all of it bank-card related).
-CATEGORY_WEIGHTS = {
-    "cyber-bank-card": 38, "cyber-phishing": 3, "cyber-sms-code": 2, "cyber-marketplace": 1, "theft": 16,
-    "fraud": 9, "hooliganism": 7, "assault": 6, "domestic-violence": 6, "drug-possession": 5,
-    "drug-trafficking": 2, "robbery": 2, "other": 3,
-}
-STATUS_WEIGHTS = {"registered": 72, "closed": 9, "unfounded": 7, "under_verification": 6, "reported": 6}
-OUTCOME_WEIGHTS = {"solved": 45, "sent_to_court": 35, "suspended": 15, "transferred": 5}
-# About 4 incidents per mahalla a year nationally, spread very unevenly: most mahallas see none in a quarter,
-# a few see many (a gamma-distributed rate per mahalla).
-INCIDENTS_PER_MAHALLA_MONTH = 0.25
-RATE_SHAPE = 0.35
-MONTHS = 18
+# Two boundaries closer than this (degrees, about a metre) are neighbours: the demo's shapes share their edges,
+# real boundaries leave slivers and small overlaps.
+NEIGHBOUR_TOLERANCE = 1e-5
 NAMESPACE = uuid.UUID("6f1c7c52-5f0e-4d3a-9a51-0d7d1e5a2b10")
+DEREGISTRATION_REASONS = {
+    "unfounded": "The verification found that no crime took place.",
+    "duplicate": "Registered twice: the same crime was reported by two people.",
+    "decriminalised": "The amount is below the new threshold for a crime.",
+}
 
 
 @dataclass
@@ -47,61 +51,78 @@ class DemoActivity:
     skipped: list[str] = field(default_factory=list)
 
 
-def _weighted(rng: random.Random, weights: dict[str, int]) -> str:
-    return rng.choices(list(weights), weights=list(weights.values()))[0]
+def demo_sites() -> tuple[list[MahallaSite], dict[int, str]]:
+    """Every mahalla as the generator sees it (a point inside, its neighbours by boundary, population), and that
+    point as EWKT for the incidents' locations. One query: the adjacency is a spatial self-join on the index."""
+    with connection.cursor() as cursor:
+        cursor.execute("""
+            SELECT m.id, ST_X(p.spot), ST_Y(p.spot), ST_AsEWKT(p.spot), m.population,
+                   coalesce((SELECT array_agg(n.id ORDER BY n.id) FROM mahallas_mahalla n
+                             WHERE n.id <> m.id AND ST_DWithin(m.boundary, n.boundary, %s)), '{}')
+            FROM mahallas_mahalla m CROSS JOIN LATERAL (SELECT ST_PointOnSurface(m.boundary) AS spot) p
+            ORDER BY m.id""", [NEIGHBOUR_TOLERANCE])
+        rows = cursor.fetchall()
+    sites = [MahallaSite(id=pk, lon=lon or 0.0, lat=lat or 0.0, neighbours=tuple(neighbours), population=population)
+             for pk, lon, lat, _spot, population, neighbours in rows]
+    return sites, {pk: spot for pk, _lon, _lat, spot, *_rest in rows if spot}
 
 
-def _poisson(rng: random.Random, lam: float) -> int:
-    # Knuth's method: the rates here are small.
-    limit, k, p = pow(2.718281828459045, -lam), 0, 1.0
-    while True:
-        p *= rng.random()
-        if p <= limit:
-            return k
-        k += 1
+def _incidents_load(*, by: User, requester: User, now: datetime.datetime, seed: int) -> tuple[int, int]:
+    """Generate the demo's crimes (incidents.demo_structure) and write them with their status history and the
+    approved de-registrations, at the times the generator gave them. Returns (incidents, de-registrations)."""
+    categories = {c.code: c for c in IncidentCategory.objects.filter(code__in=CATEGORIES)}
+    sites, spots = demo_sites()
+    generated = demo_incidents_generate(sites, end=now, seed=seed)
+    rows = [row for row in generated.rows if row.category in categories]
+    incidents = Incident.objects.bulk_create([Incident(
+        mahalla_id=row.mahalla_id, category=categories[row.category], occurred_at=row.occurred_at,
+        reported_at=row.reported_at, status=row.status, legal_kind=Incident.LegalKind.CRIME, created_by=by,
+        registered_at=row.registered_at, outcome=row.outcome, source=row.source,
+        # A cybercrime's "place" is the victim's home mahalla, not a point on the map.
+        location=None if categories[row.category].is_cyber else spots.get(row.mahalla_id),
+        minor_involved=row.minor_involved, youth_involved=row.youth_involved, woman_victim=row.woman_victim,
+        # Every status change bumped the version, as the services do.
+        version=len(row.transitions), description=f"Demo: {categories[row.category].name_en}",
+    ) for row in rows], batch_size=2000)
+    ids = [incident.pk for incident in incidents]
+    # auto_now_add stamped the load time: the record was created when the crime was reported.
+    Incident.objects.filter(pk__in=ids).update(created_at=F("reported_at"))
+    requests = _deregistrations_copy(rows, ids, requester=requester, approver=by)
+    with connection.cursor() as cursor, cursor.copy(
+            "COPY incidents_incidenttransition (incident_id, from_status, to_status, by_id, at, reason) "
+            "FROM STDIN") as copy:
+        for row, pk in zip(rows, ids, strict=True):
+            for from_status, to_status, at in row.transitions:
+                reason = ""
+                if to_status == Incident.Status.DEREGISTERED:
+                    why = DEREGISTRATION_REASONS[row.deregistration.reason_code]
+                    reason = f"Approved request #{requests[pk]}: {why}"
+                copy.write_row((pk, from_status, to_status, by.pk, at, reason))
+    return len(ids), len(requests)
 
 
-def _incidents_build(rng: random.Random, *, by: User, now: datetime.datetime) -> list[Incident]:
-    categories = {c.code: c for c in IncidentCategory.objects.filter(code__in=CATEGORY_WEIGHTS)}
-    weights = {code: w for code, w in CATEGORY_WEIGHTS.items() if code in categories}
-    mahallas = list(Mahalla.objects.annotate(spot=PointOnSurface("boundary")).only("id").order_by("code"))
-    start = now - datetime.timedelta(days=30 * MONTHS)
-    rows = []
-    for mahalla in mahallas:
-        rate = rng.gammavariate(RATE_SHAPE, INCIDENTS_PER_MAHALLA_MONTH / RATE_SHAPE)
-        for _ in range(_poisson(rng, rate * MONTHS)):
-            occurred = start + datetime.timedelta(seconds=rng.uniform(0, (now - start).total_seconds()))
-            reported = min(occurred + datetime.timedelta(hours=rng.uniform(0.5, 48)), now)
-            code = _weighted(rng, weights)
-            category = categories[code]
-            status = _weighted(rng, STATUS_WEIGHTS)
-            counted = status in ("registered", "closed")
-            rows.append(Incident(
-                mahalla_id=mahalla.pk, category=category, occurred_at=occurred, reported_at=reported,
-                status=status, legal_kind=Incident.LegalKind.CRIME, created_by=by,
-                registered_at=min(reported + datetime.timedelta(hours=rng.uniform(2, 60)), now) if counted else None,
-                outcome=_weighted(rng, OUTCOME_WEIGHTS) if status == "closed" else "",
-                source=rng.choice([Incident.Source.INSPECTOR, Incident.Source.CITIZEN, Incident.Source.DUTY_UNIT]),
-                # A cybercrime's "place" is the victim's home mahalla, not a point on the map.
-                location=None if category.is_cyber else mahalla.spot,
-                minor_involved=rng.random() < 0.07, youth_involved=rng.random() < 0.2,
-                woman_victim=rng.random() < (0.85 if code == "domestic-violence" else 0.12),
-                description=f"Demo: {category.name_en or category.name_uz}",
-            ))
-    return rows
-
-
-def _transitions_build(incidents: list[Incident], by: User) -> list[IncidentTransition]:
-    path = {"reported": [], "under_verification": ["under_verification"],
-            "registered": ["under_verification", "registered"], "unfounded": ["under_verification", "unfounded"],
-            "closed": ["under_verification", "registered", "closed"]}
-    rows = []
-    for incident in incidents:
-        previous = ""
-        for status in ["reported", *path[incident.status]]:
-            rows.append(IncidentTransition(incident=incident, from_status=previous, to_status=status, by=by))
-            previous = status
-    return rows
+def _deregistrations_copy(rows, ids, *, requester: User, approver: User) -> dict[int, int]:
+    """The approved de-registration requests behind the generator's de-registered crimes, as the services would
+    have left them (requested by regional staff, decided by national staff); {incident id: request id}."""
+    with connection.cursor() as cursor:
+        with cursor.copy(
+                "COPY incidents_incidentchangerequest (incident_id, kind, reason_code, reason, changes, before, "
+                "incident_version, counted_mahalla_id, counted_occurred_at, status, requested_by_id, "
+                "requester_role, requested_at, decided_by_id, decided_at, decision_comment) FROM STDIN") as copy:
+            for row, pk in zip(rows, ids, strict=True):
+                request = row.deregistration
+                if request is None:
+                    continue
+                before = row.transitions[-1][0]
+                copy.write_row((
+                    pk, IncidentChangeRequest.Kind.DEREGISTER, request.reason_code,
+                    DEREGISTRATION_REASONS[request.reason_code], json.dumps({"status": row.status}),
+                    json.dumps({"status": before}), len(row.transitions) - 1, row.mahalla_id, row.occurred_at,
+                    IncidentChangeRequest.Status.APPROVED, requester.pk, requester.role, request.requested_at,
+                    approver.pk, request.decided_at, "Checked against the case file."))
+        cursor.execute("SELECT incident_id, id FROM incidents_incidentchangerequest WHERE incident_id = ANY(%s)",
+                       [ids])
+        return dict(cursor.fetchall())
 
 
 def _field_work_build(rng: random.Random, *, now: datetime.datetime, district_id: int):
@@ -134,23 +155,24 @@ def _field_work_build(rng: random.Random, *, now: datetime.datetime, district_id
 
 
 @transaction.atomic
-def demo_activity_load(*, by: User, district_id: int, seed: int = 2026) -> DemoActivity:
+def demo_activity_load(*, by: User, requester: User, district_id: int, seed: int = 2026) -> DemoActivity:
+    """`by` (national staff) records the crimes and approves the past de-registrations `requester` (regional
+    staff) asked for."""
     result = DemoActivity()
     if Incident.objects.exists():
         result.skipped.append("incidents, visits and cases: the database already holds incidents")
         return result
-    if not IncidentCategory.objects.filter(code__in=CATEGORY_WEIGHTS).exists():
+    if not IncidentCategory.objects.filter(code__in=CATEGORIES).exists():
         result.skipped.append("incidents, visits and cases: no incident categories (run `manage.py migrate`)")
         return result
     rng = random.Random(seed)
     now = timezone.now()
-    incidents = Incident.objects.bulk_create(_incidents_build(rng, by=by, now=now), batch_size=2000)
-    IncidentTransition.objects.bulk_create(_transitions_build(incidents, by), batch_size=5000)
+    result.incidents, deregistered = _incidents_load(by=by, requester=requester, now=now, seed=seed)
     visits, cases = _field_work_build(rng, now=now, district_id=district_id)
     FieldVisit.objects.bulk_create(visits, batch_size=2000, ignore_conflicts=True)
     SupportCase.objects.bulk_create(cases)
-    result.incidents, result.visits, result.cases = len(incidents), len(visits), len(cases)
-    result.change_requests = _change_requests_load(rng, district_id=district_id)
+    result.visits, result.cases = len(visits), len(cases)
+    result.change_requests = deregistered + _change_requests_load(rng, district_id=district_id)
     return result
 
 
