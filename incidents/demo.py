@@ -88,41 +88,46 @@ def _incidents_load(*, by: User, requester: User, now: datetime.datetime, seed: 
     # auto_now_add stamped the load time: the record was created when the crime was reported.
     Incident.objects.filter(pk__in=ids).update(created_at=F("reported_at"))
     requests = _deregistrations_copy(rows, ids, requester=requester, approver=by)
-    with connection.cursor() as cursor, cursor.copy(
-            "COPY incidents_incidenttransition (incident_id, from_status, to_status, by_id, at, reason) "
-            "FROM STDIN") as copy:
+
+    def transitions():
         for row, pk in zip(rows, ids, strict=True):
             for from_status, to_status, at in row.transitions:
                 reason = ""
                 if to_status == Incident.Status.DEREGISTERED:
                     why = DEREGISTRATION_REASONS[row.deregistration.reason_code]
                     reason = f"Approved request #{requests[pk]}: {why}"
-                copy.write_row((pk, from_status, to_status, by.pk, at, reason))
+                yield pk, from_status, to_status, by.pk, at, reason
+
+    _copy("incidents_incidenttransition (incident_id, from_status, to_status, by_id, at, reason)", transitions())
     return len(ids), len(requests)
 
 
 def _deregistrations_copy(rows, ids, *, requester: User, approver: User) -> dict[int, int]:
     """The approved de-registration requests behind the generator's de-registered crimes, as the services would
     have left them (requested by regional staff, decided by national staff); {incident id: request id}."""
+    _copy("incidents_incidentchangerequest (incident_id, kind, reason_code, reason, changes, before, "
+          "incident_version, counted_mahalla_id, counted_occurred_at, status, requested_by_id, requester_role, "
+          "requested_at, decided_by_id, decided_at, decision_comment)",
+          ((pk, IncidentChangeRequest.Kind.DEREGISTER, row.deregistration.reason_code,
+            DEREGISTRATION_REASONS[row.deregistration.reason_code], json.dumps({"status": row.status}),
+            json.dumps({"status": row.transitions[-1][0]}), len(row.transitions) - 1, row.mahalla_id,
+            row.occurred_at, IncidentChangeRequest.Status.APPROVED, requester.pk, requester.role,
+            row.deregistration.requested_at, approver.pk, row.deregistration.decided_at,
+            "Checked against the case file.")
+           for row, pk in zip(rows, ids, strict=True) if row.deregistration is not None))
     with connection.cursor() as cursor:
-        with cursor.copy(
-                "COPY incidents_incidentchangerequest (incident_id, kind, reason_code, reason, changes, before, "
-                "incident_version, counted_mahalla_id, counted_occurred_at, status, requested_by_id, "
-                "requester_role, requested_at, decided_by_id, decided_at, decision_comment) FROM STDIN") as copy:
-            for row, pk in zip(rows, ids, strict=True):
-                request = row.deregistration
-                if request is None:
-                    continue
-                before = row.transitions[-1][0]
-                copy.write_row((
-                    pk, IncidentChangeRequest.Kind.DEREGISTER, request.reason_code,
-                    DEREGISTRATION_REASONS[request.reason_code], json.dumps({"status": row.status}),
-                    json.dumps({"status": before}), len(row.transitions) - 1, row.mahalla_id, row.occurred_at,
-                    IncidentChangeRequest.Status.APPROVED, requester.pk, requester.role, request.requested_at,
-                    approver.pk, request.decided_at, "Checked against the case file."))
         cursor.execute("SELECT incident_id, id FROM incidents_incidentchangerequest WHERE incident_id = ANY(%s)",
                        [ids])
         return dict(cursor.fetchall())
+
+
+def _copy(target: str, records) -> None:
+    """COPY `records` into `target` ("table (columns)"): the fastest insert where no ids need to come back. Its
+    errors become Django's database errors, like every other query's."""
+    with connection.cursor() as cursor, connection.wrap_database_errors, cursor.copy(
+            f"COPY {target} FROM STDIN") as copy:
+        for record in records:
+            copy.write_row(record)
 
 
 def _field_work_build(rng: random.Random, *, now: datetime.datetime, district_id: int):
@@ -155,9 +160,10 @@ def _field_work_build(rng: random.Random, *, now: datetime.datetime, district_id
 
 
 @transaction.atomic
-def demo_activity_load(*, by: User, requester: User, district_id: int, seed: int = 2026) -> DemoActivity:
+def demo_activity_load(*, by: User, requester: User, district_id: int, seed: int = 2026,
+                       now: datetime.datetime | None = None) -> DemoActivity:
     """`by` (national staff) records the crimes and approves the past de-registrations `requester` (regional
-    staff) asked for."""
+    staff) asked for; the incidents end at `now` (the current time unless given)."""
     result = DemoActivity()
     if Incident.objects.exists():
         result.skipped.append("incidents, visits and cases: the database already holds incidents")
@@ -166,7 +172,7 @@ def demo_activity_load(*, by: User, requester: User, district_id: int, seed: int
         result.skipped.append("incidents, visits and cases: no incident categories (run `manage.py migrate`)")
         return result
     rng = random.Random(seed)
-    now = timezone.now()
+    now = now or timezone.now()
     result.incidents, deregistered = _incidents_load(by=by, requester=requester, now=now, seed=seed)
     visits, cases = _field_work_build(rng, now=now, district_id=district_id)
     FieldVisit.objects.bulk_create(visits, batch_size=2000, ignore_conflicts=True)

@@ -181,16 +181,24 @@ def _categories_draw(rng: np.random.Generator, n: int) -> np.ndarray:
     return np.array(names, dtype=object)[rng.choice(len(names), n, p=shares / shares.sum())]
 
 
-def _day_profile(plan: CategoryPlan, start: datetime.datetime, days: int) -> np.ndarray:
-    """Relative rate of each day of the period for a category, mean 1."""
-    dates = [(start + datetime.timedelta(days=d)).astimezone(TASHKENT).date() for d in range(days)]
+def _local_days(start: datetime.datetime, days: int) -> tuple[list[datetime.date], float]:
+    """The Tashkent calendar days the period touches, and how far into the first one it starts (seconds): the
+    holidays are local dates, and Tashkent keeps UTC+5 all year, so every day is 86,400 seconds."""
+    first = start.astimezone(TASHKENT)
+    offset = (first - datetime.datetime.combine(first.date(), datetime.time(), TASHKENT)).total_seconds()
+    count = math.ceil((offset + days * DAY) / DAY)
+    return [first.date() + datetime.timedelta(days=d) for d in range(count)], offset
+
+
+def _day_profile(plan: CategoryPlan, dates: list[datetime.date]) -> np.ndarray:
+    """Relative rate of each day for a category, mean 1."""
     day_of_year = np.array([d.timetuple().tm_yday for d in dates], dtype=float)
     profile = 1 + plan.season * np.cos(2 * math.pi * (day_of_year - SUMMER_PEAK_DAY) / 365.25)
     if plan.holiday != 1.0:
         holiday = np.array([(d.month, d.day) in HOLIDAYS for d in dates])
         profile = np.where(holiday, profile * plan.holiday, profile)
     if plan.cyber:
-        profile = profile * (1 + CYBER_GROWTH_PER_YEAR * (np.arange(days) - days / 2) / 365.25)
+        profile = profile * (1 + CYBER_GROWTH_PER_YEAR * (np.arange(len(dates)) - len(dates) / 2) / 365.25)
     return profile / profile.mean()
 
 
@@ -230,15 +238,19 @@ def _structured(sites, *, start, days, seed, result) -> tuple[np.ndarray, np.nda
 
     total = INCIDENTS_PER_MAHALLA_MONTH * 12 / 365.25 * days * n
     share_sum = sum(p.share for p in CATEGORIES.values())
+    dates, offset = _local_days(start, days)
     index, times, codes = [], [], []
     for code, plan in CATEGORIES.items():
         expected = total * plan.share / share_sum * (1 - plan.branching)
         weights = population if plan.cyber else place
         counts = rng.poisson(expected * weights / n)
         where = np.repeat(np.arange(n), counts)
-        profile = _day_profile(plan, start, days)
-        day = rng.choice(days, where.size, p=profile / profile.sum())
-        when = (day + rng.random(where.size)) * DAY
+        profile = _day_profile(plan, dates)
+        day = rng.choice(len(dates), where.size, p=profile / profile.sum())
+        when = (day + rng.random(where.size)) * DAY - offset
+        # The first and last local days stick out of the period by less than a day each.
+        inside = (when >= 0) & (when < days * DAY)
+        where, when = where[inside], when[inside]
         if plan.branching:
             where, when = _near_repeats(rng, where, when, plan.branching, offsets, flat, days * DAY)
         index.append(where)
