@@ -28,7 +28,7 @@ from django.utils import timezone
 from accounts.models import Assignment, Role, User
 from mahallas.models import Mahalla
 
-from .demo_structure import CATEGORIES, MahallaSite, demo_incidents_generate
+from .demo_structure import CATEGORIES, DEFAULT_WEEKS, MahallaSite, demo_incidents_generate
 from .models import FieldVisit, Incident, IncidentCategory, IncidentChangeRequest, SupportCase
 
 # Two boundaries closer than this (degrees, about a metre) are neighbours: the demo's shapes share their edges,
@@ -67,12 +67,15 @@ def demo_sites() -> tuple[list[MahallaSite], dict[int, str]]:
     return sites, {pk: spot for pk, _lon, _lat, spot, *_rest in rows if spot}
 
 
-def _incidents_load(*, by: User, requester: User, now: datetime.datetime, seed: int) -> tuple[int, int]:
-    """Generate the demo's crimes (incidents.demo_structure) and write them with their status history and the
-    approved de-registrations, at the times the generator gave them. Returns (incidents, de-registrations)."""
+@transaction.atomic
+def demo_incidents_load(*, by: User, requester: User, now: datetime.datetime, seed: int, mode: str = "structured",
+                        weeks: int = DEFAULT_WEEKS) -> tuple[int, int]:
+    """Generate crimes (incidents.demo_structure, in `mode`: "uniform" for tests that need data without structure)
+    and write them with their status history and the approved de-registrations, at the times the generator gave
+    them; `by` records them and approves what `requester` asked. Returns (incidents, de-registrations)."""
     categories = {c.code: c for c in IncidentCategory.objects.filter(code__in=CATEGORIES)}
     sites, spots = demo_sites()
-    generated = demo_incidents_generate(sites, end=now, seed=seed)
+    generated = demo_incidents_generate(sites, end=now, seed=seed, mode=mode, weeks=weeks)
     rows = [row for row in generated.rows if row.category in categories]
     incidents = Incident.objects.bulk_create([Incident(
         mahalla_id=row.mahalla_id, category=categories[row.category], occurred_at=row.occurred_at,
@@ -173,7 +176,7 @@ def demo_activity_load(*, by: User, requester: User, district_id: int, seed: int
         return result
     rng = random.Random(seed)
     now = now or timezone.now()
-    result.incidents, deregistered = _incidents_load(by=by, requester=requester, now=now, seed=seed)
+    result.incidents, deregistered = demo_incidents_load(by=by, requester=requester, now=now, seed=seed)
     visits, cases = _field_work_build(rng, now=now, district_id=district_id)
     FieldVisit.objects.bulk_create(visits, batch_size=2000, ignore_conflicts=True)
     SupportCase.objects.bulk_create(cases)
