@@ -69,13 +69,13 @@ def demo_sites() -> tuple[list[MahallaSite], dict[int, str]]:
 
 @transaction.atomic
 def demo_incidents_load(*, by: User, requester: User, now: datetime.datetime, seed: int, mode: str = "structured",
-                        weeks: int = DEFAULT_WEEKS) -> tuple[int, int]:
+                        weeks: int = DEFAULT_WEEKS, hot_spots: tuple[int, ...] = ()) -> tuple[int, int]:
     """Generate crimes (incidents.demo_structure, in `mode`: "uniform" for tests that need data without structure)
     and write them with their status history and the approved de-registrations, at the times the generator gave
     them; `by` records them and approves what `requester` asked. Returns (incidents, de-registrations)."""
     categories = {c.code: c for c in IncidentCategory.objects.filter(code__in=CATEGORIES)}
     sites, spots = demo_sites()
-    generated = demo_incidents_generate(sites, end=now, seed=seed, mode=mode, weeks=weeks)
+    generated = demo_incidents_generate(sites, end=now, seed=seed, mode=mode, weeks=weeks, hot_spots=hot_spots)
     rows = [row for row in generated.rows if row.category in categories]
     incidents = Incident.objects.bulk_create([Incident(
         mahalla_id=row.mahalla_id, category=categories[row.category], occurred_at=row.occurred_at,
@@ -176,7 +176,12 @@ def demo_activity_load(*, by: User, requester: User, district_id: int, seed: int
         return result
     rng = random.Random(seed)
     now = now or timezone.now()
-    result.incidents, deregistered = demo_incidents_load(by=by, requester=requester, now=now, seed=seed)
+    # The demo inspector's mahalla is a hot spot, so that their visit plan and the district's ranking show one.
+    inspected = (Assignment.objects.active().filter(mahalla__district_id=district_id, role=Role.INSPECTOR,
+                                                    user__username="demo_inspector")
+                 .order_by("id").values_list("mahalla_id", flat=True)[:1])
+    result.incidents, deregistered = demo_incidents_load(by=by, requester=requester, now=now, seed=seed,
+                                                         hot_spots=tuple(inspected))
     visits, cases = _field_work_build(rng, now=now, district_id=district_id)
     FieldVisit.objects.bulk_create(visits, batch_size=2000, ignore_conflicts=True)
     SupportCase.objects.bulk_create(cases)

@@ -11,11 +11,11 @@ Mode "structured" (the demo):
   margin. Category shares (`CATEGORIES`) follow the 2024 national figures: cybercrime ~44%, nearly all bank-card
   fraud.
 - **Persistent hot spots.** `HOT_SPOT_SHARE` (1.5%) of the mahallas, at least one, are hot-spot centres with
-  `HOT_SPOT_CENTRE` (5x) the rate of place-based crime, and their neighbours `HOT_SPOT_NEIGHBOUR` (2.5x); the
-  same mahallas for the whole period. Every mahalla's rate is also scaled by its population to the power
-  `POPULATION_ELASTICITY` (0.5; a mahalla without a population counts as the mean one) and by a persistent
-  gamma-distributed factor of mean 1 and shape `RATE_SHAPE` (1: crime concentrates in some mahallas beyond
-  the hot spots, as it does everywhere).
+  `HOT_SPOT_CENTRE` (5x) the rate of place-based crime, and their neighbours `HOT_SPOT_NEIGHBOUR` (2.5x); the same
+  mahallas for the whole period (drawn at random; `hot_spots` names some instead). Every mahalla's rate is also
+  scaled by its population to the power `POPULATION_ELASTICITY` (0.5; a mahalla without a population counts as the
+  mean one) and by a persistent gamma-distributed factor of mean 1 and shape `RATE_SHAPE` (1: crime concentrates in
+  some mahallas beyond the hot spots, as it does everywhere; at least 1 for a centre).
 - **Seasons and holidays.** Each place-based category has a yearly cycle 1 + a*cos(2pi(day - peak)/365.25) with
   `SUMMER_PEAK_DAY` (day 200, mid-July) as the peak: a = 0.35-0.4 for theft, robbery, hooliganism, assault (a
   summer peak about twice the winter trough), 0.2 for drugs, and a = -0.25 for domestic violence (a winter peak).
@@ -150,8 +150,11 @@ class DemoIncidents:
 
 
 def demo_incidents_generate(sites: list[MahallaSite], *, end: datetime.datetime, seed: int,
-                            weeks: int = DEFAULT_WEEKS, mode: str = "structured") -> DemoIncidents:
-    """The demo's incidents over `weeks` weeks ending at `end` (an aware datetime) in `sites`; see the module."""
+                            weeks: int = DEFAULT_WEEKS, mode: str = "structured",
+                            hot_spots: tuple[int, ...] = ()) -> DemoIncidents:
+    """The demo's incidents over `weeks` weeks ending at `end` (an aware datetime) in `sites`; see the module.
+    `hot_spots` (mahalla ids) are made hot-spot centres, in place of as many drawn at random: the demo puts one
+    where its inspector works."""
     if mode not in MODES:
         raise ValueError(f"mode must be one of {MODES}")
     if weeks < 1:
@@ -161,7 +164,8 @@ def demo_incidents_generate(sites: list[MahallaSite], *, end: datetime.datetime,
         return DemoIncidents(rows=[], start=start, end=end)
     sites = sorted(sites, key=lambda s: s.id)
     result = DemoIncidents(rows=[], start=start, end=end)
-    index, times, codes = _structured(sites, start=start, days=weeks * 7, seed=seed, result=result)
+    index, times, codes = _structured(sites, start=start, days=weeks * 7, seed=seed, result=result,
+                                      hot_spots=hot_spots)
     rng = np.random.default_rng([seed, 1])
     if mode == "uniform":
         total = len(index)
@@ -218,7 +222,7 @@ def _neighbours_csr(sites: list[MahallaSite]) -> tuple[np.ndarray, np.ndarray]:
     return offsets, flat
 
 
-def _structured(sites, *, start, days, seed, result) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def _structured(sites, *, start, days, seed, result, hot_spots) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Mahalla positions, seconds from `start` and category codes of every incident, sorted by time."""
     rng = np.random.default_rng([seed, 0])
     n = len(sites)
@@ -226,14 +230,20 @@ def _structured(sites, *, start, days, seed, result) -> tuple[np.ndarray, np.nda
     offsets, flat = _neighbours_csr(sites)
 
     multiplier = np.ones(n)
-    centres = rng.choice(n, max(1, round(n * HOT_SPOT_SHARE)), replace=False)
+    wanted = max(1, round(n * HOT_SPOT_SHARE))
+    pinned = np.array(sorted({i for i, s in enumerate(sites) if s.id in set(hot_spots)}), dtype=np.int64)
+    drawn = rng.choice(n, wanted, replace=False)
+    centres = np.concatenate([pinned, drawn[~np.isin(drawn, pinned)][:max(0, wanted - pinned.size)]])
     for centre in centres:
         around = flat[offsets[centre]:offsets[centre + 1]]
         multiplier[around] = np.maximum(multiplier[around], HOT_SPOT_NEIGHBOUR)
     multiplier[centres] = HOT_SPOT_CENTRE
     result.hot_spot_centres = sorted(sites[i].id for i in centres)
     result.hot_spot_neighbours = sorted(sites[i].id for i in np.flatnonzero(multiplier == HOT_SPOT_NEIGHBOUR))
-    place = population ** POPULATION_ELASTICITY * rng.gamma(RATE_SHAPE, 1 / RATE_SHAPE, n) * multiplier
+    heterogeneity = rng.gamma(RATE_SHAPE, 1 / RATE_SHAPE, n)
+    # A centre is hot whatever its draw: several times the typical rate, not five times a small one.
+    heterogeneity[centres] = np.maximum(heterogeneity[centres], 1.0)
+    place = population ** POPULATION_ELASTICITY * heterogeneity * multiplier
     place /= place.mean()
 
     total = INCIDENTS_PER_MAHALLA_MONTH * 12 / 365.25 * days * n

@@ -8,10 +8,10 @@ from io import StringIO
 import pytest
 from django.core.management import call_command
 from django.db import connection, transaction
-from django.db.models import Count, F
+from django.db.models import Count, F, Q
 from django.test import override_settings
 
-from accounts.models import Role, User
+from accounts.models import Assignment, Role, User
 from incidents.demo import NEIGHBOUR_TOLERANCE, demo_activity_load, demo_sites
 from incidents.demo_structure import demo_incidents_generate
 from incidents.models import Incident, IncidentChangeRequest, IncidentTransition
@@ -43,6 +43,17 @@ def loaded(django_db_setup, django_db_blocker):
         _demo_territory()
         yield _load()
         transaction.set_rollback(True)
+
+
+def _inspected() -> int:
+    """The demo inspector's mahalla: the demo makes it a hot spot."""
+    return (Assignment.objects.active().filter(user__username="demo_inspector", role=Role.INSPECTOR)
+            .order_by("id").first().mahalla_id)
+
+
+def _generated():
+    sites, _spots = demo_sites()
+    return demo_incidents_generate(sites, end=NOW, seed=SEED, hot_spots=(_inspected(),))
 
 
 def _scalar(sql: str, params=()):
@@ -81,8 +92,7 @@ def _changed_by_the_services() -> set[datetime.datetime]:
 
 
 def test_the_loaded_crimes_are_the_generated_rows(loaded, db):
-    sites, _spots = demo_sites()
-    generated = demo_incidents_generate(sites, end=NOW, seed=SEED).rows
+    generated = _generated().rows
     changed = _changed_by_the_services()
 
     fields = ("mahalla_id", "category__code", "status", "occurred_at", "registered_at", "outcome")
@@ -101,8 +111,7 @@ def test_the_loaded_crimes_are_the_generated_rows(loaded, db):
 
 
 def test_every_crime_carries_its_dated_history(loaded, db):
-    sites, _spots = demo_sites()
-    generated = demo_incidents_generate(sites, end=NOW, seed=SEED).rows
+    generated = _generated().rows
     expected = Counter((r.occurred_at, t[0], t[1], t[2]) for r in generated for t in r.transitions)
 
     stored = Counter(IncidentTransition.objects.values_list("incident__occurred_at", "from_status", "to_status", "at"))
@@ -149,3 +158,13 @@ def test_closed_crimes_were_closed_after_registration_and_stay_counted(loaded, d
                       JOIN incidents_incidenttransition c ON c.incident_id = i.id AND c.to_status = 'closed'
                       WHERE c.at < i.registered_at""")
     assert late == 0
+
+
+def test_the_demo_inspectors_mahalla_is_a_hot_spot(loaded, db):
+    inspected = _inspected()
+    place = Incident.objects.counted().filter(category__is_cyber=False)
+    counts = sorted(Mahalla.objects.annotate(n=Count("incidents", filter=Q(incidents__in=place)))
+                    .values_list("n", flat=True))
+
+    assert inspected in _generated().hot_spot_centres
+    assert place.filter(mahalla_id=inspected).count() >= 3 * max(counts[len(counts) // 2], 1)
