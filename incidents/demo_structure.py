@@ -44,6 +44,13 @@ approved de-registration requested 5-60 days after registration and decided 0.5-
 closed or not). Each row carries its status changes with their times (`transitions`), so the data as it stood at any
 past moment can be rebuilt: a de-registered crime's registration is its transition to "registered", and its
 de-registration is its `deregistration.decided_at`.
+
+**How strong.** Checked while choosing the numbers above, on the demo's 1,000 mahallas (seeds 2026, 5, 7, 11):
+ranking by a 52-week count with time decay, its neighbours' and the last two weeks' crimes put 3.0-4.8 percentage
+points more of the next 4 weeks' place-based crimes in the top 10% of mahallas than the last 12 weeks' count did
+(mean over 26 weekly backtests; 95% interval of the mean of the weekly differences +-1.3 points), so a real model
+has something to find; on the uniform mode the same difference was -0.8 to +0.3 points (+-1.0). With a few hundred
+mahallas or fewer the structure is there but too sparse to measure that way.
 """
 
 from __future__ import annotations
