@@ -17,10 +17,10 @@ Mode "structured" (the demo):
   mean one) and by a persistent gamma-distributed factor of mean 1 and shape `RATE_SHAPE` (1: crime concentrates in
   some mahallas beyond the hot spots, as it does everywhere; at least 1 for a centre).
 - **Seasons and holidays.** Each place-based category has a yearly cycle 1 + a*cos(2pi(day - peak)/365.25) with
-  `SUMMER_PEAK_DAY` (day 200, mid-July) as the peak: a = 0.35-0.4 for theft, robbery, hooliganism, assault (a
-  summer peak about twice the winter trough), 0.2 for drugs, and a = -0.25 for domestic violence (a winter peak).
-  On the public holidays `HOLIDAYS` (New Year's Eve and Day, Navruz 21-22 March, Independence Day 1 September)
-  hooliganism is 3x, assault and domestic violence 2x, theft 1.5x. Movable feasts (Ramadan and Qurbon hayit) are
+  `SUMMER_PEAK_DAY` (day 200, mid-July) as the peak: a = 0.3-0.4 for theft, robbery, hooliganism, assault (a summer
+  peak about twice the winter trough), 0.2 for drugs, and a = -0.25 for domestic violence (a winter peak). On the
+  public holidays `HOLIDAYS` (New Year's Eve and Day, Navruz 21-22 March, Independence Day 1 September) hooliganism
+  is 3x, assault and domestic violence 2x, theft 1.5x, robbery 1.2x. Movable feasts (Ramadan and Qurbon hayit) are
   left out, so the calendar is the same every year.
 - **Near-repeat bursts.** Every place-based crime may set off more of the same category (a self-exciting, Hawkes,
   process): on average `branching` follow-ups (0.1-0.3 by category, `CATEGORIES`), each in the same mahalla
