@@ -117,6 +117,8 @@ CATEGORIES = {
 @dataclass(frozen=True)
 class MahallaSite:
     id: int
+    # A point inside the mahalla: carried for callers (maps, kernel-density baselines); the draws themselves follow
+    # the adjacency, which is what the boundaries say about nearness.
     lon: float
     lat: float
     neighbours: tuple[int, ...] = ()

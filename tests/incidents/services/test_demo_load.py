@@ -1,5 +1,6 @@
 """incidents.demo: the demo's crimes are the generator's rows, written with their dated history and approved
-de-registrations, over mahalla adjacency read from the PostGIS boundaries, in one transaction."""
+de-registrations, over mahalla adjacency read from the PostGIS boundaries (test_demo_load_fresh: in one
+transaction, and the uniform mode)."""
 
 import datetime
 from collections import Counter
