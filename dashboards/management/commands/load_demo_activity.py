@@ -13,7 +13,8 @@ from surveillance.demo import demo_cameras_load
 
 
 class Command(BaseCommand):
-    help = ("Load demo activity on top of `load_demo`: 18 months of incidents across the country, field visits and "
+    help = ("Load demo activity on top of `load_demo`: 112 weeks of incidents across the country (with hot spots, "
+            "seasons and near-repeat bursts), field visits and "
             "support cases in the demo district, its cameras and a month of their alerts (partly reviewed), its "
             "approved roadmap for the year; then "
             "compute every zone status and the dashboards' statistics. Runs once: a database that already holds "
@@ -32,7 +33,7 @@ class Command(BaseCommand):
         if None in (national, operator, official, regional) or not operator.district_id:
             raise CommandError("Run `manage.py load_demo` first: the demo users are missing.")
         started = time.monotonic()
-        field = demo_activity_load(by=national, district_id=operator.district_id, seed=seed)
+        field = demo_activity_load(by=national, requester=regional, district_id=operator.district_id, seed=seed)
         cameras = demo_cameras_load(operator=operator, seed=seed)
         roadmap = demo_roadmap_load(district_official=official, approver=regional)
         for skipped in [*field.skipped, cameras.skipped]:
