@@ -1,0 +1,61 @@
+"""Rows of the risk app written directly (the computation that stores them is tested apart): scores with their
+components, hot spots and backtests."""
+
+import datetime
+
+import factory
+
+from risk.models import Backtest, HotSpot, RankedBy, RiskScore, SpotKind
+
+
+def this_monday() -> datetime.date:
+    from core import dates
+
+    today = dates.today()
+    return today - datetime.timedelta(days=today.weekday())
+
+
+def method_results(hit: tuple[float, float, float], pai: tuple[float, float, float], sd: float = 0.02) -> dict:
+    """One method's backtest figures: hit rates (shares) and PAI at the top 5/10/20 %, with a spread."""
+    return {"hit_rate": {top: {"mean": h, "sd": sd} for top, h in zip(("5", "10", "20"), hit, strict=True)},
+            "pai": {top: {"mean": p, "sd": sd * 10} for top, p in zip(("5", "10", "20"), pai, strict=True)}}
+
+
+class RiskScoreFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = RiskScore
+
+    week = factory.LazyFunction(this_monday)
+    score = 1.0
+    cyber_score = 0.2
+    baseline_count = 1
+    rank_national = factory.Sequence(lambda n: n + 1)
+    rank_district = 1
+    components = factory.LazyFunction(lambda: {"thefts_4w": 2, "rate_ratio": 1.5})
+
+
+class HotSpotFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = HotSpot
+
+    week = factory.LazyFunction(this_monday)
+    category_group = "all"
+    z_score = 3.2
+    p_value = 0.001
+    kind = SpotKind.HOT
+
+
+class BacktestFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Backtest
+
+    week = factory.LazyFunction(this_monday)
+    weeks = 26
+    horizon_weeks = 4
+    beats_count_baseline = True
+    ranked_by = factory.LazyAttribute(lambda o: RankedBy.MODEL if o.beats_count_baseline else RankedBy.COUNT)
+    results = factory.LazyFunction(lambda: {"methods": {
+        "model": method_results((0.31, 0.45, 0.62), (6.2, 4.5, 3.1)),
+        "count": method_results((0.22, 0.36, 0.55), (4.4, 3.6, 2.75)),
+        "kde": method_results((0.18, 0.30, 0.50), (3.6, 3.0, 2.5)),
+    }})
