@@ -150,6 +150,10 @@ class BacktestApi(RiskApi):
                                                                                     strict=True)},
              "pai": {t: {"mean": m, "spread": s} for t, (m, s) in zip(queries.TOPS, row.pai, strict=True)}}
             for row in queries.backtest_table(backtest)]
+        difference = queries.backtest_difference(backtest)
+        backtest.difference = None if difference is None else {
+            "top": difference.top, "mean": difference.mean, "low": difference.low, "high": difference.high,
+            "weeks": difference.weeks}
         return Response(self.get_serializer(backtest).data)
 
 

@@ -82,9 +82,10 @@ def scores_for(user, week: datetime.date | None, *, region_id: int | None = None
 
 
 def ordered(qs: QuerySet, by: str) -> QuerySet:
+    # Ties as risk.ranking breaks them: the other measure, then the mahalla.
     if by == RankedBy.COUNT:
-        return qs.order_by("-baseline_count", "-score", "mahalla__name_uz", "mahalla_id")
-    return qs.order_by("-score", "rank_national", "mahalla_id")
+        return qs.order_by("-baseline_count", "-score", "mahalla_id")
+    return qs.order_by("-score", "-baseline_count", "mahalla_id")
 
 
 def ranking_value(score: RiskScore, by: str) -> float:
@@ -123,16 +124,32 @@ def hot_spot_week(week: datetime.date | None) -> datetime.date | None:
 
 # --- words -------------------------------------------------------------------------------------------------
 
-def words(score: RiskScore) -> list[str]:
-    """Why the mahalla ranks where it does, in sentences. The sentences are `risk.selectors.explain`'s (the
-    computation knows its components); until that exists, the raw components are listed."""
+def _explainer():
+    """`risk.selectors.explain` (the computation knows its components) and, where it has one, its batch helper
+    `group_names`; (None, None) until those exist, and the raw components are listed instead."""
     try:
-        from .selectors import explain
+        from . import selectors
     except ImportError:
-        explain = None
-    if explain is not None:
-        return [str(line) for line in explain(score)]
-    return raw_components(score.components)
+        return None, None
+    return getattr(selectors, "explain", None), getattr(selectors, "group_names", None)
+
+
+def words(score: RiskScore) -> list[str]:
+    """Why the mahalla ranks where it does, in sentences."""
+    return words_many([score])[0]
+
+
+def words_many(scores: list[RiskScore]) -> list[list[str]]:
+    """The sentences of many scores, the category names read once for all of them (not once per score)."""
+    explain, group_names = _explainer()
+    if explain is None:
+        return [raw_components(s.components) for s in scores]
+    if group_names is None:
+        return [[str(line) for line in explain(s)] for s in scores]
+    codes = {g.get("code") for s in scores if isinstance(s.components, dict)
+             for g in s.components.get("groups", []) if isinstance(g, dict)}
+    names = group_names(c for c in codes if c)
+    return [[str(line) for line in explain(s, names)] for s in scores]
 
 
 def raw_components(components) -> list[str]:
@@ -168,8 +185,9 @@ def rank_rows(user, scores: list[RiskScore], *, by: str, week, first_position: i
               with_words: bool = True) -> list[RankRow]:
     """The rows of one page of a ranking (scores already in order), with hot-spot marks and words."""
     kinds = hot_spot_kinds(user, hot_spot_week(week), mahalla_ids=[s.mahalla_id for s in scores])
+    sentences = words_many(scores) if with_words else [[] for _s in scores]
     return [RankRow(position=first_position + i, score=s, value=ranking_value(s, by),
-                    hot=kinds.get(s.mahalla_id, ""), words=words(s) if with_words else [])
+                    hot=kinds.get(s.mahalla_id, ""), words=sentences[i])
             for i, s in enumerate(scores)]
 
 
@@ -230,12 +248,26 @@ class BacktestRow:
         return [{"top": t, "mean": m, "spread": s} for t, (m, s) in zip(TOPS, self.pai, strict=True)]
 
 
+def _method_stats(method: dict, measure: str, top: str) -> tuple[float | None, float | None]:
+    """(mean, spread) of one measure ("hit" or "pai") at one top share, from the shapes a backtest stores:
+    {"mean": {"hit": {"5": m}}, "sd": {"hit": {"5": s}}} (risk.backtest), else the weekly values {"hit": {"5": [...]}},
+    else {"hit_rate": {"5": {"mean", "sd"}}}."""
+    means, spreads = method.get("mean"), method.get("sd")
+    if isinstance(means, dict) and isinstance(means.get(measure), dict):
+        mean, _none = _stat(_at_top(means[measure], top))
+        spread = None
+        if isinstance(spreads, dict) and isinstance(spreads.get(measure), dict):
+            spread, _none = _stat(_at_top(spreads[measure], top))
+        return mean, spread
+    aliases = ("hit", "hit_rate", "hit_rates") if measure == "hit" else ("pai",)
+    block = next((method[k] for k in aliases if isinstance(method.get(k), dict)), None)
+    return _stat(_at_top(block, top))
+
+
 def backtest_table(backtest: Backtest | None) -> list[BacktestRow]:
     """One row per method (the model first, then the baselines): mean hit rate (in percent) and predictive
-    accuracy index at the top 5 / 10 / 20 % of mahallas, each with its spread across the weeks tested.
-
-    Read from `results["methods"][method]` (or `results[method]`) with `hit_rate` and `pai` keyed by the top
-    share ("5", "10", "20"), each a number, {"mean", "sd"} or the weekly values."""
+    accuracy index at the top 5 / 10 / 20 % of mahallas, each with its spread (standard deviation) across the
+    weeks tested."""
     if backtest is None or not isinstance(backtest.results, dict):
         return []
     methods = backtest.results.get("methods", backtest.results)
@@ -248,15 +280,40 @@ def backtest_table(backtest: Backtest | None) -> list[BacktestRow]:
         method = methods[key]
         if not isinstance(method, dict):
             continue
-        hit_block = method.get("hit_rate", method.get("hit_rates", method))
-        pai_block = method.get("pai", {})
         hit = []
         for top in TOPS:
-            mean, spread = _stat(_at_top(hit_block, top))
+            mean, spread = _method_stats(method, "hit", top)
             hit.append((_as_percent(mean), _as_percent(spread)))
-        pai = [_stat(_at_top(pai_block, top)) if isinstance(pai_block, dict) else (None, None) for top in TOPS]
+        pai = [_method_stats(method, "pai", top) for top in TOPS]
         rows.append(BacktestRow(key=key, label=labels.get(key, key.replace("_", " ")), hit=hit, pai=pai))
     return rows
+
+
+@dataclass
+class Difference:
+    """The model's weekly hit rate minus the count baseline's, at one top share: the rule "beats" is read on."""
+
+    top: str
+    mean: float | None
+    low: float | None
+    high: float | None
+    weeks: int | None
+
+
+def backtest_difference(backtest: Backtest | None) -> Difference | None:
+    """`results["difference"]` in percentage points: mean and 95% interval of the weekly differences."""
+    if backtest is None or not isinstance(backtest.results, dict):
+        return None
+    d = backtest.results.get("difference")
+    if not isinstance(d, dict):
+        return None
+    interval = d.get("ci95") if isinstance(d.get("ci95"), list | tuple) and len(d.get("ci95")) == 2 else [None, None]
+    mean, _none = _stat(d.get("mean"))
+    low, _none = _stat(interval[0])
+    high, _none = _stat(interval[1])
+    weeks = d.get("weeks") if isinstance(d.get("weeks"), int) else None
+    return Difference(top=str(d.get("top", "10")), mean=_as_percent(mean), low=_as_percent(low),
+                      high=_as_percent(high), weeks=weeks)
 
 
 # --- the hot-spot map layer --------------------------------------------------------------------------------

@@ -98,16 +98,25 @@ class BacktestMethodSerializer(serializers.Serializer):
     pai = serializers.DictField(child=StatSerializer(), help_text="Predictive accuracy index, keyed like hit rates.")
 
 
+class DifferenceSerializer(serializers.Serializer):
+    top = serializers.CharField(help_text="The top share the rule is read at.")
+    mean = serializers.FloatField(allow_null=True, help_text="Model minus count, percentage points, weekly mean.")
+    low = serializers.FloatField(allow_null=True, help_text="95% interval of the weekly differences: low end.")
+    high = serializers.FloatField(allow_null=True, help_text="95% interval: high end.")
+    weeks = serializers.IntegerField(allow_null=True)
+
+
 class BacktestSerializer(serializers.ModelSerializer):
     ranking_used = serializers.ChoiceField(choices=RankedBy.choices, read_only=True,
                                            help_text="The ranking the pages show: the count baseline unless the "
                                                      "model beats it.")
     methods = BacktestMethodSerializer(many=True, read_only=True)
+    difference = DifferenceSerializer(read_only=True, allow_null=True)
 
     class Meta:
         model = Backtest
         fields = ["week", "weeks", "horizon_weeks", "beats_count_baseline", "ranked_by", "ranking_used", "methods",
-                  "results", "computed_at", "seconds"]
+                  "difference", "results", "computed_at", "seconds"]
 
 
 class PlanItemSerializer(serializers.Serializer):

@@ -61,7 +61,8 @@ def ranking(request):
     scope = scope_of(request.user)
     context = {
         "week": week, "backtest": backtest, "ranked_by": by, "by_count": by == RankedBy.COUNT,
-        "table": queries.backtest_table(backtest), "tops": queries.TOPS, "rows": rows, "page": page,
+        "table": queries.backtest_table(backtest), "tops": queries.TOPS,
+        "difference": queries.backtest_difference(backtest), "rows": rows, "page": page,
         "total": page.paginator.count, "scope_level": scope.level,
         "hot_week": queries.hot_spot_week(week), "map_tiles_url": settings.MAP_TILES_URL,
         "week_query": f"week={week.isoformat()}" if week and request.GET.get("week") else "",

@@ -109,6 +109,7 @@ def field_plan(user, today: datetime.date | None = None) -> VisitPlan:
     follow_ups = _counts(follow_ups_due(user=user, today=today, ahead=(end - today).days))
     reviews = _counts(SupportCase.objects.visible_to(user).exclude(status=SupportCase.Status.CLOSED)
                       .filter(next_review_on__lte=end, mahalla_id__in=ids))
+    sentences = dict(zip(scores, queries.words_many(list(scores.values())), strict=True))
     items = []
     for mahalla in mahallas:
         score = scores.get(mahalla.pk)
@@ -116,7 +117,7 @@ def field_plan(user, today: datetime.date | None = None) -> VisitPlan:
             mahalla=mahalla, score=score, value=queries.ranking_value(score, by) if score else None,
             hot=hot.get(mahalla.pk, ""), last_visit=last.get(mahalla.pk), follow_ups=follow_ups.get(mahalla.pk, 0),
             reviews=reviews.get(mahalla.pk, 0), visits_this_week=this_week.get(mahalla.pk, 0),
-            words=queries.words(score) if score else []))
+            words=sentences.get(mahalla.pk, [])))
     _order(items, today)
     return VisitPlan(start=start, end=end, today=today, week=week, ranked_by=by, backtest=backtest, items=items)
 
@@ -192,6 +193,7 @@ def district_plan(user, today: datetime.date | None = None) -> DistrictPlan | No
     cover = {m.pk: m for m in coverage(user=user, district_id=scope.district_id)}
     hot = queries.hot_spot_kinds(user, queries.hot_spot_week(week), mahalla_ids=[s.mahalla_id for s in scores])
     high = high_risk_count(len(scores))
+    sentences = queries.words_many(scores)
     rows = []
     for position, score in enumerate(scores, start=1):
         covered = cover.get(score.mahalla_id)
@@ -200,7 +202,7 @@ def district_plan(user, today: datetime.date | None = None) -> DistrictPlan | No
             has_inspector=bool(covered and covered.has_inspector), visits_30d=covered.visits_30d if covered else 0,
             high_risk=position <= high, may_add_measure=position <= high and can(user, "risk.add_measure",
                                                                                    score.mahalla),
-            words=queries.words(score)))
+            words=sentences[position - 1]))
     return DistrictPlan(district_id=scope.district_id, start=start, end=end, week=week, ranked_by=by,
                         backtest=backtest, rows=rows)
 

@@ -16,9 +16,13 @@ def this_monday() -> datetime.date:
 
 
 def method_results(hit: tuple[float, float, float], pai: tuple[float, float, float], sd: float = 0.02) -> dict:
-    """One method's backtest figures: hit rates (shares) and PAI at the top 5/10/20 %, with a spread."""
-    return {"hit_rate": {top: {"mean": h, "sd": sd} for top, h in zip(("5", "10", "20"), hit, strict=True)},
-            "pai": {top: {"mean": p, "sd": sd * 10} for top, p in zip(("5", "10", "20"), pai, strict=True)}}
+    """One method's backtest figures as risk.backtest stores them: weekly values per top share, their means and
+    standard deviations (hit rates as shares)."""
+    tops = ("5", "10", "20")
+    return {"hit": {t: [h - sd, h + sd] for t, h in zip(tops, hit, strict=True)},
+            "pai": {t: [p - sd * 10, p + sd * 10] for t, p in zip(tops, pai, strict=True)},
+            "mean": {"hit": dict(zip(tops, hit, strict=True)), "pai": dict(zip(tops, pai, strict=True))},
+            "sd": {"hit": dict.fromkeys(tops, sd), "pai": dict.fromkeys(tops, sd * 10)}}
 
 
 class RiskScoreFactory(factory.django.DjangoModelFactory):
@@ -54,8 +58,14 @@ class BacktestFactory(factory.django.DjangoModelFactory):
     horizon_weeks = 4
     beats_count_baseline = True
     ranked_by = factory.LazyAttribute(lambda o: RankedBy.MODEL if o.beats_count_baseline else RankedBy.COUNT)
-    results = factory.LazyFunction(lambda: {"methods": {
-        "model": method_results((0.31, 0.45, 0.62), (6.2, 4.5, 3.1)),
-        "count": method_results((0.22, 0.36, 0.55), (4.4, 3.6, 2.75)),
-        "kde": method_results((0.18, 0.30, 0.50), (3.6, 3.0, 2.5)),
-    }})
+    results = factory.LazyAttribute(lambda o: {
+        "tops": [5, 10, 20],
+        "methods": {
+            "model": method_results((0.31, 0.45, 0.62), (6.2, 4.5, 3.1)),
+            "count": method_results((0.22, 0.36, 0.55), (4.4, 3.6, 2.75)),
+            "kde": method_results((0.18, 0.30, 0.50), (3.6, 3.0, 2.5)),
+        },
+        # model minus count at the top 10 %: its 95% interval clear of zero where the model beats the count
+        "difference": {"vs": "count", "top": 10, "mean": 0.09 if o.beats_count_baseline else 0.01,
+                       "ci95": [0.05, 0.13] if o.beats_count_baseline else [-0.03, 0.05], "weeks": 26},
+    })

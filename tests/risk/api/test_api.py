@@ -103,6 +103,7 @@ def test_backtest_says_which_ranking_is_used(client_for, personas, scored, untru
     assert model["hit_rate_percent"]["10"]["mean"] == pytest.approx(45.0)
     assert model["pai"]["5"]["mean"] == pytest.approx(6.2)
     assert [m["key"] for m in body["methods"]] == ["model", "count", "kde"]
+    assert body["difference"]["low"] == pytest.approx(-3.0) and body["difference"]["weeks"] == 26
 
 
 def test_backtest_missing_is_404(client_for, personas, scored):

@@ -49,6 +49,8 @@ def test_where_the_model_does_not_beat_the_baseline_the_page_says_so_and_ranks_b
     # by last 12 weeks' count: A1b (9), B1a (4), A2a (3), A1a (2); the model would put A1a first
     assert _order(html, territory) == ["17010002", "17020001", "17010003", "17010001"]
     assert 'data-method="count" class="risk-backtest__used"' in html
+    # the rule's figures: the weekly difference's interval reaches below zero
+    assert "1.0 percentage points a week on average (95% interval -3.0 to 5.0, 26 weeks)" in html
 
 
 def test_without_a_backtest_the_count_ranks_and_the_page_says_it_is_untested(client_for, personas, scored):
