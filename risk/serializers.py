@@ -127,6 +127,7 @@ class PlanItemSerializer(serializers.Serializer):
     value = serializers.FloatField(allow_null=True, help_text="The figure ranked on (risk score or 12-week count).")
     hot_spot = serializers.CharField(source="hot")
     last_visit = serializers.DateTimeField(allow_null=True, help_text="Your last visit there.")
+    days_since = serializers.IntegerField(allow_null=True, help_text="Days since your last visit there.")
     follow_ups = serializers.IntegerField(help_text="Follow-ups of your visits due by Sunday.")
     reviews = serializers.IntegerField(help_text="Open support-case reviews due by Sunday.")
     visits_this_week = serializers.IntegerField()

@@ -61,6 +61,8 @@ class PlanItem:
     words: list[str] = field(default_factory=list)
     position: int = 0
 
+    days_since: int | None = None
+
     @property
     def done(self) -> bool:
         return self.visits_this_week > 0
@@ -118,6 +120,8 @@ def field_plan(user, today: datetime.date | None = None) -> VisitPlan:
             hot=hot.get(mahalla.pk, ""), last_visit=last.get(mahalla.pk), follow_ups=follow_ups.get(mahalla.pk, 0),
             reviews=reviews.get(mahalla.pk, 0), visits_this_week=this_week.get(mahalla.pk, 0),
             words=sentences.get(mahalla.pk, [])))
+    for item in items:
+        item.days_since = item.days_since_visit(today)
     _order(items, today)
     return VisitPlan(start=start, end=end, today=today, week=week, ranked_by=by, backtest=backtest, items=items)
 

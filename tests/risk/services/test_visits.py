@@ -46,6 +46,7 @@ def test_last_weeks_visit_or_someone_elses_does_not_tick(personas, territory, sc
     assert item.done is False
     assert dates.local_date(item.last_visit) == monday - datetime.timedelta(days=1)
     assert item.days_since_visit(monday) == 1
+    assert item.days_since == (dates.today() - monday).days + 1
 
 
 def test_follow_ups_and_case_reviews_due_this_week_are_counted(personas, territory, scored):
