@@ -135,3 +135,24 @@ def test_menu_has_the_risk_entries(client_for, personas, scored):
     assert URL in client_for("district_official").get(reverse("home")).content.decode()
     field_home = client_for("inspector").get(reverse("home")).content.decode()
     assert reverse("risk:visit-plan") in field_home and f'href="{URL}"' not in field_home
+
+
+def test_national_narrows_to_a_region_and_the_export_follows(client_for, personas, territory, scored, trusted):
+    client = client_for("national")
+    html = client.get(URL, {"region": territory.region_b.pk}).content.decode()
+    assert _order(html, territory) == ["17020001"]
+    assert f'<option value="{territory.region_b.pk}" selected>' in html
+    assert f"region={territory.region_b.pk}" in html.split('data-risk-map-url="')[1][:80]
+    response = client.get(reverse("risk:export"), {"format": "csv", "region": territory.region_b.pk})
+    assert [r[2] for r in csv.reader(io.StringIO(response.content.decode("utf-8-sig")))][1:] == ["17020001"]
+
+
+def test_regional_staff_narrow_to_a_district_of_theirs_only(client_for, personas, territory, scored, trusted):
+    client = client_for("region_officer")
+    html = client.get(URL, {"district": territory.district_a2.pk}).content.decode()
+    assert _order(html, territory) == ["17010003"]
+    assert 'name="district"' in html
+    # another region's district is not theirs to see; a district official has no select at all
+    assert client.get(URL, {"district": territory.district_b1.pk}).status_code == 404
+    assert client.get(URL, {"district": "B1"}).status_code == 400
+    assert 'id="id_unit"' not in client_for("district_official").get(URL).content.decode()
