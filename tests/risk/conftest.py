@@ -8,7 +8,7 @@ import pytest
 
 from risk.models import SpotKind
 
-from .factories import BacktestFactory, HotSpotFactory, RiskScoreFactory, this_monday
+from .factories import BacktestFactory, HotSpotFactory, RiskScoreFactory, components, this_monday
 
 
 @pytest.fixture(autouse=True)
@@ -32,7 +32,7 @@ def scored(territory) -> Scored:
     return Scored(
         week=week,
         a1a=RiskScoreFactory(mahalla=t.mahalla_a1a, week=week, score=4.5, baseline_count=2, rank_national=1,
-                             rank_district=1, components={"thefts_4w": 5, "rate_ratio": 3.0}),
+                             rank_district=1, components=components(5, usual=1.5, theft=5, hot_neighbours=2)),
         a2a=RiskScoreFactory(mahalla=t.mahalla_a2a, week=week, score=3.0, baseline_count=3, rank_national=2,
                              rank_district=1),
         b1a=RiskScoreFactory(mahalla=t.mahalla_b1a, week=week, score=2.0, baseline_count=4, rank_national=3,

@@ -15,6 +15,14 @@ def this_monday() -> datetime.date:
     return today - datetime.timedelta(days=today.weekday())
 
 
+def components(crimes_4w: int = 2, *, usual: float = 0.7, theft: int = 2, hot_neighbours: int = 0) -> dict:
+    """A score's components in the shape risk.scoring stores them (the words of why are read from them)."""
+    return {"crimes": {"4": crimes_4w, "12": crimes_4w * 2, "52": crimes_4w * 6}, "usual_4w": usual,
+            "groups": [{"code": "theft", "crimes_4w": theft, "ratio": round(theft / usual, 2) if usual else None}],
+            "trend": 0.4, "neighbours": {"hot": hot_neighbours}, "near_repeat_2w": 2 if crimes_4w >= 3 else 0,
+            "alerts_4w": 1 if crimes_4w >= 4 else 0, "cyber": {"crimes_4w": 1 if crimes_4w >= 5 else 0}}
+
+
 def method_results(hit: tuple[float, float, float], pai: tuple[float, float, float], sd: float = 0.02) -> dict:
     """One method's backtest figures as risk.backtest stores them: weekly values per top share, their means and
     standard deviations (hit rates as shares)."""
@@ -35,7 +43,7 @@ class RiskScoreFactory(factory.django.DjangoModelFactory):
     baseline_count = 1
     rank_national = factory.Sequence(lambda n: n + 1)
     rank_district = 1
-    components = factory.LazyFunction(lambda: {"thefts_4w": 2, "rate_ratio": 1.5})
+    components = factory.LazyFunction(components)
 
 
 class HotSpotFactory(factory.django.DjangoModelFactory):

@@ -8,6 +8,7 @@ import pytest
 from django.urls import reverse
 
 from accounts.models import Assignment
+from risk.queries import words
 from roadmaps.models import RoadmapItem
 
 pytestmark = pytest.mark.django_db
@@ -24,8 +25,8 @@ def test_scores_are_ranked_with_components_words_and_hot_spots(client_for, perso
     assert body["count"] == 4
     first = body["results"][0]
     assert first["mahalla_code"] == "17010001" and first["position"] == 1 and first["ranked_by"] == "model"
-    assert first["components"] == {"thefts_4w": 5, "rate_ratio": 3.0}
-    assert "thefts 4w: 5" in first["words"]
+    assert first["components"] == scored.a1a.components and first["components"]["crimes"]["4"] == 5
+    assert first["words"] == words(scored.a1a) and first["words"]
     assert first["hot_spot"] == "hot"
     assert [r["hot_spot"] for r in body["results"]] == ["hot", "", "cold", ""]
 

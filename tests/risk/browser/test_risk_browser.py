@@ -23,7 +23,7 @@ from tests.conftest import PASSWORD
 from tests.factories import MahallaFactory, square
 from tests.incidents.factories import FieldVisitFactory, SupportCaseFactory, ensure_incident_categories
 
-from ..factories import BacktestFactory, HotSpotFactory, RiskScoreFactory, this_monday
+from ..factories import BacktestFactory, HotSpotFactory, RiskScoreFactory, components, this_monday
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
@@ -64,8 +64,8 @@ def district_scored(personas, territory):
     for i, mahalla in enumerate(mahallas):
         RiskScoreFactory(mahalla=mahalla, week=week, score=round(5.2 - 0.45 * i, 2), baseline_count=12 - i,
                          rank_national=i + 1, rank_district=i + 1,
-                         components={"thefts_last_4_weeks": max(0, 5 - i), "times_usual_rate": round(3 - 0.2 * i, 1),
-                                     "hot_neighbours": 2 if i < 3 else 0})
+                         components=components(max(0, 6 - i), usual=round(0.8 + 0.1 * i, 1), theft=max(0, 4 - i),
+                                               hot_neighbours=2 if i < 3 else 0))
     HotSpotFactory(mahalla=territory.mahalla_a1a, week=week, kind=SpotKind.HOT, z_score=3.4)
     HotSpotFactory(mahalla=extra[0], week=week, kind=SpotKind.HOT, z_score=2.9)
     HotSpotFactory(mahalla=extra[7], week=week, kind=SpotKind.COLD, z_score=-2.7)

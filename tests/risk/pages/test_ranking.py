@@ -10,7 +10,9 @@ from django.utils.html import escape
 from openpyxl import load_workbook
 
 from audit.models import AuditEvent
+from mahallas.models import Mahalla
 from risk.models import RiskScore
+from risk.queries import words
 
 pytestmark = pytest.mark.django_db
 
@@ -33,7 +35,8 @@ def test_district_official_sees_the_district_ranked_by_the_model(client_for, per
     assert _order(html, territory) == ["17010001", "17010002"]
     assert 'data-ranked-by="model"' in html
     # the words of why (the raw components until risk.selectors.explain exists), the hot-spot badge
-    assert "thefts 4w: 5" in html and "rate ratio: 3.00" in html
+    lines = words(scored.a1a)
+    assert lines and all(escape(line) in html for line in lines)
     assert "hot spot" in html
     # the backtest table, the model's row marked as the one used
     assert 'data-method="model" class="risk-backtest__used"' in html
@@ -103,13 +106,14 @@ def test_an_earlier_week_is_shown_when_asked(client_for, personas, territory, sc
 # --- exports ------------------------------------------------------------------------------------------------
 
 def test_csv_export_is_the_territory_only_safe_and_audited(client_for, personas, territory, scored, hot, trusted):
-    RiskScore.objects.filter(pk=scored.a1a.pk).update(components={"note": "=HYPERLINK(\"x\")", "thefts_4w": 5})
+    # a name typed into the territory register must not run as a formula in a spreadsheet
+    Mahalla.objects.filter(pk=territory.mahalla_a1a.pk).update(name_en='=HYPERLINK("x")', name_uz='=HYPERLINK("x")')
     response = client_for("district_official").get(reverse("risk:export"), {"format": "csv"})
     assert response.status_code == 200
     rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
     assert [r[2] for r in rows[1:]] == ["17010001", "17010002"]
     assert rows[1][0] == "1" and rows[1][10] == "hot"
-    assert all(not cell.startswith("=") for row in rows for cell in row)
+    assert rows[1][3].endswith('=HYPERLINK("x")') and all(not cell.startswith("=") for row in rows for cell in row)
     event = AuditEvent.objects.get(action=AuditEvent.Action.EXPORT, object_type="risk.ranking")
     assert event.details["rows"] == 2 and event.details["format"] == "csv"
 

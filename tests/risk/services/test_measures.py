@@ -7,6 +7,7 @@ import pytest
 from audit.models import AuditEvent
 from core.errors import DomainError
 from risk.measures import measure_add
+from risk.queries import words
 from roadmaps.models import Roadmap, RoadmapItem, RoadmapStatus
 from tests.factories import RoadmapFactory
 
@@ -17,7 +18,9 @@ def test_the_measure_starts_a_draft_roadmap_and_is_audited(personas, territory, 
     item = measure_add(by=personas.district_official, mahalla=territory.mahalla_a1a)
     roadmap = item.roadmap
     assert roadmap.mahalla_id == territory.mahalla_a1a.pk and roadmap.status == RoadmapStatus.DRAFT
-    assert item.focus_area == "outreach" and "thefts 4w: 5" in item.description
+    assert item.focus_area == "outreach"
+    # the words of why the mahalla ranks high go with the measure
+    assert item.description == "\n".join(words(scored.a1a)) and item.description
     assert (item.deadline - item.start_on).days == 28
     event = AuditEvent.objects.filter(object_type="roadmaps.roadmapitem", object_id=str(item.pk),
                                       details__from="risk").get()
