@@ -23,7 +23,7 @@ from roadmaps.services import items_create_for_mahallas
 
 from . import queries
 from .models import RiskScore
-from .visits import district_position, high_risk_count
+from .visits import district_position, high_risk_count, score_week, week_bounds
 
 # The measure runs over the score's horizon: the 4 weeks the ranking forecasts.
 MEASURE_DAYS = 28
@@ -45,7 +45,9 @@ def measure_add(*, by, mahalla: Mahalla, today: datetime.date | None = None) -> 
     if not can(by, "risk.add_measure", mahalla):
         raise RiskMeasureError("mahalla", _("You may add measures only to the roadmaps of your district's "
                                             "mahallas."))
-    week = queries.latest_week()
+    today = today or dates.today()
+    # The week the district's plan shows (never a week not begun yet).
+    week = score_week(week_bounds(today)[1])
     score = (RiskScore.objects.select_related("mahalla").filter(mahalla=mahalla, week=week).first()
              if week else None)
     if score is None:
@@ -55,7 +57,6 @@ def measure_add(*, by, mahalla: Mahalla, today: datetime.date | None = None) -> 
     if position > high_risk_count(total):
         raise RiskMeasureError("mahalla", _("Only the highest-risk mahallas of the district (the top %(n)d) get a "
                                             "measure from the ranking.") % {"n": high_risk_count(total)})
-    today = today or dates.today()
     title = measure_title(week)
     if RoadmapItem.objects.filter(roadmap__mahalla=mahalla, roadmap__year=today.year, title=title).exists():
         raise RiskMeasureError("mahalla", _("This mahalla's roadmap already has the measure of this week's "
