@@ -98,3 +98,30 @@ def test_dashboards_map_offers_the_hot_spot_layer(client_for, personas, scored, 
     assert f'?district={personas.district_official.district_id}"' in district.split("data-hotspots-url=")[1][:80]
     public = client_for("anonymous").get(reverse("dashboards:public")).content.decode()
     assert "data-hotspots-url" not in public
+
+
+def test_mahalla_page_says_where_it_stands_and_why(client_for, personas, territory, scored, hot, untrusted):
+    from django.utils.html import escape
+
+    from risk.queries import words
+
+    url = reverse("territories:mahalla", args=[territory.mahalla_a1a.pk])
+    html = client_for("inspector").get(url).content.decode()
+    assert "data-risk-panel" in html
+    # by last 12 weeks' count A1a (2) is second of A1's two mahallas; a hot spot; the words of why
+    assert "2 of 2 in the district" in html and "2 crimes in the last 12 weeks" in html and "hot spot" in html
+    assert all(escape(line) in html for line in words(scored.a1a))
+    # the inspector has no ranking page to link to; the district official has
+    assert reverse("risk:ranking") not in html.split("data-risk-panel")[1].split("</section>")[0]
+    official = client_for("district_official").get(url).content.decode()
+    assert f'{reverse("risk:ranking")}?district={territory.district_a1.pk}' in official
+
+
+def test_mahalla_page_without_a_score_or_for_other_roles_has_no_risk_panel(client_for, personas, territory, scored):
+    url = reverse("territories:mahalla", args=[territory.mahalla_a1a.pk])
+    assert "data-risk-panel" not in client_for("operator").get(url).content.decode()
+    unscored = reverse("territories:mahalla", args=[territory.mahalla_a1a.pk])
+    from risk.models import RiskScore
+
+    RiskScore.objects.filter(mahalla=territory.mahalla_a1a).delete()
+    assert "data-risk-panel" not in client_for("district_official").get(unscored).content.decode()
