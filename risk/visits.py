@@ -109,8 +109,14 @@ def field_plan(user, today: datetime.date | None = None) -> VisitPlan:
                                     visited_at__lt=dates.midnight(end + datetime.timedelta(days=1))))
     # Follow-ups falling due by Sunday are part of this week's plan, not only those due today.
     follow_ups = _counts(follow_ups_due(user=user, today=today, ahead=(end - today).days))
-    reviews = _counts(SupportCase.objects.visible_to(user).exclude(status=SupportCase.Status.CLOSED)
-                      .filter(next_review_on__lte=end, mahalla_id__in=ids))
+    # Reviews falling due by Sunday that the user may carry out (as on the home page's due list: a social worker's
+    # own cases; an inspector reads the cases of their mahallas but does not review them).
+    reviews: dict[int, int] = {}
+    for case in (SupportCase.objects.visible_to(user).exclude(status=SupportCase.Status.CLOSED)
+                 .filter(next_review_on__lte=end, mahalla_id__in=ids).select_related("mahalla")
+                 .defer("mahalla__boundary")):
+        if can(user, "incidents.edit_case", case):
+            reviews[case.mahalla_id] = reviews.get(case.mahalla_id, 0) + 1
     sentences = dict(zip(scores, queries.words_many(list(scores.values())), strict=True))
     items = []
     for mahalla in mahallas:

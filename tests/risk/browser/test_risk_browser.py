@@ -89,16 +89,18 @@ def test_inspector_plan_on_a_phone_is_ticked_by_the_visit_logged(live_server, pa
     panel = page.locator("[data-home-panel=visit-plan]")
     assert panel.locator(".risk-plan__item").count() == 3
     assert panel.locator("[data-done=true]").count() == 0
+    assert fits(page, PHONE[0])
+    shot(page, "home-390")
     panel.locator(".home-counts a").click()
     page.wait_for_load_state("networkidle")
     items = page.locator("ol.risk-plan > li")
     assert items.count() == 3
-    # the riskiest first: A1a (a hot spot, an overdue case review), then A1b, then the extra mahalla with the
-    # follow-up due
+    # the riskiest first: A1a (a hot spot), then A1b, then the extra mahalla with the follow-up due
     first = items.nth(0)
     assert first.get_attribute("data-mahalla") == str(territory.mahalla_a1a.pk)
     assert first.locator(".risk-spot--hot").is_visible()
-    assert "1 case review due" in first.inner_text()
+    # the social worker's overdue case review is theirs to carry out, not the inspector's
+    assert "case review" not in first.inner_text()
     assert "1 follow-up due" in items.nth(2).inner_text()
     assert page.locator("[data-plan-progress]").inner_text().startswith("0 of 3")
     assert fits(page, PHONE[0])

@@ -60,9 +60,9 @@ def test_follow_ups_and_case_reviews_due_this_week_are_counted(personas, territo
                        next_review_on=sunday + datetime.timedelta(days=1))  # next week: not this plan's
     [item] = visits.field_plan(personas.social_worker).items
     assert (item.follow_ups, item.reviews) == (1, 1)
-    # the inspector's own plan has no follow-up of the social worker's visit
+    # the inspector's own plan has neither the social worker's follow-up nor their case review to carry out
     [own] = visits.field_plan(personas.inspector).items
-    assert own.follow_ups == 0
+    assert (own.follow_ups, own.reviews) == (0, 0)
 
 
 def test_an_unscored_mahalla_comes_after_the_scored_ones(personas, territory, inspector_of_two, trusted):
