@@ -8,6 +8,7 @@ from .capabilities import can
 MENU = [
     (_("My mahallas"), "territories:mine", "incidents.log_visit"),
     (_("Log a visit"), "incidents:visit-create", "incidents.log_visit"),
+    (_("This week"), "risk:visit-plan", "risk.view_visit_plan"),
     # One entry for field work; its pages (incidents, visits, cases, coverage) share a section menu.
     (_("Field work"), "incidents:visit-list", "incidents.log_visit"),
     (_("Field work"), "incidents:list", "incidents.view_incidents"),
@@ -17,6 +18,7 @@ MENU = [
     (_("Territories"), "territories:home", None),
     (_("Alerts"), "surveillance:alerts", "surveillance.view_cameras"),
     (_("Crime-free"), "zones:crime-free", "dashboards.view"),
+    (_("Risk"), "risk:ranking", "risk.view_ranking"),
     (_("Roadmaps"), "roadmaps:list", "roadmaps.view_roadmaps"),
 ]
 

@@ -75,6 +75,9 @@ def _context(request, scope: selectors.Scope, period: Period, error: str = "") -
         "region": scope.region, "district": scope.district,
         "map_tiles_url": settings.MAP_TILES_URL,
         "can_view_count_report": can(request.user, "dashboards.view_count_report"),
+        # The risk app's hot-spot layer, offered as an overlay of the map to those who see the risk ranking.
+        "hotspots_url": (reverse("api:risk:hotspot-geojson") + (f"?{unit}" if unit else "")
+                         if can(request.user, "risk.view_ranking") else ""),
         **_charts(data),
     }
 

@@ -220,6 +220,8 @@ SPECTACULAR_SETTINGS = {
         "ZoneColourEnum": "zones.models.Colour",
         "ChangeRequestKindEnum": "incidents.models.ChangeKind",
         "ChangeRequestStatusEnum": "incidents.models.ChangeRequestStatus",
+        "RiskRankedByEnum": "risk.models.RankedBy",
+        "RiskSpotKindEnum": "risk.models.SpotKind",
     },
 }
 

@@ -14,6 +14,7 @@ api_v1 = [
     path("", include("roadmaps.api_urls")),
     path("", include("surveillance.api_urls")),
     path("", include("zones.api_urls")),
+    path("", include("risk.api_urls")),
     path("", include("dashboards.api_urls")),
 ]
 
@@ -25,6 +26,7 @@ urlpatterns = [
     path("accounts/", include("accounts.urls")),
     path("audit/", include("audit.urls")),
     path("zones/", include("zones.urls")),
+    path("risk/", include("risk.urls")),
     # The start page: what needs the user today (territories.home), by role.
     path("", home, name="home"),
     path("", include("roadmaps.urls")),

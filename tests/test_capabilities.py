@@ -87,6 +87,10 @@ incidents.decide_change_request  pending request of regional staff     YY  --  -
 incidents.view_change_requests   (anywhere)                            YY  YY  YY  YY  YY  YY  --  --  --  --  --
 dashboards.view_count_report     (anywhere)                            YY  YY  YY  YY  --  --  --  --  --  --  --
 dashboards.publish_figures       (anywhere)                            YY  --  --  --  --  --  --  --  --  --  --
+risk.view_ranking                (anywhere)                            YY  YY  --  YY  --  --  --  YY  --  --  --
+risk.view_visit_plan             (anywhere)                            --  --  --  YY  YY  YY  --  --  --  --  --
+risk.add_measure                 mahalla                               --  --  --  Y-  --  --  --  --  --  --  --
+risk.add_measure                 (anywhere)                            --  --  --  YY  --  --  --  --  --  --  --
 """
 
 

@@ -150,6 +150,9 @@
     var colours = L.layerGroup().addTo(map);
     var density = L.layerGroup();
     var alerts = L.layerGroup();
+    // The risk app's significant hot and cold spots: fetched the first time the overlay is switched on.
+    var hotspots = L.layerGroup();
+    var hotspotsLoaded = false;
     var labels = L.layerGroup().addTo(map);
     var labelled = null;
     var control = null;
@@ -241,6 +244,10 @@
           base[d.labelDensity] = density;
           var overlays = {};
           overlays[d.labelAlerts] = alerts;
+          if (d.hotspotsUrl) {
+            overlays[d.labelHotspots] = hotspots;
+            map.on("overlayadd", function (e) { if (e.layer === hotspots) loadHotspots(); });
+          }
           // A narrow map keeps the switcher folded: open, it would cover the polygons.
           control = L.control.layers(base, overlays, { collapsed: el.clientWidth < 600 }).addTo(map);
         }
@@ -251,6 +258,32 @@
         var bounds = colourLayer.getBounds();
         if (bounds.isValid()) map.fitBounds(bounds, { padding: [12, 12], maxZoom: 14 });
       }
+    }
+
+    function loadHotspots() {
+      if (hotspotsLoaded) return;
+      hotspotsLoaded = true;
+      fetch(d.hotspotsUrl, { credentials: "same-origin", headers: { Accept: "application/geo+json, application/json" } })
+        .then(function (response) {
+          if (!response.ok) throw new Error("HTTP " + response.status);
+          return response.json();
+        })
+        .then(function (data) {
+          hotspots.addLayer(L.geoJSON(data, {
+            style: function (f) {
+              var hot = f.properties.kind === "hot";
+              return { fill: false, color: hot ? "#7b1d12" : "#173a66", weight: 3, dashArray: hot ? null : "6 4",
+                       className: "dash-map__spot dash-map__spot--" + f.properties.kind };
+            },
+            onEachFeature: function (f, l) {
+              var p = f.properties || {};
+              l.bindTooltip(asText(p.name + " · " + (p.kind === "hot" ? d.labelHot : d.labelCold)),
+                            { sticky: true, className: "map-tooltip" });
+            }
+          }));
+          el.dataset.hotspots = String((data.features || []).length);
+        })
+        .catch(function () { hotspotsLoaded = false; message(el, d.errorText); });
     }
 
     function load() {
