@@ -243,8 +243,9 @@ def _more_of_everything(personas, territory, n: int, tag: str):
                              mahalla=a1a, district=territory.district_a1)
 
 
-# Measured 6 December 2026 (13-30); the bound leaves room for a panel or two, not for a query per row.
-@pytest.mark.parametrize(("persona", "most"), [("inspector", 26), ("social_worker", 25), ("district_official", 29),
+# Measured 6 December 2026 (13-30; field staff 27 and 26 with the week's visit plan); the bound leaves room for a
+# panel or two, not for a query per row.
+@pytest.mark.parametrize(("persona", "most"), [("inspector", 32), ("social_worker", 31), ("district_official", 29),
                                                ("region_officer", 36), ("operator", 19), ("national", 27)])
 def test_home_page_queries_do_not_grow_with_the_rows_it_lists(client, personas, territory, persona, most):
     from django.db import connection
