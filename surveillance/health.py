@@ -192,3 +192,11 @@ def attention_counts(rows: list[CameraHealth]) -> dict[str, int]:
     counts["total"] = sum(1 for h in rows if h.needs_attention)
     counts["cameras"] = len(rows)
     return counts
+
+
+def health_districts(*, user):
+    """The districts whose cameras the user may see and that have any, by name (the page's chooser)."""
+    from mahallas.models import District
+
+    return (District.objects.visible_to(user).filter(pk__in=Camera.objects.visible_to(user).values("district_id"))
+            .defer("boundary").order_by("name_uz", "id"))
