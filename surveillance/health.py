@@ -74,6 +74,12 @@ class CameraHealth:
         return "attention" if self.problems else "ok"
 
     @property
+    def working(self) -> bool:
+        """Shows the street now: up, and no tamper or video loss in the last day (silent or flooding analytics
+        still show the picture). What "a working camera" means for coverage."""
+        return self.level != "down" and "tamper" not in self.problems
+
+    @property
     def needs_attention(self) -> bool:
         return bool(self.problems)
 
