@@ -115,3 +115,11 @@ def test_the_operators_home_page_has_the_attention_panel(client_for, fleet):
     assert '<strong data-figure="attention">3</strong>' in body
     assert f"{PAGE}?problem=tamper" in body
     assert 'data-home-panel="camera-health"' not in client_for("inspector").get("/").content.decode()
+
+
+def test_the_camera_page_shows_its_health_to_those_who_watch_it(client_for, fleet):
+    body = client_for("operator").get(f"/cameras/{fleet.frigate.pk}/").content.decode()
+    box = body[body.index("data-camera-health"):]
+    assert 'data-level="attention"' in box and "data-tamper>1<" in box
+    inspector = client_for("inspector").get(f"/cameras/{fleet.frigate.pk}/")
+    assert inspector.status_code == 200 and "data-camera-health" not in inspector.content.decode()
