@@ -40,7 +40,7 @@ FLOOD_MIN_PER_HOUR = 12
 PROBLEMS = {
     "never_seen": _("never seen"),
     "offline": _("offline"),
-    "stream_down": _("stream down"),
+    "stream_down": _("event stream down"),
     "silent": _("silent"),
     "flooding": _("flooding"),
     "tamper": _("tamper or video loss"),

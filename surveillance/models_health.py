@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy as _
 
 class OutageCause(models.TextChoices):
     SILENT = "silent", _("no traffic")
-    STREAM = "stream", _("stream down")
+    STREAM = "stream", _("pulled stream down")
 
 
 class CameraOutage(models.Model):

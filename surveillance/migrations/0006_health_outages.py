@@ -21,7 +21,7 @@ class Migration(migrations.Migration):
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('started_at', models.DateTimeField(verbose_name='offline since')),
                 ('ended_at', models.DateTimeField(blank=True, null=True, verbose_name='online again at')),
-                ('cause', models.CharField(choices=[('silent', 'no traffic'), ('stream', 'stream down')], default='silent', max_length=8, verbose_name='cause')),
+                ('cause', models.CharField(choices=[('silent', 'no traffic'), ('stream', 'pulled stream down')], default='silent', max_length=8, verbose_name='cause')),
             ],
             options={
                 'verbose_name': 'camera outage',
