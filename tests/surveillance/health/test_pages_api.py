@@ -8,22 +8,12 @@ from django.test.utils import CaptureQueriesContext
 from surveillance.models import Camera
 from tests.factories import CameraFactory
 
-from .support import ago, alerts_at, pull_device
+from .support import ago, alerts_at
 
 pytestmark = pytest.mark.django_db
 
 PAGE = "/cameras/health/"
 API = "/api/v1/surveillance/cameras/health/"
-
-
-@pytest.fixture
-def fleet(site):
-    """Street: working, pulled, streaming. Entrance: offline. Frigate: tampered with. Generic: never seen."""
-    Camera.objects.filter(pk__in=[site.street.pk, site.frigate.pk]).update(status="online", last_seen_at=ago(minutes=1))
-    Camera.objects.filter(pk=site.entrance.pk).update(last_seen_at=ago(hours=3))
-    alerts_at(site.frigate, [ago(minutes=20)], event_type="videoloss")
-    pull_device(site.integration, site.street, state="online", checked_seconds_ago=5)
-    return site
 
 
 def test_the_operator_sees_the_cameras_needing_attention(client_for, fleet):
