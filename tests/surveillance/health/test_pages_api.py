@@ -5,7 +5,6 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from surveillance.models import Camera
 from tests.factories import CameraFactory
 
 from .support import ago, alerts_at
