@@ -98,10 +98,10 @@ def health_cameras(*, user, district_id: int | None = None):
 _STATS_SQL = """
 SELECT a.camera_id, floor(extract(epoch FROM (%(now)s - a.started_at)) / 86400)::int AS day,
        count(*), count(*) FILTER (WHERE a.started_at > %(now)s - interval '1 hour'),
-       count(*) FILTER (WHERE a.event_type = ANY(%(tamper)s)),
-       max(a.started_at) FILTER (WHERE a.event_type = ANY(%(tamper)s)), max(a.started_at)
+       count(*) FILTER (WHERE a.event_type = ANY(%(tamper)s::varchar[])),
+       max(a.started_at) FILTER (WHERE a.event_type = ANY(%(tamper)s::varchar[])), max(a.started_at)
 FROM surveillance_alert a
-WHERE a.camera_id = ANY(%(ids)s) AND a.started_at > %(since)s AND a.started_at <= %(now)s
+WHERE a.camera_id = ANY(%(ids)s::bigint[]) AND a.started_at > %(since)s AND a.started_at <= %(now)s
 GROUP BY 1, 2
 """
 
