@@ -136,7 +136,8 @@ def _problems(h: CameraHealth, now: datetime.datetime) -> list[str]:
     camera, found = h.camera, []
     if camera.last_seen_at is None and not h.stream_up:
         found.append("never_seen")
-    elif camera.status != Camera.Status.ONLINE:
+    elif camera.status != Camera.Status.ONLINE and not h.stream_up:
+        # A live stream is the truth for a pulled camera: the minute check will mark it online.
         found.append("offline")
     if h.pulled and not h.stream_up:
         found.append("stream_down")

@@ -87,6 +87,11 @@ def test_never_seen_offline_and_a_stopped_stream(site, personas):
     street = _health(personas.operator, site.street)
     assert street.pulled and street.stream_up and street.problems == []
 
+    # A live stream counts before the minute check has marked the camera online.
+    Camera.objects.filter(pk=site.street.pk).update(status="offline")
+    assert _health(personas.operator, site.street).problems == []
+    Camera.objects.filter(pk=site.street.pk).update(status="online")
+
     # The stream stopped: the pull process says so, or stops confirming; either way down within a minute.
     device.state = "offline"
     device.save(update_fields=["state"])
