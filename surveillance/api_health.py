@@ -13,6 +13,7 @@ from accounts.capabilities import can
 from core.api import ServiceApi
 
 from . import health
+from .models import Camera
 
 
 class CameraHealthSerializer(serializers.Serializer):
@@ -43,7 +44,7 @@ class CameraHealthSerializer(serializers.Serializer):
 
 def _district(request) -> int | None:
     raw = request.query_params.get("district", "")
-    if raw and not raw.isdigit():
+    if raw and not (raw.isascii() and raw.isdigit()):
         raise ValidationError({"district": [_("Expected a whole number.")]})
     districts = list(health.health_districts(user=request.user).values_list("pk", flat=True))
     if raw:
@@ -64,6 +65,7 @@ def _may_view(request) -> None:
 
 class CameraHealthListApi(ServiceApi):
     serializer_class = CameraHealthSerializer
+    queryset = Camera.objects.none()  # for the schema only: reads go through health.district_health
     permission_classes = [IsAuthenticated]
 
     @extend_schema(parameters=[
@@ -90,6 +92,7 @@ class CameraHealthListApi(ServiceApi):
 
 class CameraHealthDetailApi(ServiceApi):
     serializer_class = CameraHealthSerializer
+    queryset = Camera.objects.none()  # for the schema only: reads go through health.health_cameras
     permission_classes = [IsAuthenticated]
 
     def get(self, request, pk: int):

@@ -23,7 +23,7 @@ def chosen_district(request, districts) -> int | None:
     asked = request.GET.get("district", "")
     by_id = {d.pk: d for d in districts}
     if asked:
-        if not asked.isdigit() or int(asked) not in by_id:
+        if not (asked.isascii() and asked.isdigit()) or int(asked) not in by_id:
             raise Http404
         return int(asked)
     if request.user.district_id in by_id:

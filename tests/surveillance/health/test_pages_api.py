@@ -67,9 +67,10 @@ def test_nobody_sees_another_districts_health(client_for, fleet, territory, pers
 
 
 def test_a_malformed_district_is_a_400_naming_it(client_for, fleet):
-    assert client_for("operator").get(PAGE, {"district": "x"}).status_code == 404
-    response = client_for("operator").get(API, {"district": "x"})
-    assert response.status_code == 400 and "district" in response.json()["errors"]
+    for junk in ("x", "²", "-1", "1.5"):
+        assert client_for("operator").get(PAGE, {"district": junk}).status_code == 404
+        response = client_for("operator").get(API, {"district": junk})
+        assert response.status_code == 400 and "district" in response.json()["errors"]
     response = client_for("operator").get(API, {"show": "some"})
     assert response.status_code == 400 and "show" in response.json()["errors"]
     response = client_for("operator").get(API, {"problem": "sad"})
