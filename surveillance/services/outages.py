@@ -58,15 +58,19 @@ def cameras_mark_offline(*, now: datetime.datetime | None = None) -> int:
     silent = Q(last_seen_at__lt=cutoff) | Q(last_seen_at__isnull=True)
     live = streams.stream_up(now)
     stream_down = streams.pulled() & ~live & ~Q(last_seen_at__gte=streams.fresh_after(now))
+    # Locked, so traffic processed meanwhile either waits for this transaction or is seen by it: FOR UPDATE
+    # re-checks the conditions on a row another transaction has just marked online, and skips it.
     going = dict(Camera.objects.filter(status=Camera.Status.ONLINE)
                  .filter((silent & ~live) | stream_down)
-                 .annotate(down=stream_down).values_list("id", "down"))
+                 .annotate(down=stream_down).order_by("id").select_for_update(of=("self",))
+                 .values_list("id", "down"))
     if going:
         Camera.objects.filter(pk__in=list(going)).update(status=Camera.Status.OFFLINE)
         CameraOutage.objects.bulk_create(
             [CameraOutage(camera_id=pk, started_at=now, cause=OutageCause.STREAM if down else OutageCause.SILENT)
              for pk, down in going.items()], ignore_conflicts=True)
-    back = list(Camera.objects.filter(live, status=Camera.Status.OFFLINE).values_list("id", flat=True))
+    back = list(Camera.objects.filter(live, status=Camera.Status.OFFLINE).order_by("id")
+                .select_for_update(of=("self",)).values_list("id", flat=True))
     if back:
         Camera.objects.filter(pk__in=back).update(status=Camera.Status.ONLINE)
         outages_close(cameras=back, at=now)
