@@ -23,10 +23,11 @@ from django.utils.translation import gettext_lazy as _
 from .models import Camera
 from .streams import is_stream_up, stream_annotations
 
-# What a camera's analytics send when someone covers, turns or cuts it (Hikvision tamper/shelteralarm, Hikvision
-# and Dahua videoloss, ONVIF's tamper detector and global scene change as the adapters name them).
-TAMPER_EVENT_TYPES = ("tamper", "shelteralarm", "videoloss", "videotampering", "tamperdetection",
-                      "globalscenechange", "scenechange", "signalloss")
+# What a camera's analytics send when someone covers, turns, blurs or cuts it, as the adapters name it (see
+# labels.py): Hikvision shelteralarm/tamperdetection, defocus and scene change, Hikvision and Dahua videoloss, and
+# ONVIF's tamper detector, global scene change and image too blurry/dark/bright (all "tamper").
+TAMPER_EVENT_TYPES = ("tamper", "shelteralarm", "tamperdetection", "videoloss", "defocus", "scenechangedetection",
+                      "videotampering", "globalscenechange", "scenechange", "signalloss")
 BASELINE_DAYS = 14
 MIN_BASELINE_DAYS = 3
 # Silent: the camera has gone so long without an event that its usual rate would have produced this many (the

@@ -70,6 +70,9 @@ def test_tamper_and_video_loss_in_the_last_day_are_highlighted(site, personas):
     alerts_at(site.street, [ago(hours=2)], event_type="shelteralarm")
     alerts_at(site.entrance, [ago(hours=5)], event_type="videoloss")
     alerts_at(site.frigate, [ago(hours=30)], event_type="tamper")  # yesterday's: no longer flagged
+    alerts_at(site.generic, [ago(hours=3)], event_type="defocus")
+    _ok(site.generic)
+    assert _health(personas.operator, site.generic).problems == ["tamper"]
 
     assert _health(personas.operator, site.street).problems == ["tamper"]
     entrance = _health(personas.operator, site.entrance)
