@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from . import api, colour_api, count_api
+from . import api, camera_api, colour_api, count_api
 
 urlpatterns = [
     path("dashboards/tiles/", api.DashboardTilesApi.as_view(), name="dashboards-tiles"),
@@ -11,6 +11,7 @@ urlpatterns = [
     path("dashboards/categories/", api.DashboardCategoriesApi.as_view(), name="dashboards-categories"),
     path("dashboards/ranking/", api.DashboardRankingApi.as_view(), name="dashboards-ranking"),
     path("dashboards/map/", api.DashboardMapApi.as_view(), name="dashboards-map"),
+    path("dashboards/camera-coverage/", camera_api.CameraCoverageApi.as_view(), name="dashboards-camera-coverage"),
     path("dashboards/colours/", colour_api.MahallaColoursApi.as_view(), name="dashboards-colours"),
     path("dashboards/count-changes/", count_api.CountChangesApi.as_view(), name="dashboards-count-changes"),
     path("dashboards/publications/", count_api.PublicationListApi.as_view(), name="dashboards-publications"),

@@ -1,12 +1,13 @@
 from django.urls import path
 
-from . import count_views, public_views, views
+from . import camera_views, count_views, public_views, views
 
 app_name = "dashboards"
 urlpatterns = [
     path("dashboards/", views.dashboard_home, name="home"),
     path("dashboards/regions/<int:pk>/", views.dashboard_region, name="region"),
     path("dashboards/districts/<int:pk>/", views.dashboard_district, name="district"),
+    path("dashboards/districts/<int:pk>/cameras/", camera_views.district_cameras, name="district-cameras"),
     path("dashboards/export/", views.dashboard_export, name="export"),
     path("dashboards/report/", views.dashboard_report, name="report"),
     path("dashboards/count-changes/", count_views.count_changes, name="count-changes"),

@@ -26,6 +26,7 @@ from . import charts, exports, selectors
 from .forms import parse_int, parse_period
 from .periods import period_choices
 from .public_views import PUBLIC_RATE_PER_MINUTE  # noqa: F401 - read by the tests of the rate limit
+from .selectors import cameras as camera_selectors
 
 
 def _scope_or_404(request, *, region_id=None, district_id=None) -> selectors.Scope:
@@ -78,8 +79,19 @@ def _context(request, scope: selectors.Scope, period: Period, error: str = "") -
         # The risk app's hot-spot layer, offered as an overlay of the map to those who see the risk ranking.
         "hotspots_url": (reverse("api:risk:hotspot-geojson") + (f"?{unit}" if unit else "")
                          if can(request.user, "risk.view_ranking") else ""),
+        **_camera_tile(request, scope),
         **_charts(data),
     }
+
+
+def _camera_tile(request, scope: selectors.Scope) -> dict:
+    """A district dashboard's camera uptime tile (none without cameras), leading to the coverage page."""
+    uptime = camera_selectors.district_uptime(request.user, scope)
+    if uptime is None:
+        return {}
+    return {"camera_uptime": uptime, "camera_uptime_display": camera_selectors.uptime_display(uptime),
+            "camera_uptime_days": camera_selectors.UPTIME_DAYS,
+            "camera_coverage_url": reverse("dashboards:district-cameras", args=[scope.district.pk])}
 
 
 def _render_dashboard(request, scope):

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from . import api
+from . import api, api_health
 
 app_name = "surveillance"
 
@@ -22,4 +22,7 @@ urlpatterns = [
     path("surveillance/cameras/", api.CameraListCreateApi.as_view(), name="camera-list"),
     path("surveillance/cameras/import/", api.CameraImportApi.as_view(), name="camera-import"),
     path("surveillance/cameras/<int:pk>/", api.CameraDetailApi.as_view(), name="camera-detail"),
+    path("surveillance/cameras/health/", api_health.CameraHealthListApi.as_view(), name="camera-health-list"),
+    path("surveillance/cameras/<int:pk>/health/", api_health.CameraHealthDetailApi.as_view(),
+         name="camera-health-detail"),
 ]

@@ -20,4 +20,5 @@ class SurveillanceConfig(AppConfig):
         register_panel("district", panels.territory_panel, order=30)
         register_panel("mahalla", panels.territory_panel, order=30)
         register_home_panel(Role.OPERATOR, home_panels.queue_panel, order=0)
+        register_home_panel((Role.OPERATOR, Role.DISTRICT), home_panels.camera_health_panel, order=5)
         register_home_panel(FIELD_ROLES, home_panels.recent_alerts_panel, order=30)

@@ -18,7 +18,7 @@ from django.utils import timezone
 from accounts.models import User
 from mahallas.models import Mahalla
 
-from .models import Alert, Camera, InstallationKind
+from .models import Alert, Camera, CameraOutage, InstallationKind
 from .services.cameras import camera_create
 from .services.ingest import raw_events_store
 from .services.integrations import integration_create
@@ -45,6 +45,27 @@ class DemoCameras:
 
 
 DEMO_MQTT_INTEGRATION = "frigate-mqtt"
+
+
+def _demo_health(cameras: list[Camera], integration, now: datetime.datetime) -> None:
+    """Something for the camera health page and the uptime tile: the cameras registered when their month of
+    alerts began, a video loss an hour ago, one camera offline for the last five hours, two short outages earlier
+    in the week."""
+    Camera.objects.filter(pk__in=[c.pk for c in cameras]).update(created_at=now - datetime.timedelta(days=31))
+    lost = cameras[1 % len(cameras)]
+    raw_events_store(vendor="generic", content_type="application/json", integration=integration, body=json.dumps(
+        {"event_id": "demo-videoloss", "device_id": lost.device_id, "channel": 1, "event_type": "videoloss",
+         "started_at": (now - datetime.timedelta(hours=1)).isoformat()}).encode())
+    while raw_events_process(fill_to=1000).claimed:
+        pass
+    down = cameras[-1]
+    Camera.objects.filter(pk=down.pk).update(status=Camera.Status.OFFLINE,
+                                             last_seen_at=now - datetime.timedelta(hours=5))
+    CameraOutage.objects.bulk_create(
+        [CameraOutage(camera=down, started_at=now - datetime.timedelta(hours=5))]
+        + [CameraOutage(camera=camera, started_at=now - datetime.timedelta(days=day, hours=hours),
+                        ended_at=now - datetime.timedelta(days=day)) for camera, day, hours in
+           ((cameras[2 % len(cameras)], 3, 9), (cameras[5 % len(cameras)], 5, 4))])
 
 
 def demo_cameras_load(*, operator: User, seed: int = 2026, alerts: int = 360, days: int = 30) -> DemoCameras:
@@ -81,6 +102,7 @@ def demo_cameras_load(*, operator: User, seed: int = 2026, alerts: int = 360, da
                          content_type="application/json", integration=integration)
     while raw_events_process(fill_to=1000).claimed:
         pass
+    _demo_health(cameras, integration, now)
     result.cameras, result.alerts = len(cameras), Alert.objects.count()
     # The operator has worked through the older part of the queue: most turned out false, some were real.
     older = Alert.objects.filter(status=Alert.Status.ROUTED, started_at__lt=now - datetime.timedelta(days=7))

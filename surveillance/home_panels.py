@@ -1,5 +1,6 @@
 """Home panels of surveillance (registered in SurveillanceConfig.ready through territories.home): an operator's
-queue (how many alerts wait, the oldest urgent one), and the recent alerts of a field worker's mahallas."""
+queue (how many alerts wait, the oldest urgent one), the district's cameras needing attention, and the recent
+alerts of a field worker's mahallas."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ from django.utils.http import urlencode
 
 from accounts.capabilities import can
 
-from . import presenters, selectors
+from . import health, presenters, selectors
 from .models import Alert
 
 RECENT = 5
@@ -41,3 +42,24 @@ def recent_alerts_panel(request):
         alert.event_text = presenters.event_label(alert.event_type)
     return {"template": "surveillance/_home_recent.html", "alerts": alerts,
             "queue_url": reverse("surveillance:alerts")}
+
+
+HEALTH_SHOWN = 5
+
+
+def camera_health_panel(request):
+    """The cameras of the user's district needing attention: how many, by problem, and the first few."""
+    user = request.user
+    if not can(user, "surveillance.view_camera_health") or not user.district_id:
+        return None
+    rows = health.district_health(user=user, district_id=user.district_id)
+    if not rows:
+        return None
+    counts = health.attention_counts(rows)
+    page = reverse("surveillance:camera-health")
+    return {
+        "template": "surveillance/_home_health.html", "counts": counts,
+        "problems": [(code, label, counts[code], f"{page}?{urlencode({'problem': code})}")
+                     for code, label in health.PROBLEMS.items() if counts[code]],
+        "rows": [h for h in rows if h.needs_attention][:HEALTH_SHOWN], "health_url": page,
+    }

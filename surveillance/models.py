@@ -360,6 +360,8 @@ class Alert(models.Model):
             models.Index(F("mahalla"), F("status"), F("started_at").desc(), name="alert_mahalla_queue"),
             models.Index(F("started_at").desc(), F("id").desc(), name="alert_time"),
             models.Index(fields=["camera", "event_type", "status"], name="alert_camera_type"),
+            # Device health counts each camera's alerts per day over the last fortnight: from the index alone.
+            models.Index(fields=["camera", "started_at"], include=["event_type"], name="alert_camera_time"),
             models.Index(fields=["device_id"], condition=Q(camera__isnull=True), name="alert_unmatched"),
             # The dashboards' sweep asks which alerts changed since its watermark, every few minutes.
             models.Index(fields=["updated_at"], name="alert_updated"),
@@ -488,3 +490,6 @@ class DistrictAlertRule(models.Model):
 
     def __str__(self) -> str:
         return str(self.district)
+
+
+from .models_health import CameraOutage, OutageCause  # noqa: E402, F401 - a model of this app, in its own module

@@ -39,3 +39,14 @@ def edit_camera(user, camera) -> bool:
 def view_cameras(user, obj=None) -> bool:
     """Roles whose territory can hold cameras see the territory pages' "Cameras and alerts" panel."""
     return role_of(user) in (Role.OPERATOR, Role.DISTRICT, Role.REGIONAL, Role.NATIONAL, Role.INSPECTOR)
+
+
+# Who watches the cameras' health: the monitoring centre and the staff above it (an inspector's alerts are
+# already filtered to what was routed; the devices are the centre's business).
+HEALTH_ROLES = (Role.OPERATOR, Role.DISTRICT, Role.REGIONAL, Role.NATIONAL)
+
+
+@rule("surveillance.view_camera_health")
+def view_camera_health(user, obj=None) -> bool:
+    """See the cameras' health and the list of cameras needing attention (of one's own territory)."""
+    return role_of(user) in HEALTH_ROLES

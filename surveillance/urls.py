@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from .views import alerts, cameras, queue, rates, territory
+from .views import alerts, cameras, health, queue, rates, territory
 
 app_name = "surveillance"
 
@@ -16,6 +16,7 @@ urlpatterns = [
     path("alerts/<int:pk>/escalate/", alerts.alert_escalate, name="alert-escalate"),
     path("alerts/panel/<str:level>/<int:pk>/", territory.territory_panel, name="territory-panel"),
     path("cameras/", cameras.camera_list, name="cameras"),
+    path("cameras/health/", health.camera_health, name="camera-health"),
     path("cameras/new/", cameras.camera_create, name="camera-create"),
     path("cameras/import/", cameras.camera_import, name="camera-import"),
     path("cameras/import/example.csv", cameras.camera_import_example, name="camera-import-example"),

@@ -75,6 +75,7 @@ surveillance.review_alerts       (anywhere)                            --  --  -
 surveillance.manage_cameras      (anywhere)                            --  --  --  YY  --  --  YY  --  --  --  --
 surveillance.edit_camera         camera of the district                --  --  --  Y-  --  --  Y-  --  --  --  --
 surveillance.view_cameras        (anywhere)                            YY  YY  --  YY  YY  --  YY  --  --  --  --
+surveillance.view_camera_health  (anywhere)                            YY  YY  --  YY  --  --  YY  --  --  --  --
 zones.edit_policy                (anywhere)                            YY  --  --  --  --  --  --  YY  --  --  --
 dashboards.view                  (anywhere)                            YY  YY  --  YY  --  --  --  YY  --  --  --
 dashboards.view_territory        (anywhere: the whole country)         YY  --  --  --  --  --  --  YY  --  --  --

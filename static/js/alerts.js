@@ -2,7 +2,7 @@
 // No inline scripts anywhere: the CSP forbids them; data comes from json_script blocks and data-* attributes.
 //
 // [data-sv-map]        a Leaflet map of points read from the json_script named by data-points-id
-//                      ({lon, lat, name, count, urgent, offline, url}); the mahalla boundaries around them
+//                      ({lon, lat, name, count, urgent, offline, health, url}); the mahalla boundaries around them
 //                      (data-mahalla-layer, the API's GeoJSON layer) are drawn underneath for orientation.
 //   data-picker        the map also sets the inputs [data-point-lon] / [data-point-lat] on click, and follows
 //                      them when typed; data-district frames the district when there is no point yet.
@@ -44,7 +44,15 @@
     }
   }
 
+  // Camera health (the health page and the coverage map): down shows nothing, attention shows something wrong.
+  var HEALTH = {
+    down: { radius: 8, color: "#7a1a12", weight: 2, fillColor: "#d64535", fillOpacity: 0.95 },
+    attention: { radius: 8, color: "#6b4a00", weight: 2, fillColor: "#f2c230", fillOpacity: 0.95 },
+    ok: { radius: 7, color: "#1d5e37", weight: 2, fillColor: "#2e9d5b", fillOpacity: 0.95 }
+  };
+
   function markerStyle(point) {
+    if (point.health && HEALTH[point.health]) return HEALTH[point.health];
     if (point.urgent) return { radius: 9, color: "#7a1a12", weight: 2, fillColor: "#d64535", fillOpacity: 0.95 };
     if (point.offline) return { radius: 7, color: "#3a4856", weight: 2, fillColor: "#9aa7b3", fillOpacity: 0.95 };
     return { radius: 7, color: "#073a59", weight: 2, fillColor: "#0d5c8c", fillOpacity: 0.95 };
@@ -202,7 +210,7 @@
     });
     document.body.addEventListener("htmx:afterSettle", function (event) {
       var target = event.detail && event.detail.target;
-      if (target && (target.id === "alert-rows" || target.id === "camera-rows")) refreshMaps();
+      if (target && (target.id === "alert-rows" || target.id === "camera-rows" || target.id === "health-rows")) refreshMaps();
       initWithin(document);
     });
   });

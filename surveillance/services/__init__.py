@@ -5,6 +5,8 @@
 - `processing`: stored raw events claimed and turned into alerts; the sweep for what a lost message left behind;
 - `routing`: each district's rule (which alerts reach review, which are urgent) and the grouping of repeats;
 - `cameras`: the camera registry (register, change, import from CSV) and each camera's online status;
+- `outages`: each camera's status and its history (CameraOutage): offline after silence or with its pulled
+  stream down, online again with traffic or a live stream;
 - `review`: confirm (linking or creating an incident), dismiss, escalate;
 - `retention`: pictures and raw payloads deleted once no longer needed.
 

@@ -8,14 +8,11 @@ mahalla is refused, since that district's officials could neither see nor fix th
 from __future__ import annotations
 
 import csv
-import datetime
 import io
 from dataclasses import dataclass, field
 
-from django.conf import settings
 from django.contrib.gis.geos import Point
 from django.db import transaction
-from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -28,6 +25,7 @@ from mahallas.models import District, Mahalla
 from ..errors import PayloadError, SurveillanceError
 from ..models import Camera, InstallationKind, Integration, Vendor
 from .integrations import speaks_for
+from .outages import cameras_mark_offline, outages_close  # noqa: F401 - the minute check lives with its outages
 
 # --- status --------------------------------------------------------------------------------------------
 
@@ -36,7 +34,7 @@ def cameras_seen(*, vendor: str, device_ids, integration: Integration, heartbeat
     """A heartbeat (or, with heartbeat=False, any other sign of life): the device's cameras (all channels) are
     online now, if the integration speaks for them (another district's heartbeat would hide a camera that is
     really down). `device_ids` holds every identity the device gave (a MAC, serial number, IP address): its
-    cameras may be registered under any of them."""
+    cameras may be registered under any of them. Their open outages end."""
     scope = speaks_for(integration.district_id, integration.is_national)
     if scope is None:
         return 0
@@ -44,14 +42,11 @@ def cameras_seen(*, vendor: str, device_ids, integration: Integration, heartbeat
     fields = {"last_seen_at": now, "status": Camera.Status.ONLINE}
     if heartbeat:
         fields["last_heartbeat_at"] = now
-    return Camera.objects.filter(scope, vendor=vendor, device_id__in=sorted(set(device_ids))).update(**fields)
-
-
-@transaction.atomic
-def cameras_mark_offline(*, now: datetime.datetime | None = None) -> int:
-    cutoff = (now or timezone.now()) - datetime.timedelta(seconds=settings.CAMERA_OFFLINE_AFTER_SECONDS)
-    return Camera.objects.filter(status=Camera.Status.ONLINE).filter(
-        Q(last_seen_at__lt=cutoff) | Q(last_seen_at__isnull=True)).update(status=Camera.Status.OFFLINE)
+    cameras = Camera.objects.filter(scope, vendor=vendor, device_id__in=sorted(set(device_ids)))
+    changed = cameras.update(**fields)
+    if changed:
+        outages_close(cameras=cameras, at=now)
+    return changed
 
 
 # --- registry ------------------------------------------------------------------------------------------

@@ -29,6 +29,7 @@ from ..signals import alert_routed
 from ..storage import private_storage
 from ..vendors import NormalisedAlert, parse
 from .integrations import speaks_for
+from .outages import cameras_heard
 from .routing import alerts_route
 
 
@@ -154,15 +155,8 @@ def _cameras_heard(items: list[_Merged], received: dict[int, datetime.datetime])
         if item.camera is not None:
             at = max(received[raw_id] for raw_id in item.raw_ids)
             last[item.camera.pk] = max(at, last.get(item.camera.pk, at))
-    if not last:
-        return
-    ids = sorted(last)
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "UPDATE surveillance_camera AS c SET last_seen_at = now(), status = %s, "
-            "last_event_at = GREATEST(c.last_event_at, v.at) "
-            "FROM unnest(%s::bigint[], %s::timestamptz[]) AS v(id, at) WHERE c.id = v.id",
-            [Camera.Status.ONLINE.value, ids, [last[i] for i in ids]])
+    # Written with their status history (services.outages): an open outage of these cameras ends.
+    cameras_heard(latest=last)
 
 
 def _attach_cameras(items: list[_Merged], owners: dict[int | None, tuple[int | None, bool]]) -> None:

@@ -14,7 +14,7 @@ from accounts.capabilities import can
 from core.forms import add_domain_error
 from core.htmx import render_page
 
-from .. import presenters, selectors
+from .. import health, presenters, selectors
 from ..errors import SurveillanceError
 from ..filters import CameraFilter
 from ..forms import CameraForm, CameraImportForm
@@ -68,10 +68,18 @@ def camera_detail(request, pk: int):
                                            alerts=Alert.objects.visible_to(request.user).filter(camera=camera))
     context = {
         "camera": camera, "alerts": alerts, "rate": (rates["by_camera"] or [None])[0],
-        "can_edit": can(request.user, "surveillance.edit_camera", camera),
+        "can_edit": can(request.user, "surveillance.edit_camera", camera), "health": _health(request, camera),
         "points": presenters.camera_points([camera]), **tabs(request, "cameras"), **presenters.map_context(),
     }
     return render(request, "surveillance/camera.html", context)
+
+
+def _health(request, camera: Camera):
+    """The camera's health for those who watch it (None for the others)."""
+    if not can(request.user, "surveillance.view_camera_health"):
+        return None
+    annotated = health.health_cameras(user=request.user).filter(pk=camera.pk)
+    return next(iter(health.camera_health(annotated)), None)
 
 
 def _camera_form_page(request, form, camera=None):

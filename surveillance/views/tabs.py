@@ -8,4 +8,5 @@ def tabs(request, current: str, counts: dict | None = None) -> dict:
     manage = can(request.user, "surveillance.manage_cameras")
     if counts is None and manage:
         counts = selectors.alert_queue_counts(user=request.user)
-    return {"tab": current, "can_manage_cameras": manage, "counts": counts or {}}
+    return {"tab": current, "can_manage_cameras": manage, "counts": counts or {},
+            "can_view_camera_health": can(request.user, "surveillance.view_camera_health")}
