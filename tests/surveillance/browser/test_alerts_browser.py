@@ -5,6 +5,7 @@ import pytest
 
 from surveillance.models import Alert
 from tests.browser_support import csp_violations
+from tests.celery_support import wait_for
 from tests.conftest import PASSWORD
 from tests.surveillance.conftest import _celery_on_test_redis, _in_english, _isolated, site  # noqa: F401 - fixtures
 from tests.surveillance.pages.conftest import queue  # noqa: F401 - fixture
@@ -34,7 +35,8 @@ def test_operator_dismisses_an_alert_from_the_queue_without_reload(live_server, 
     assert "Urgent" in first.text_content()
     thumb = first.locator("img")
     assert f"/api/v1/surveillance/alerts/{queue.urgent.pk}/pictures/" in thumb.get_attribute("src")
-    page.wait_for_function("document.querySelector('.sv-alert img').naturalWidth > 0", timeout=10_000)
+    # Polled through the locator: wait_for_function evaluates its text in the page, which the CSP refuses.
+    wait_for(lambda: thumb.evaluate("img => img.complete && img.naturalWidth") > 0, 10)
     page.wait_for_selector(".sv-map path.leaflet-interactive", timeout=10_000)
 
     # dismiss another alert with a reason, through HTMX: the page is not reloaded

@@ -4,6 +4,7 @@ open across it closes), the credentials refused, Unsubscribe on the way out, a c
 camera without GetServices, and messages of shapes nobody foresaw."""
 
 import asyncio
+import concurrent.futures
 import datetime
 import json
 
@@ -33,6 +34,13 @@ def camera(site, personas):
 def sim():
     with OnvifDevice() as device:
         yield device
+
+
+def run_alone(coro):
+    """asyncio.run in a thread of its own: after a browser test, Playwright's sync API keeps an event loop running
+    in the test thread, and asyncio.run refuses to start a second one there."""
+    with concurrent.futures.ThreadPoolExecutor(1) as pool:
+        return pool.submit(asyncio.run, coro).result()
 
 
 def online(sink) -> bool:
@@ -177,7 +185,7 @@ def test_a_camera_whose_clock_is_hours_off_still_accepts_the_driver():
     # The camera refuses a UsernameToken created more than five minutes from its own clock; the driver reads
     # that clock first (GetSystemDateAndTime needs no credentials) and dates its tokens by it.
     with OnvifDevice(clock_offset=datetime.timedelta(hours=-3, minutes=-7)) as sim:
-        assert asyncio.run(_services_without_clock_reading(sim)) == "refused"
+        assert run_alone(_services_without_clock_reading(sim)) == "refused"
         sink = CapturingSink()
         with Puller(device_for(sim), sink, pull_seconds=1) as puller:
             wait_for(lambda: online(sink) and sim.subscriptions, 20)
