@@ -135,7 +135,7 @@ def load_events(territory: Territory, first_week: datetime.datetime, end: dateti
 
 def load_confirmed_alerts(territory: Territory, first_week: datetime.datetime, end: datetime.datetime) -> Events:
     """Camera alerts a person confirmed, as events: the week the alert started, visible from the week after the
-    review. Only counts per mahalla: no plate, image or person ever leaves the surveillance app here."""
+    review. Only counts per mahalla: nothing about a vehicle, an image or a person leaves the surveillance app here."""
     sql = f"""
         SELECT a.mahalla_id, {_WEEK_IDX.format(col='a.started_at')}, 0,
                {_WEEK_IDX.format(col='coalesce(a.reviewed_at, a.started_at)')} + 1, {NEVER}, count(*)
