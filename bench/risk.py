@@ -52,10 +52,11 @@ SEED_SQL = [
         INSERT INTO accounts_user (password, is_superuser, username, first_name, last_name, email, is_staff,
                                    is_active, date_joined, role, phone)
         VALUES ('!', false, 'bench-risk', 'Bench', 'Risk', '', false, true, now(), 'national', '')"""),
-    # Mahalla: a power-law draw over a shuffled order (some mahallas many crimes, most few); time uniform over
+    # Mahalla: a power-law draw over the grid order (the first rows many crimes, most few: spatially clustered);
+    # time uniform over
     # the 93 weeks before WEEK; registered within 2 days; one crime in 3 a cybercrime.
     ("incidents", f"""
-        WITH m AS (SELECT array_agg(id ORDER BY md5(id::text)) AS ids FROM mahallas_mahalla),
+        WITH m AS (SELECT array_agg(id ORDER BY id) AS ids FROM mahallas_mahalla),
              c AS (SELECT array_agg(id ORDER BY id) FILTER (WHERE NOT is_cyber) AS place,
                           array_agg(id ORDER BY id) FILTER (WHERE is_cyber) AS cyber
                    FROM incidents_incidentcategory),

@@ -4,6 +4,7 @@ run leaves the previous weeks as they were; a rerun of the same week replaces it
 from __future__ import annotations
 
 import datetime
+import json
 import time
 from dataclasses import dataclass, field
 
@@ -161,15 +162,17 @@ def _write(week, territory, score, cyber_score, baseline, national, district, co
     RiskScore.objects.filter(week=week).delete()
     HotSpot.objects.filter(week=week, category_group="all").delete()
     ids = territory.ids.tolist()
-    RiskScore.objects.bulk_create([
-        RiskScore(mahalla_id=ids[i], week=week, score=float(score[i]), cyber_score=float(cyber_score[i]),
-                  baseline_count=int(baseline[i]), rank_national=int(national[i]), rank_district=int(district[i]),
-                  components=components[i])
-        for i in range(len(ids))], batch_size=2000)
-    HotSpot.objects.bulk_create([
-        HotSpot(mahalla_id=ids[i], week=week, category_group="all", z_score=float(spots.z[i]),
-                p_value=float(spots.p[i]), kind=str(spots.kind[i]))
-        for i in range(len(ids))], batch_size=4000)
+    # COPY: 9,000 rows with their components in a fraction of the time of INSERTs (computed_at: its default).
+    with connection.cursor() as cursor, cursor.cursor.copy(
+            "COPY risk_riskscore (mahalla_id, week, score, cyber_score, baseline_count, rank_national,"
+            " rank_district, components) FROM STDIN") as copy:
+        for i, mahalla_id in enumerate(ids):
+            copy.write_row((mahalla_id, week, float(score[i]), float(cyber_score[i]), int(baseline[i]),
+                            int(national[i]), int(district[i]), json.dumps(components[i])))
+    with connection.cursor() as cursor, cursor.cursor.copy(
+            "COPY risk_hotspot (mahalla_id, week, category_group, z_score, p_value, kind) FROM STDIN") as copy:
+        for i, mahalla_id in enumerate(ids):
+            copy.write_row((mahalla_id, week, "all", float(spots.z[i]), float(spots.p[i]), str(spots.kind[i])))
     if results is not None:
         Backtest.objects.update_or_create(week=week, defaults={
             "weeks": backtest.BACKTEST_WEEKS, "horizon_weeks": scoring.HORIZON, "results": results,
