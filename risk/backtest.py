@@ -13,8 +13,12 @@ Ties are broken by a fixed random order of the mahallas (not by id, which would 
 Measures per week: hit rate (share of the 4 weeks' crimes that fell in the top 5 / 10 / 20 % of mahallas) and the
 predictive accuracy index (hit rate / share of the area those mahallas cover). The model "beats" the count
 baseline when the lower bound of the 95 % interval of the mean weekly difference of the top-10 % hit rates is
-above 0. The weekly differences overlap (4-week outcomes of consecutive weeks share 3 weeks), so the interval
-uses a Newey-West standard error with 3 lags and Student's t with (weeks - 1) degrees of freedom.
+above 0. Consecutive weeks are far from independent: their 4-week outcomes share 3 weeks, and the rankings
+themselves move slowly (12- and 52-week windows), so a plain t-interval (or Newey-West with 3 lags) claimed wins
+on uniform random data in about 1 history in 10 (tests/risk: seed 2 of the random test is one). The interval
+therefore uses a Newey-West standard error with NW_LAGS = 8 lags and Student's t with weeks // (lags + 1)
+degrees of freedom (the number of roughly independent blocks): on 40 simulated random histories it claimed no
+win, on 40 structured ones it found the model better in about half (a conservative rule: trust is earned).
 """
 
 from __future__ import annotations
@@ -107,7 +111,7 @@ def run(place, alerts, T: int, territory, neighbours, weeks: int = BACKTEST_WEEK
     count = np.array(hits["count"][BEATS_TOP], dtype=float)
     keep = ~np.isnan(model) & ~np.isnan(count)
     difference = newey_west_interval(model[keep] - count[keep])
-    difference.update({"vs": "count", "top": BEATS_TOP, "method": "Newey-West (3 lags), Student t"})
+    difference.update({"vs": "count", "top": BEATS_TOP, "method": f"Newey-West ({NW_LAGS} lags), Student t"})
     results["difference"] = difference
     beats = difference["weeks"] >= MIN_WEEKS and difference["ci95"][0] is not None and difference["ci95"][0] > 0
     return results, bool(beats)

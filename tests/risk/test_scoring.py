@@ -136,7 +136,8 @@ def test_explain_says_why_in_words_with_the_neighbours_hot_spots():
     assert re.search(r"Theft: \d+ in the last 4 weeks, [\d.]+ times its usual rate\.", text)
     assert re.search(r"\d+ neighbouring mahallas? (is a hot spot|are hot spots)\.", text)
     with translation.override("ru"):
-        assert "Кража" in " ".join(selectors.explain(top))
+        russian = " ".join(selectors.explain(top))
+    assert "Кража" in russian and "за последние 4 недели" in russian
     quiet = RiskScore.objects.filter(week=WEEK).order_by("-rank_national").first()
     assert quiet.components["neighbours"]["hot"] == 0 or quiet.components["hot_spot"] != "hot"
 
