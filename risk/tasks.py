@@ -25,4 +25,5 @@ def risk_compute_weekly(self, week: str | None = None) -> dict:
         connection.close()
         raise
     return {"week": result.week.isoformat(), "mahallas": result.mahallas, "ranked_by": result.ranked_by,
-            "hot": result.hot, "seconds": {k: round(v, 2) for k, v in result.seconds.items()}}
+            "hot": result.hot, "retries": self.request.retries or 0,
+            "seconds": {k: round(v, 2) for k, v in result.seconds.items()}}

@@ -2,6 +2,7 @@
 
 import datetime
 import threading
+import time
 
 import numpy as np
 import psycopg
@@ -25,10 +26,15 @@ def _data():
     return mahallas
 
 
-def _locker():
+def _connect():
     db = django_settings.DATABASES["default"]
-    conn = psycopg.connect(host=db["HOST"], port=db["PORT"] or 5432, user=db["USER"], password=db["PASSWORD"],
-                           dbname=db["NAME"])
+    return psycopg.connect(host=db["HOST"], port=db["PORT"] or 5432, user=db["USER"], password=db["PASSWORD"],
+                           dbname=db["NAME"], autocommit=True)
+
+
+def _locker():
+    conn = _connect()
+    conn.autocommit = False
     conn.execute("SET lock_timeout = '5s'")  # never wait forever on the test's own connection
     conn.execute("LOCK TABLE risk_riskscore IN ACCESS EXCLUSIVE MODE")
     return conn
@@ -82,15 +88,31 @@ def test_the_task_is_retried_until_the_database_answers(settings):
     _data()
     settings.RISK_LOCK_TIMEOUT_MS = 300
     locker = _locker()
-    # the lock goes away after about a second: the first attempts fail, a retry succeeds
-    timer = threading.Timer(1.0, locker.close)
-    timer.start()
+    released = threading.Event()
+
+    def release_after_a_failed_attempt():
+        # Wait until the task's write waits on the lock, let that attempt time out, then let the database answer.
+        watcher = _connect()
+        deadline = time.monotonic() + 120
+        while time.monotonic() < deadline:
+            if watcher.execute("SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock' "
+                               "AND datname = current_database()").fetchone()[0]:
+                time.sleep(0.6)
+                break
+            time.sleep(0.02)
+        watcher.close()
+        locker.close()
+        released.set()
+
+    thread = threading.Thread(target=release_after_a_failed_attempt)
+    thread.start()
     try:
         result = risk_compute_weekly.apply(kwargs={"week": "2026-W49"})
     finally:
-        timer.cancel()
-        locker.close()
+        thread.join()
+    assert released.is_set()
     assert result.successful(), result.traceback
+    assert result.result["retries"] >= 1
     assert result.result["week"] == "2026-11-30" and result.result["mahallas"] == 16
     assert RiskScore.objects.filter(week=WEEK).count() == 16
 
