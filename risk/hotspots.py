@@ -9,6 +9,7 @@ positive (negative); otherwise "none". esda's pseudo p-value is one-sided in the
 
 from __future__ import annotations
 
+import warnings
 from dataclasses import dataclass
 
 import numpy as np
@@ -36,8 +37,12 @@ def getis_ord(counts: np.ndarray, neighbours, permutations: int = PERMUTATIONS, 
     from esda import G_Local, fdr
 
     w = neighbours.pysal()
-    result = G_Local(counts.astype(float), w, transform="B", permutations=permutations, star=True,
-                     keep_simulations=False, n_jobs=1, seed=seed)
+    with warnings.catch_warnings():
+        # esda announces a future change of its default alternative; G_Local does not take the argument yet, and
+        # the p-values here are read as documented above (directed, folded).
+        warnings.filterwarnings("ignore", message="The alternative hypothesis", category=DeprecationWarning)
+        result = G_Local(counts.astype(float), w, transform="B", permutations=permutations, star=True,
+                         keep_simulations=False, n_jobs=1, seed=seed)
     z = np.nan_to_num(np.asarray(result.Zs, dtype=float))
     p = np.clip(np.nan_to_num(np.asarray(result.p_sim, dtype=float), nan=1.0), 0.0, 1.0)
     threshold = float(fdr(p, alpha))
