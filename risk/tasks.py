@@ -3,7 +3,9 @@
 Faults: PostgreSQL down or a lock not granted (OperationalError) -> the run's transaction rolls back, the task is
 retried with backoff up to 5 times, and until one succeeds the pages show the last computed week. Redis (the
 broker) down -> beat cannot enqueue and the run is skipped (it expires after 6 hours); a worker lost mid-run ->
-acks_late redelivers it; rerunning a week replaces that week, so both are safe. `manage.py risk_compute` runs the
+nothing of the week was written (one transaction) and, with acks_late, the broker hands the task out again after
+its visibility timeout (Redis: 1 hour, within the 6 hours); rerunning a week replaces that week, so both are
+safe. `manage.py risk_compute` runs the
 same service without Celery."""
 
 from __future__ import annotations
