@@ -56,6 +56,8 @@ def test_command_computes_the_given_week_and_refuses_a_bad_one(capsys):
     assert RiskScore.objects.filter(week=WEEK).count() == 16
     with pytest.raises(CommandError, match="--week"):
         call_command("risk_compute", "--week", "week ten")
+    with pytest.raises(CommandError, match="has not begun yet"):
+        call_command("risk_compute", "--week", weeks.label(weeks.current() + weeks.WEEK))
 
 
 @pytest.mark.django_db(transaction=True)

@@ -16,6 +16,9 @@ class Command(BaseCommand):
             monday = weeks.parse(week) if week else None
         except ValueError as exc:
             raise CommandError(f'--week: expected an ISO week like "2026-W10" or a date, got "{week}"') from exc
+        if monday and monday > weeks.current():
+            # Its data is not all in yet: the scores would look like a quiet week everywhere.
+            raise CommandError(f"--week: {weeks.label(monday)} has not begun yet")
         result = services.compute_week(monday)
         if not result.mahallas:
             self.stdout.write("No mahallas: nothing to compute.")
