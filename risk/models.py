@@ -43,7 +43,9 @@ class RiskScore(models.Model):
          "alerts_4w": int,                         # camera alerts confirmed by a person
          "population": int,
          "hot_spot": "hot" | "cold" | "none",      # this mahalla's Gi* verdict this week
-         "groups": [{"code": str, "crimes_4w": int, "usual_4w": float, "ratio": float | null}],  # top 3 groups
+         "groups": [{"code": str, "crimes_4w": int, "usual_4w": float, "ratio": float | null,
+                     "expected_4w": float}],      # top 3 groups of the last 4 weeks; expected: the score split
+                                                   # by the mahalla's smoothed 52-week mix of groups
          "cyber": {"crimes_4w": int, "crimes_52w": int, "score": float},  # victims living here; not ranked
          "inputs": {name: {"value": float, "contribution": float}}}  # model columns; contribution on the log
                                                    # scale against the national mean (exp = factor)

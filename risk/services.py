@@ -19,6 +19,7 @@ from .models import Backtest, HotSpot, RiskScore
 # Weeks loaded: the history of one forecast plus the backtest's origins and their 4-week outcomes.
 LOADED_WEEKS = scoring.HISTORY_WEEKS + backtest.BACKTEST_WEEKS + scoring.HORIZON - 1
 GROUPS_SHOWN = 3
+GROUP_PRIOR = 5.0
 
 
 @dataclass
@@ -117,6 +118,11 @@ def _components(loaded: Loaded, model, cyber, spots, neighbours, by: str) -> lis
     T, m = loaded.T, loaded.territory.size
     codes, g4, g52 = _group_counts(loaded.place, T, m, loaded.groups)
     g_usual = g52 * scoring.HORIZON / scoring.WINDOWS[-1]
+    # The score split by category group: the mahalla's own mix of the last 52 weeks, pulled towards the national mix
+    # (as if GROUP_PRIOR crimes of the national mix had been added), times the score.
+    national = g52.sum(axis=0) / max(g52.sum(), 1.0)
+    share = (g52 + GROUP_PRIOR * national) / (g52.sum(axis=1, keepdims=True) + GROUP_PRIOR)
+    g_expected = share * model.score[:, None]
     top_groups = np.argsort(-g4, axis=1, kind="stable")[:, :GROUPS_SHOWN] if codes else np.zeros((m, 0), int)
     raw, craw = model.inputs.raw, cyber.inputs.raw
     hot_neighbours = neighbours.binary @ (spots.kind == "hot").astype(float)
@@ -130,6 +136,7 @@ def _components(loaded: Loaded, model, cyber, spots, neighbours, by: str) -> lis
                 break
             u = float(g_usual[i, j])
             groups.append({"code": codes[j], "crimes_4w": int(g4[i, j]), "usual_4w": round(u, 3),
+                           "expected_4w": round(float(g_expected[i, j]), 3),
                            "ratio": round(float(g4[i, j]) / u, 2) if u > 0 else None})
         out.append({
             "horizon_weeks": scoring.HORIZON, "ranked_by": by,

@@ -132,6 +132,9 @@ def test_explain_says_why_in_words_with_the_neighbours_hot_spots():
         lines = selectors.explain(top)
     text = " ".join(lines)
     n4 = top.components["crimes"]["4"]
+    # all its crimes are thefts: the score split by group gives (nearly) all of it to theft
+    theft = top.components["groups"][0]
+    assert theft["code"] == "theft" and 0.9 * top.score <= theft["expected_4w"] <= top.score + 1e-3
     assert f"{n4} counted crimes in the last 4 weeks" in text
     assert re.search(r"Theft: \d+ in the last 4 weeks, [\d.]+ times its usual rate\.", text)
     assert re.search(r"\d+ neighbouring mahallas? (is a hot spot|are hot spots)\.", text)
