@@ -41,6 +41,8 @@ def getis_ord(counts: np.ndarray, neighbours, permutations: int = PERMUTATIONS, 
         # esda announces a future change of its default alternative; G_Local does not take the argument yet, and
         # the p-values here are read as documented above (directed, folded).
         warnings.filterwarnings("ignore", message="The alternative hypothesis", category=DeprecationWarning)
+        # Separate groups of mahallas (a region across a border, an exclave) are fine: no mahalla is an island.
+        warnings.filterwarnings("ignore", message="The weights matrix is not fully connected", category=UserWarning)
         result = G_Local(counts.astype(float), w, transform="B", permutations=permutations, star=True,
                          keep_simulations=False, n_jobs=1, seed=seed)
     z = np.nan_to_num(np.asarray(result.Zs, dtype=float))
