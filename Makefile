@@ -13,6 +13,8 @@ setup:
 run: setup
 	$(PY) manage.py load_demo
 	$(PY) manage.py load_demo_activity
+	# This week's risk scores, hot spots and backtest (beat recomputes them every Monday night).
+	$(PY) manage.py risk_compute
 	$(PY) manage.py collectstatic --noinput -v 0
 	@HOST=$(HOST) PORT=$(PORT) bash scripts/run.sh
 

@@ -250,6 +250,11 @@ CELERY_BEAT_SCHEDULE: dict = {
                                "options": {"expires": 300}},
     "dashboards-stats-rebuild": {"task": "dashboards.tasks.dashboards_stats_rebuild",
                                  "schedule": crontab(hour=1, minute=30), "options": {"expires": 3600}},
+    # Risk scores, hot spots and backtest of the week that has just begun: Monday night (Tashkent), after the
+    # nightly rebuilds; a missed run expires (the next Monday computes its own week, last week's scores stay).
+    "risk-compute-weekly": {"task": "risk.tasks.risk_compute_weekly",
+                            "schedule": crontab(day_of_week="mon", hour=2, minute=30),
+                            "options": {"expires": 6 * 3600}},
 }
 
 # --- Surveillance (camera alerts) ---------------------------------------------------------------------
@@ -307,6 +312,10 @@ DEMO_PASSWORD = env.str("DEMO_PASSWORD", default="Mahalla-Demo-2026")
 # A report must be decided (registered, found unfounded, referred) within this many days of being reported;
 # past it the report is flagged overdue on the district's pages and in the count-changes report.
 INCIDENT_DECISION_DAYS = env.int("INCIDENT_DECISION_DAYS", default=3)
+
+# --- Risk model ----------------------------------------------------------------------------------------
+# The weekly run waits this long for a table lock before it fails (and is retried); the last scores stay.
+RISK_LOCK_TIMEOUT_MS = env.int("RISK_LOCK_TIMEOUT_MS", default=30_000)
 
 LOGGING = {
     "version": 1,

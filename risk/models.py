@@ -24,6 +24,33 @@ class RankedBy(models.TextChoices):
 
 
 class RiskScore(models.Model):
+    """A mahalla's forecast of counted crimes in the 4 weeks from `week` (risk.scoring), its ranks and why.
+
+    `components` (written by risk.services, read by risk.selectors.explain; counts are counted crimes of
+    place-based categories unless said otherwise, "4w" = the last 4 weeks before `week`)::
+
+        {"horizon_weeks": 4,
+         "ranked_by": "model" | "count",           # the ranking rule in force (risk.ranking)
+         "crimes": {"4": int, "12": int, "52": int},  # in the last 4 / 12 / 52 weeks
+         "usual_4w": float,                        # empirical-Bayes smoothed rate x population, per 4 weeks
+         "ratio": float | null,                    # crimes["4"] / usual_4w
+         "trend": float,                           # log(last 4 weeks' rate / last 52 weeks' rate), smoothed
+         "neighbours": {"count": int,              # neighbours (touching, or nearest for an island)
+                        "hot": int,                # of them hot spots this week
+                        "crimes_4w": int,          # their crimes in the last 4 weeks
+                        "mean_4w": float},         # spatial lag: their mean per 4 weeks over 12 weeks
+         "near_repeat_2w": int,                    # crimes of the last 2 weeks here and next door
+         "alerts_4w": int,                         # camera alerts confirmed by a person
+         "population": int,
+         "hot_spot": "hot" | "cold" | "none",      # this mahalla's Gi* verdict this week
+         "groups": [{"code": str, "crimes_4w": int, "usual_4w": float, "ratio": float | null,
+                     "expected_4w": float}],      # top 3 groups of the last 4 weeks; expected: the score split
+                                                   # by the mahalla's smoothed 52-week mix of groups
+         "cyber": {"crimes_4w": int, "crimes_52w": int, "score": float},  # victims living here; not ranked
+         "inputs": {name: {"value": float, "contribution": float}}}  # model columns; contribution on the log
+                                                   # scale against the national mean (exp = factor)
+    """
+
     mahalla = models.ForeignKey(Mahalla, on_delete=models.CASCADE, related_name="risk_scores",
                                 verbose_name=_("mahalla"))
     week = models.DateField(_("week (Monday)"))
@@ -85,9 +112,21 @@ class HotSpot(models.Model):
 
 class Backtest(models.Model):
     """The model and its baselines ranked for each of `weeks` past weeks with only the data as it stood then,
-    measured against the following 4 weeks. `results` holds, per method, the weekly hit rates (top 5/10/20 %) and
-    predictive accuracy index, their means and spread, and the 95% interval of the weekly differences to the
-    count baseline."""
+    measured against the following 4 weeks (risk.backtest). `results`::
+
+        {"origins": ["2026-W19", ...],             # the weeks ranked, oldest first
+         "crimes": [int, ...],                     # crimes of each origin's following 4 weeks
+         "tops": [5, 10, 20], "kde_bandwidth_km": float,
+         "methods": {"model" | "count" | "kde": {
+             "hit": {"5": [float | null, ...], "10": [...], "20": [...]},  # weekly hit rates
+             "pai": {...same...},                  # weekly predictive accuracy index
+             "mean": {"hit": {"5": float, ...}, "pai": {...}},
+             "sd": {"hit": {"5": float, ...}, "pai": {...}}}},
+         "difference": {"vs": "count", "top": 10, "mean": float, "se": float, "ci95": [low, high],
+                        "weeks": int, "lags": int, "dof": int, "method": str},  # model - count, top 10 %
+         "seconds": {"load": float, "hotspots": float, "backtest": float, "scoring": float}}
+
+    `beats_count_baseline` is ci95[0] > 0; `ranked_by` follows from it (risk.ranking)."""
 
     week = models.DateField(_("computed for week (Monday)"))
     weeks = models.PositiveSmallIntegerField(_("weeks tested"), default=26)
