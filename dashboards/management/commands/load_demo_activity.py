@@ -7,7 +7,7 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 
 from accounts.models import Role, User
-from incidents.demo import demo_activity_load
+from incidents.demo import DEFAULT_SEED, demo_activity_load
 from roadmaps.demo import demo_roadmap_load
 from surveillance.demo import demo_cameras_load
 
@@ -21,7 +21,7 @@ class Command(BaseCommand):
             "incidents or cameras keeps them and gets none of these.")
 
     def add_arguments(self, parser):
-        parser.add_argument("--seed", type=int, default=2026)
+        parser.add_argument("--seed", type=int, default=DEFAULT_SEED)
 
     def handle(self, *args, seed, **options):
         if settings.HTTPS and not settings.DEBUG:
