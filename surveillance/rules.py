@@ -39,3 +39,15 @@ def edit_camera(user, camera) -> bool:
 def view_cameras(user, obj=None) -> bool:
     """Roles whose territory can hold cameras see the territory pages' "Cameras and alerts" panel."""
     return role_of(user) in (Role.OPERATOR, Role.DISTRICT, Role.REGIONAL, Role.NATIONAL, Role.INSPECTOR)
+
+
+@rule("surveillance.manage_pull_devices")
+def manage_pull_devices(user, obj=None) -> bool:
+    """Register devices the platform pulls events from (for an integration of one's own district)."""
+    return role_of(user) in CAMERA_ROLES and user.district_id is not None
+
+
+@rule("surveillance.edit_pull_device")
+def edit_pull_device(user, device) -> bool:
+    return (role_of(user) in CAMERA_ROLES and user.district_id is not None
+            and device.integration.district_id == user.district_id)

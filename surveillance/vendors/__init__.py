@@ -52,9 +52,9 @@ class NormalisedAlert:
 
 
 def adapter(vendor: str) -> ModuleType:
-    from . import frigate, generic, hikvision
+    from . import dahua, frigate, generic, hikvision
 
-    return {m.VENDOR: m for m in (hikvision, frigate, generic)}[vendor]
+    return {m.VENDOR: m for m in (hikvision, frigate, generic, dahua)}[vendor]
 
 
 def parse(vendor: str, body: bytes, content_type: str, *, integration_id: int | None) -> list[NormalisedAlert]:

@@ -1,0 +1,47 @@
+"""The one HTTP client of the pull process: every stream of every device shares its connection pool.
+
+One client, not one per device: an httpx client is heavy (its SSL context alone is a few hundred kilobytes),
+and 500 streams must fit in a few hundred megabytes. Digest authentication is httpx's (DigestAuth answers the
+device's 401 challenge, then streams), never hand-written.
+"""
+
+from __future__ import annotations
+
+import asyncio
+
+import httpx
+from django.conf import settings
+
+from .base import USER_AGENT, AuthFailed, StreamError
+
+_clients: dict[int, httpx.AsyncClient] = {}
+
+
+def client() -> httpx.AsyncClient:
+    """The client of the running event loop (a client belongs to the loop it was made in)."""
+    loop = id(asyncio.get_running_loop())
+    if loop not in _clients:
+        _clients[loop] = httpx.AsyncClient(
+            limits=httpx.Limits(max_connections=None, max_keepalive_connections=0),
+            # read: a stream silent for this long is dead (devices send keep-alives every few seconds).
+            timeout=httpx.Timeout(10.0, read=settings.PULL_READ_TIMEOUT_SECONDS),
+            headers={"User-Agent": USER_AGENT}, follow_redirects=False)
+    return _clients[loop]
+
+
+async def close() -> None:
+    loop = id(asyncio.get_running_loop())
+    if loop in _clients:
+        await _clients.pop(loop).aclose()
+
+
+def check(response: httpx.Response, expected: str = "multipart/") -> str:
+    """The stream's content type, or the reason it is not a stream."""
+    if response.status_code == 401:
+        raise AuthFailed("the device refused the user name and password (HTTP 401)")
+    if response.status_code != 200:
+        raise StreamError(f"the device answered HTTP {response.status_code}")
+    content_type = response.headers.get("content-type", "")
+    if not content_type.lower().startswith(expected):
+        raise StreamError(f"expected a {expected} stream, got {content_type or 'no content type'}")
+    return content_type
