@@ -114,6 +114,14 @@ class MultipartReader:
                 return
             yield part
 
+    def _delimiter_begins(self, body: bytes) -> int:
+        """Where the body's end is the beginning of the next delimiter (a length too long by a few bytes), or -1."""
+        for start in (b"\r\n" + self._delimiter, b"\n" + self._delimiter):
+            for size in range(min(len(start), len(body)), 0, -1):
+                if body.endswith(start[:size]):
+                    return len(body) - size
+        return -1
+
     async def _part(self) -> Part | None:
         # The header block ends at the first empty line (CRLF CRLF, or LF LF from lax firmwares).
         while True:
@@ -145,6 +153,8 @@ class MultipartReader:
             # A length too long (Dahua firmwares miscount) would swallow the next part: stop at its delimiter.
             # A length too short leaves a tail before the next delimiter, which the next search skips.
             cut = body.find(self._delimiter)
+            if cut < 0:
+                cut = self._delimiter_begins(body)
             if cut >= 0:
                 body = _strip_line_end(body[:cut])
                 n = cut

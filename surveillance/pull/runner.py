@@ -37,7 +37,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.db import close_old_connections, connection
+from django.db import close_old_connections, connection, transaction
 from django.utils import timezone
 
 from ..models import Camera, Integration, PullDevice, StreamState
@@ -227,10 +227,11 @@ class Runner:
             if result.devices:
                 PullDevice.objects.filter(pk__in=result.devices).update(last_event_at=now)
         for device, (state, error, at) in changes.items():
-            PullDevice.objects.filter(pk=device).update(state=state, state_changed_at=at, state_checked_at=now,
-                                                        last_error=error[:500])
-            if state in DOWN:
-                self._cameras_down(device)
+            with transaction.atomic():  # a page never sees the stream down and its cameras still online
+                PullDevice.objects.filter(pk=device).update(state=state, state_changed_at=at,
+                                                            state_checked_at=now, last_error=error[:500])
+                if state in DOWN:
+                    self._cameras_down(device)
         if touch:
             PullDevice.objects.filter(pk__in=touch).update(state_checked_at=now)
 

@@ -52,12 +52,12 @@ class Device:
         self.port = self.server.sockets[0].getsockname()[1]
         return self.port
 
-    async def stop(self) -> None:
-        """The device goes away: no more connections, open streams cut."""
+    async def stop(self, *, mid_part: bool = False) -> None:
+        """The device goes away: no more connections, open streams cut (in the middle of a part if asked)."""
         if self.server is not None:
             self.server.close()
             self.server = None
-        await self.drop()
+        await self.drop(mid_part=mid_part)
 
     async def drop(self, *, mid_part: bool = False) -> None:
         """Cut every open stream, optionally in the middle of a part (a cable pulled, a device rebooting)."""
@@ -252,5 +252,12 @@ class SimulatorThread:
         return device
 
     def close(self) -> None:
+        async def cancel_all():
+            tasks = [t for t in asyncio.all_tasks() if t is not asyncio.current_task()]
+            for task in tasks:
+                task.cancel()
+            await asyncio.gather(*tasks, return_exceptions=True)
+
+        self.call(cancel_all)
         self.loop.call_soon_threadsafe(self.loop.stop)
         self.thread.join(10)
