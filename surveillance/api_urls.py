@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from . import api
+from . import api, api_pull
 
 app_name = "surveillance"
 
@@ -22,4 +22,6 @@ urlpatterns = [
     path("surveillance/cameras/", api.CameraListCreateApi.as_view(), name="camera-list"),
     path("surveillance/cameras/import/", api.CameraImportApi.as_view(), name="camera-import"),
     path("surveillance/cameras/<int:pk>/", api.CameraDetailApi.as_view(), name="camera-detail"),
+    path("surveillance/pull-devices/", api_pull.PullDeviceListCreateApi.as_view(), name="pull-device-list"),
+    path("surveillance/pull-devices/<int:pk>/", api_pull.PullDeviceDetailApi.as_view(), name="pull-device-detail"),
 ]
