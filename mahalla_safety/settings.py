@@ -292,6 +292,8 @@ DEVICE_CREDENTIAL_KEYS = env.list("DEVICE_CREDENTIAL_KEYS", default=[])
 # A stream silent for this long (no event, no keep-alive: Hikvision and Dahua send one every few seconds) is
 # taken for dead: the pull process marks it offline and reconnects, well within the minute pages allow.
 PULL_READ_TIMEOUT_SECONDS = env.float("PULL_READ_TIMEOUT_SECONDS", default=30.0)
+# NVRs mostly have self-signed certificates: for https devices, set this to false only on a closed network.
+PULL_VERIFY_TLS = env.bool("PULL_VERIFY_TLS", default=True)
 # The pull process re-reads the device list this often (new, changed, disabled devices).
 PULL_RELOAD_SECONDS = env.float("PULL_RELOAD_SECONDS", default=30.0)
 # Events the pull process holds in memory while the database is away; past it, it stops reading the streams.

@@ -80,6 +80,7 @@ async def _stream(reader: MultipartReader, sink: EventSink) -> None:
             else:
                 await sink.event(xml, "application/xml")
 
+    following: asyncio.Future | None = None
     try:
         while True:
             following = asyncio.ensure_future(anext(parts))
@@ -101,5 +102,7 @@ async def _stream(reader: MultipartReader, sink: EventSink) -> None:
             if is_alert(part) and not is_keepalive(part.body):
                 pending = (part.body, [])
     finally:
+        if following is not None and not following.done():
+            following.cancel()
         # What was complete is delivered even when the stream broke right after it.
         await flush()

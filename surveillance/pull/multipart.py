@@ -61,6 +61,7 @@ class MultipartReader:
         # dashes already ("--myboundary") is then also found as itself.
         self._delimiter = boundary if boundary.startswith(b"--") else b"--" + boundary
         self._buffer = bytearray()
+        self._tail_bytes = frozenset(b"\r\n" + self._delimiter)
         self._ended = False
         self.incomplete = False
 
@@ -116,6 +117,8 @@ class MultipartReader:
 
     def _delimiter_begins(self, body: bytes) -> int:
         """Where the body's end is the beginning of the next delimiter (a length too long by a few bytes), or -1."""
+        if not body or body[-1] not in self._tail_bytes:  # the usual case, settled at once
+            return -1
         for start in (b"\r\n" + self._delimiter, b"\n" + self._delimiter):
             for size in range(min(len(start), len(body)), 0, -1):
                 if body.endswith(start[:size]):

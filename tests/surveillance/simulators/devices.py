@@ -93,6 +93,8 @@ class Device:
                 return
         except (asyncio.IncompleteReadError, ConnectionError, ValueError):
             pass
+        except asyncio.CancelledError:
+            pass  # the simulator is shutting down: end quietly (asyncio's server callback reads the result)
         finally:
             self.streams.discard(writer)
             writer.close()
