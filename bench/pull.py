@@ -81,6 +81,13 @@ def query(sql: str):
         return db.execute(sql).fetchone()[0]
 
 
+def query_exec(sql: str) -> None:
+    import psycopg
+
+    with psycopg.connect(os.environ["DATABASE_URL"].replace("postgis://", "postgresql://"), autocommit=True) as db:
+        db.execute(sql)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--hikvision", type=int, default=250)
@@ -98,6 +105,8 @@ def main() -> None:
     if client.connection_pool.connection_kwargs.get("db", 0) == 0:
         sys.exit(f"refusing to flush Redis database 0 of {BENCH_REDIS}: give REDIS_URL a database of its own (/14)")
     client.flushdb()
+    # seed() replaces the bench integration, which pulled devices of an earlier run still point to.
+    query_exec("DELETE FROM surveillance_pulldevice")
     token = seed()
     key = Fernet.generate_key().decode()
     env = {**os.environ, "DEVICE_CREDENTIAL_KEYS": key, "LOG_LEVEL": "WARNING"}
