@@ -296,6 +296,8 @@ PULL_READ_TIMEOUT_SECONDS = env.float("PULL_READ_TIMEOUT_SECONDS", default=30.0)
 PULL_VERIFY_TLS = env.bool("PULL_VERIFY_TLS", default=True)
 # The pull process re-reads the device list this often (new, changed, disabled devices).
 PULL_RELOAD_SECONDS = env.float("PULL_RELOAD_SECONDS", default=30.0)
+# Database connections the pull process stores its batches through, in parallel.
+PULL_WRITERS = env.int("PULL_WRITERS", default=3)
 # Events the pull process holds in memory while the database is away; past it, it stops reading the streams.
 PULL_BUFFER_EVENTS = env.int("PULL_BUFFER_EVENTS", default=20_000)
 

@@ -32,6 +32,7 @@ import datetime
 import importlib
 import logging
 import random
+import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
@@ -51,6 +52,7 @@ log = logging.getLogger(__name__)
 TOUCH_SECONDS = 20
 TICK_SECONDS = 0.25
 STOP_SECONDS = 20
+LAST_EVENT_SECONDS = 10
 DOWN = (StreamState.OFFLINE, StreamState.AUTH_FAILED)
 
 
@@ -93,8 +95,9 @@ class _Sink:
 
 
 class Runner:
-    def __init__(self, *, reload_seconds: float | None = None, buffer: int | None = None, batch_size: int = 500,
-                 backoff_cap: float = 60.0, auth_backoff_cap: float = 300.0, shard: tuple[int, int] = (0, 1)):
+    def __init__(self, *, reload_seconds: float | None = None, buffer: int | None = None, batch_size: int = 2000,
+                 writers: int | None = None, backoff_cap: float = 60.0, auth_backoff_cap: float = 300.0,
+                 shard: tuple[int, int] = (0, 1)):
         self.reload_seconds = reload_seconds or settings.PULL_RELOAD_SECONDS
         self.queue: asyncio.Queue[Pulled] = asyncio.Queue(maxsize=buffer or settings.PULL_BUFFER_EVENTS)
         self.batch_size = batch_size
@@ -104,8 +107,12 @@ class Runner:
         self.states: dict[int, str] = {}
         self.changes: dict[int, tuple[str, str, datetime.datetime]] = {}
         self.stats = Stats()
-        self.db = ThreadPoolExecutor(1, thread_name_prefix="pull-db")
+        # One thread, one connection per writer (and one for reading the device list).
+        self.writers = writers or settings.PULL_WRITERS
+        self.db = ThreadPoolExecutor(self.writers + 1, thread_name_prefix="pull-db")
+        self._lock = threading.Lock()
         self._stopping = False
+        self._event_written: dict[int, float] = {}
 
     # --- the device tasks ------------------------------------------------------------------------------
 
@@ -198,7 +205,15 @@ class Runner:
     # --- the writer -------------------------------------------------------------------------------------
 
     async def _in_db(self, call, *args):
-        return await asyncio.get_running_loop().run_in_executor(self.db, call, *args)
+        return await asyncio.get_running_loop().run_in_executor(self.db, self._guarded, call, *args)
+
+    @staticmethod
+    def _guarded(call, *args):
+        try:
+            return call(*args)
+        except Exception:
+            connection.close()  # this thread's connection, perhaps broken: the next call opens a new one
+            raise
 
     async def _take(self) -> list[Pulled]:
         items: list[Pulled] = []
@@ -219,13 +234,19 @@ class Runner:
         if batch:
             integrations = {i.pk: i for i in Integration.objects.filter(pk__in={m.integration_id for m in batch})}
             result = raw_events_store_batch(messages=batch, integrations=integrations)
-            self.stats.stored += result.accepted
-            self.stats.duplicates += result.duplicates
-            self.stats.refused += result.refused
-            self.stats.heartbeats += result.heartbeats
-            self.stats.batches += 1
-            if result.devices:
-                PullDevice.objects.filter(pk__in=result.devices).update(last_event_at=now)
+            with self._lock:
+                self.stats.stored += result.accepted
+                self.stats.duplicates += result.duplicates
+                self.stats.refused += result.refused
+                self.stats.heartbeats += result.heartbeats
+                self.stats.batches += 1
+            # A device's last event is written at most every LAST_EVENT_SECONDS: with hundreds of busy devices,
+            # updating each one's row for every batch cost more than storing the events themselves.
+            due = [d for d in result.devices
+                   if time.monotonic() - self._event_written.get(d, -1e9) > LAST_EVENT_SECONDS]
+            if due:
+                PullDevice.objects.filter(pk__in=due).update(last_event_at=now)
+                self._event_written.update(dict.fromkeys(due, time.monotonic()))
         for device, (state, error, at) in changes.items():
             with transaction.atomic():  # a page never sees the stream down and its cameras still online
                 PullDevice.objects.filter(pk=device).update(state=state, state_changed_at=at,
@@ -245,18 +266,22 @@ class Runner:
             Camera.objects.filter(scope, vendor=row.vendor, device_id__iexact=row.device_id).update(
                 status=Camera.Status.OFFLINE)
 
-    async def _writer(self) -> None:
+    async def _writer(self, lead: bool) -> None:
+        """Store batches; the lead writer also writes state changes and the periodic touch. Several writers
+        (PULL_WRITERS) overlap their database round trips; events need no order between them (natural keys,
+        and a Dahua Stop merges into its alert whichever is stored first)."""
         batch: list[Pulled] = []
         last_touch, failures = 0.0, 0
         while True:
             if not batch:
-                if self._stopping and self.queue.empty() and not self.changes:
+                if self._stopping and self.queue.empty() and not (lead and self.changes):
                     return
                 batch = await self._take()
-            changes, self.changes = self.changes, {}
-            touch = []
-            if time.monotonic() - last_touch >= TOUCH_SECONDS:
-                touch = list(self.devices)
+            changes, touch = {}, []
+            if lead:
+                changes, self.changes = self.changes, {}
+                if time.monotonic() - last_touch >= TOUCH_SECONDS:
+                    touch = list(self.devices)
             if not (batch or changes or touch):
                 continue
             try:
@@ -267,7 +292,6 @@ class Runner:
                 self.stats.failures += 1
                 failures += 1
                 log.exception("storing %d pulled events failed; retrying", len(batch))
-                await self._in_db(connection.close)
                 for device, change in changes.items():
                     self.changes.setdefault(device, change)
                 await asyncio.sleep(min(10.0, 0.5 * 2 ** min(failures, 5)))
@@ -280,14 +304,14 @@ class Runner:
     # --- the process ------------------------------------------------------------------------------------
 
     async def run(self, stop: asyncio.Event) -> None:
-        writer = asyncio.create_task(self._writer(), name="pull-writer")
+        writers = {asyncio.create_task(self._writer(lead=i == 0), name=f"pull-writer-{i}")
+                   for i in range(self.writers)}
         try:
             while not stop.is_set():
                 try:
                     await self.reload()
                 except Exception:
                     log.exception("reading the pulled devices failed; keeping the streams held")
-                    await self._in_db(connection.close)
                 with contextlib.suppress(TimeoutError):
                     await asyncio.wait_for(stop.wait(), self.reload_seconds)
         finally:
@@ -296,9 +320,10 @@ class Runner:
                 self.set_state(device, StreamState.OFFLINE, "the pull process stopped")
             self._stopping = True
             # The writer stores what is left; with the database away it cannot, and the process must still end.
-            done, _ = await asyncio.wait({writer}, timeout=STOP_SECONDS)
-            if not done:
+            _, pending = await asyncio.wait(writers, timeout=STOP_SECONDS)
+            for writer in pending:
                 writer.cancel()
+            if pending:
                 log.error("stopped with %d pulled events not stored: the database did not answer",
                           self.queue.qsize())
             from .http import close

@@ -145,3 +145,28 @@ def test_disabling_a_device_drops_its_stream(site, personas, start, register, ru
     pull_device_update(by=personas.operator, device=device, enabled=False)
     wait_for(lambda: not nvr.streams, 20)
     assert state_of(device) == "disabled"
+
+
+def test_events_are_stored_while_redis_is_down_and_the_sweep_sends_them_later(site, settings, start, register,
+                                                                                sims, runner):
+    from core import enqueue
+    from mahalla_safety.celery import app
+    from surveillance.services.processing import raw_events_sweep
+    from tests.celery_support import broker
+
+    down = "redis://127.0.0.1:1/0"  # nothing listens on port 1: every connection is refused at once
+    settings.CACHES = {"default": {**settings.CACHES["default"], "LOCATION": down}}
+    nvr = start(Hikvision(keepalive_seconds=0.2))
+    register(nvr, vendor="hikvision", device_id="44:19:b6:0a:1b:2c")
+    with broker(down):
+        pull = runner()
+        wait_for(lambda: nvr.streams, 20)
+        for _ in range(5):
+            sims.call(nvr.emit, channel=1)
+        wait_for(lambda: RawEvent.objects.count() == 5, 20)
+        pull.stop()
+    assert pull.runner.stats.failures == 0  # the doorbell failed quietly after the commit; nothing was retried
+    assert not RawEvent.objects.filter(processed_at__isnull=False).exists()
+    assert app.conf.broker_url != down
+    enqueue.broker.reset()  # the outage is over (the breaker would skip sending for a few more seconds)
+    assert raw_events_sweep(older_than_seconds=0) == 5  # Redis is back: the sweep hands all five to a worker
