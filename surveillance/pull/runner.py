@@ -42,6 +42,7 @@ from django.db import close_old_connections, connection, transaction
 from django.utils import timezone
 
 from ..models import Camera, Integration, PullDevice, StreamState
+from ..services.cameras import cameras_seen
 from ..services.ingest import Pulled, raw_events_store_batch
 from ..services.integrations import speaks_for
 from . import credentials_of
@@ -97,12 +98,13 @@ class _Sink:
 class Runner:
     def __init__(self, *, reload_seconds: float | None = None, buffer: int | None = None, batch_size: int = 2000,
                  writers: int | None = None, backoff_cap: float = 60.0, auth_backoff_cap: float = 300.0,
-                 shard: tuple[int, int] = (0, 1)):
+                 shard: tuple[int, int] = (0, 1), touch_seconds: float = TOUCH_SECONDS):
         self.reload_seconds = reload_seconds or settings.PULL_RELOAD_SECONDS
         self.queue: asyncio.Queue[Pulled] = asyncio.Queue(maxsize=buffer or settings.PULL_BUFFER_EVENTS)
         self.batch_size = batch_size
         self.backoff_cap, self.auth_backoff_cap = backoff_cap, auth_backoff_cap
         self.shard = shard
+        self.touch_seconds = touch_seconds
         self.devices: dict[int, tuple[DeviceConfig, asyncio.Task]] = {}
         self.states: dict[int, str] = {}
         self.changes: dict[int, tuple[str, str, datetime.datetime]] = {}
@@ -255,6 +257,20 @@ class Runner:
                     self._cameras_down(device)
         if touch:
             PullDevice.objects.filter(pk__in=touch).update(state_checked_at=now)
+            self._cameras_alive([c for c in (self.devices.get(d, (None,))[0] for d in touch)
+                                 if c is not None and self.states.get(c.id) == StreamState.ONLINE])
+
+    @staticmethod
+    def _cameras_alive(configs: list[DeviceConfig]) -> None:
+        """A stream that is up is the device's heartbeat (Hikvision's keep-alive is channel 0, the device itself;
+        Dahua's is `Heartbeat`): its cameras are online, as a pushed heartbeat would say (cameras_seen)."""
+        groups: dict[tuple[str, int], set[str]] = {}
+        for c in configs:
+            groups.setdefault((c.vendor, c.integration_id), set()).add(c.device_id)
+        integrations = Integration.objects.in_bulk({i for _, i in groups})
+        for (vendor, integration_id), device_ids in groups.items():
+            if integration_id in integrations:
+                cameras_seen(vendor=vendor, device_ids=device_ids, integration=integrations[integration_id])
 
     @staticmethod
     def _cameras_down(device: int) -> None:
@@ -280,7 +296,7 @@ class Runner:
             changes, touch = {}, []
             if lead:
                 changes, self.changes = self.changes, {}
-                if time.monotonic() - last_touch >= TOUCH_SECONDS:
+                if time.monotonic() - last_touch >= self.touch_seconds:
                     touch = list(self.devices)
             if not (batch or changes or touch):
                 continue

@@ -24,8 +24,11 @@ def test_hikvision_stream_stores_each_event_once_even_when_the_device_also_pushe
                                                                                    runner):
     nvr = start(Hikvision(mac="44:19:b6:0a:1b:2c", keepalive_seconds=0.2))
     device = register(nvr, vendor="hikvision", device_id="44:19:b6:0a:1b:2c")
-    pull = runner()
+    pull = runner(touch_seconds=0.5)
     wait_for(lambda: state_of(device) == "online", 20)
+    # The held stream is the NVR's heartbeat: its cameras come online before any event.
+    wait_for(lambda: Camera.objects.get(pk=site.street.pk).status == "online", 20)
+    assert Camera.objects.get(pk=site.entrance.pk).status == "offline"  # another device
 
     at = datetime.datetime(2026, 12, 6, 21, 0, 5, tzinfo=TASHKENT)
     for count in (1, 2, 3):
