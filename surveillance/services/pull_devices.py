@@ -10,6 +10,7 @@ what, never the password itself (only that it changed).
 
 from __future__ import annotations
 
+import contextlib
 import ipaddress
 import re
 
@@ -23,8 +24,9 @@ from audit.models import AuditEvent
 from audit.services import audit_record
 
 from .. import credentials
-from ..errors import SurveillanceError
+from ..errors import PayloadError, SurveillanceError
 from ..models import Integration, PullDevice, StreamState, Vendor
+from ..vendors.hikvision import normalise_mac
 
 PULLABLE = (Vendor.HIKVISION, Vendor.DAHUA, Vendor.ONVIF)
 DEFAULT_PORTS = {"http": 80, "https": 443}
@@ -73,6 +75,10 @@ def _apply(device: PullDevice, values: dict) -> None:
         raise SurveillanceError("name", _("At most %(n)d characters.") % {"n": 200})
     if not device.device_id:
         raise SurveillanceError("device_id", _("This field is required."))
+    if device.vendor == Vendor.HIKVISION:
+        # Written as its cameras are (44:19:b6:...), so the stream's state reaches them; a serial number stays.
+        with contextlib.suppress(PayloadError):
+            device.device_id = normalise_mac(device.device_id)
     if len(device.device_id) > 64:
         raise SurveillanceError("device_id", _("At most %(n)d characters.") % {"n": 64})
     if not device.username:
