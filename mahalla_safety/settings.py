@@ -215,6 +215,8 @@ SPECTACULAR_SETTINGS = {
         "SupportCaseStatusEnum": "incidents.models.CaseStatus",
         "AlertStatusEnum": "surveillance.models.AlertStatus",
         "CameraStatusEnum": "surveillance.models.CameraStatus",
+        "PullVendorEnum": "surveillance.serializers.PULL_VENDOR_CHOICES",
+        "VendorEnum": "surveillance.models.Vendor",
         "RoadmapStatusEnum": "roadmaps.models.RoadmapStatus",
         "RoadmapItemStatusEnum": "roadmaps.models.ItemStatus",
         "ZoneColourEnum": "zones.models.Colour",

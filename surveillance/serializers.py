@@ -278,10 +278,14 @@ class PullDeviceSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
+# The vendors a pull driver exists for; named in the schema as PullVendorEnum (settings.SPECTACULAR_SETTINGS).
+PULL_VENDOR_CHOICES = [(v.value, v.label) for v in (Vendor.HIKVISION, Vendor.DAHUA, Vendor.ONVIF)]
+
+
 class PullDeviceWriteSerializer(serializers.Serializer):
     integration = serializers.PrimaryKeyRelatedField(
         queryset=Integration.objects.active(), help_text=_("An integration of your district."))
-    vendor = serializers.ChoiceField(choices=[(v, v.label) for v in (Vendor.HIKVISION, Vendor.DAHUA, Vendor.ONVIF)])
+    vendor = serializers.ChoiceField(choices=PULL_VENDOR_CHOICES)
     name = serializers.CharField(max_length=200)
     device_id = serializers.CharField(
         max_length=64, help_text=_("What its cameras are registered under: the MAC address or serial number."))
