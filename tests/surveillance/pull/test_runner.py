@@ -138,13 +138,14 @@ def test_events_survive_the_database_connection_being_killed(site, start, regist
     assert pull.runner.stats.stored == 50
 
 
-def test_disabling_a_device_drops_its_stream(site, personas, start, register, runner):
+def test_a_device_registered_while_running_is_picked_up_and_disabling_it_drops_its_stream(site, personas, start,
+                                                                                          register, runner):
     from surveillance.services.pull_devices import pull_device_update
 
+    runner()  # holding nothing yet
     nvr = start(Hikvision(keepalive_seconds=0.2))
     device = register(nvr, vendor="hikvision", device_id="44:19:b6:0a:1b:2c")
-    runner()
-    wait_for(lambda: nvr.streams, 20)
+    wait_for(lambda: nvr.streams and state_of(device) == "online", 20)
     pull_device_update(by=personas.operator, device=device, enabled=False)
     wait_for(lambda: not nvr.streams, 20)
     assert state_of(device) == "disabled"

@@ -139,7 +139,10 @@ class Device:
 
     def write(self, data: bytes) -> int:
         """Send raw bytes to every open stream; returns how many streams got them."""
-        for writer in self.streams:
+        for writer in list(self.streams):
+            if writer.transport.is_closing():  # the client went away: forget it (asyncio would log every write)
+                self.streams.discard(writer)
+                continue
             writer.write(data)
         return len(self.streams)
 
