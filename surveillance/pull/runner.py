@@ -160,6 +160,9 @@ class Runner:
         task.cancel()
         with contextlib.suppress(asyncio.CancelledError, Exception):
             await task
+        # A state the stream left behind must not overwrite what made us drop it (disabled, changed).
+        self.changes.pop(device, None)
+        self.states.pop(device, None)
 
     # --- the device list --------------------------------------------------------------------------------
 
