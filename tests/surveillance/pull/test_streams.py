@@ -2,6 +2,7 @@
 lengths given, missing or wrong, bare LF, boundaries with their dashes, a stream that stops mid-part, bounds."""
 
 import asyncio
+import concurrent.futures
 import datetime
 
 import pytest
@@ -23,7 +24,9 @@ def read(data: bytes, content_type: str, *, chunk: int = 7):
         reader = MultipartReader(chunks(), boundary_of(content_type))
         return [part async for part in reader.parts()], reader.incomplete
 
-    return asyncio.run(collect())
+    # In a thread of its own: Playwright's session (browser tests) keeps an event loop running in this one.
+    with concurrent.futures.ThreadPoolExecutor(1) as pool:
+        return pool.submit(asyncio.run, collect()).result()
 
 
 def test_parts_with_and_without_length_in_small_chunks():
