@@ -174,3 +174,13 @@ def test_events_are_stored_while_redis_is_down_and_the_sweep_sends_them_later(si
     assert app.conf.broker_url != down
     enqueue.broker.reset()  # the outage is over (the breaker would skip sending for a few more seconds)
     assert raw_events_sweep(older_than_seconds=0) == 5  # Redis is back: the sweep hands all five to a worker
+
+
+def test_a_chunked_stream_is_read_like_one_read_to_the_close(site, start, register, sims, runner):
+    nvr = start(Hikvision(keepalive_seconds=0.2, chunked=True))
+    register(nvr, vendor="hikvision", device_id="44:19:b6:0a:1b:2c")
+    runner()
+    wait_for(lambda: nvr.streams, 20)
+    for _ in range(3):
+        sims.call(nvr.emit, channel=1)
+    wait_for(lambda: RawEvent.objects.count() == 3, 20)

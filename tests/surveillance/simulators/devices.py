@@ -33,8 +33,11 @@ class Device:
     content_type = "multipart/mixed; boundary=boundary"
     boundary = b"boundary"
 
-    def __init__(self, *, username: str = "admin", password: str = "Cam-pass-123", keepalive_seconds: float = 1.0):
+    def __init__(self, *, username: str = "admin", password: str = "Cam-pass-123", keepalive_seconds: float = 1.0,
+                 chunked: bool = False):
         self.username, self.password = username, password
+        # Some firmwares send the stream with Transfer-Encoding: chunked instead of reading to the close.
+        self.chunked = chunked
         self.keepalive_seconds = keepalive_seconds
         self.streams: set[asyncio.StreamWriter] = set()
         self.nonces: set[str] = set()
@@ -119,14 +122,15 @@ class Device:
 
     async def _stream(self, writer: asyncio.StreamWriter) -> None:
         writer.write(b"HTTP/1.1 200 OK\r\nMIME-Version: 1.0\r\nConnection: close\r\nContent-Type: "
-                     + self.content_type.encode() + b"\r\n\r\n")
+                     + self.content_type.encode()
+                     + (b"\r\nTransfer-Encoding: chunked" if self.chunked else b"") + b"\r\n\r\n")
         await writer.drain()
         self.streams.add(writer)
         self.streams_opened += 1
         while writer in self.streams and not writer.is_closing():
             await asyncio.sleep(self.keepalive_seconds)
             if writer in self.streams:
-                writer.write(self.keepalive_part())
+                writer.write(self._framed(self.keepalive_part()))
                 await writer.drain()
 
     # --- events ------------------------------------------------------------------------------------------
@@ -143,8 +147,15 @@ class Device:
             if writer.transport.is_closing():  # the client went away: forget it (asyncio would log every write)
                 self.streams.discard(writer)
                 continue
-            writer.write(data)
+            writer.write(self._framed(data))
         return len(self.streams)
+
+    def _framed(self, data: bytes) -> bytes:
+        if not self.chunked:
+            return data
+        # Two chunks per write, cut mid-part: a reader that did not undo the chunking would see the sizes inside.
+        half = len(data) // 2
+        return b"".join(b"%x\r\n%s\r\n" % (len(piece), piece) for piece in (data[:half], data[half:]) if piece)
 
     def keepalive_part(self) -> bytes:
         raise NotImplementedError
