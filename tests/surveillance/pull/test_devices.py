@@ -129,3 +129,18 @@ def test_rotation_re_encrypts_every_password_under_the_newest_key(site, client_f
     with pytest.raises(CommandError, match="Nothing was changed"):
         call_command("device_credentials_rotate")
     assert bytes(PullDevice.objects.get().password_encrypted) == before
+
+
+def test_the_list_disbelieves_a_streaming_state_the_pull_process_stopped_confirming(site, client_for):
+    import datetime
+
+    from django.utils import timezone
+
+    client = client_for("operator")
+    device_id = client.post(DEVICES, _new(site), format="json").json()["id"]
+    now = timezone.now()
+    PullDevice.objects.filter(pk=device_id).update(state="online", state_checked_at=now)
+    assert "streaming" in client.get("/cameras/pulled/").content.decode()
+    PullDevice.objects.filter(pk=device_id).update(state_checked_at=now - datetime.timedelta(seconds=61))
+    page = client.get("/cameras/pulled/").content.decode()
+    assert "streaming" not in page and "stream down" in page and "over a minute" in page
