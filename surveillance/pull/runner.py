@@ -3,18 +3,20 @@
 Shape. Each device has a task that runs its vendor's driver (surveillance/pull/<vendor>.py, see base) and, when
 the stream ends, reconnects with exponential backoff and full jitter (1 s doubling to a minute; five minutes for
 refused credentials, which a retry will not fix and which can lock the device's account). Drivers put messages
-into one bounded queue; a single writer takes them in batches and stores them in a thread of its own through
-`raw_events_store_batch`: the push endpoints' path (natural key, ON CONFLICT DO NOTHING, doorbell on commit), so
-a device both pushing and pulled stores each event once. All database work happens in that one thread (Django's
-ORM is synchronous; one thread is one connection). The device list is re-read every PULL_RELOAD_SECONDS: new
-devices are connected, changed ones reconnected, disabled or deleted ones dropped.
+into one bounded queue; PULL_WRITERS writers take them in batches (up to 2,000) and store each batch in a
+thread of the writers' pool through `raw_events_store_batch`: the push endpoints' path (natural key, ON CONFLICT
+DO NOTHING, doorbell on commit), so a device both pushing and pulled stores each event once. All database work
+happens in that pool, never in the event loop (Django's ORM is synchronous; each thread is one connection);
+several writers overlap their round trips, and batches need no order between them. The device list is re-read
+every PULL_RELOAD_SECONDS: new devices are connected, changed ones reconnected, disabled or deleted ones dropped.
+A held stream is its device's heartbeat: the cameras of a device streaming are marked seen at every touch.
 
 State. A device's state (PullDevice.State) is written as soon as it changes (within the writer's quarter-second
 tick), with the reason; while the process lives it touches `state_checked_at` of every device it holds every
 TOUCH_SECONDS, so pages can disbelieve a state older than a minute (the process may have died). When a stream
 goes down, the device's cameras are marked offline at once, not after CAMERA_OFFLINE_AFTER_SECONDS.
 
-When PostgreSQL goes away, the batch being written stays in memory and is retried with backoff (up to 10 s
+When PostgreSQL goes away (or restarts), each batch being written stays in memory and is retried with backoff (up to 10 s
 apart) until it commits; meanwhile drivers keep filling the queue up to PULL_BUFFER_EVENTS, then block in
 `sink.event`, so they stop reading their sockets and TCP pushes back to the devices. Nothing taken off a stream
 is dropped while the process lives. These protocols have no acknowledgement and no replay, though: what a
