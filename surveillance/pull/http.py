@@ -26,8 +26,9 @@ def client() -> httpx.AsyncClient:
         # read: a stream silent for this long is dead (devices send keep-alives every few seconds).
         transport = StreamTransport(connect_timeout=10.0, read_timeout=settings.PULL_READ_TIMEOUT_SECONDS,
                                     verify=settings.PULL_VERIFY_TLS)
-        _clients[loop] = httpx.AsyncClient(transport=transport, headers={"User-Agent": USER_AGENT},
-                                           follow_redirects=False)
+        # identity: drivers read the raw bytes as they arrive, never a compressed stream.
+        _clients[loop] = httpx.AsyncClient(transport=transport, follow_redirects=False,
+                                           headers={"User-Agent": USER_AGENT, "Accept-Encoding": "identity"})
     return _clients[loop]
 
 

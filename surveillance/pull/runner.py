@@ -16,9 +16,9 @@ tick), with the reason; while the process lives it touches `state_checked_at` of
 TOUCH_SECONDS, so pages can disbelieve a state older than a minute (the process may have died). When a stream
 goes down, the device's cameras are marked offline at once, not after CAMERA_OFFLINE_AFTER_SECONDS.
 
-When PostgreSQL goes away (or restarts), each batch being written stays in memory and is retried with backoff (up to 10 s
-apart) until it commits; meanwhile drivers keep filling the queue up to PULL_BUFFER_EVENTS, then block in
-`sink.event`, so they stop reading their sockets and TCP pushes back to the devices. Nothing taken off a stream
+When PostgreSQL goes away (or restarts), each batch being written stays in memory and is retried with backoff
+(up to 10 s apart) until it commits; meanwhile drivers keep filling the queue up to PULL_BUFFER_EVENTS, then
+block in `sink.event`, so they stop reading their sockets and TCP pushes back to the devices. Nothing taken off a stream
 is dropped while the process lives. These protocols have no acknowledgement and no replay, though: what a
 device emits while we do not read is up to the device (it buffers a little, then may drop the connection, and
 the reconnect starts from now), and a process killed while the database is away loses what it held in memory
@@ -43,11 +43,11 @@ from django.conf import settings
 from django.db import close_old_connections, connection, transaction
 from django.utils import timezone
 
+from ..credentials import decrypt
 from ..models import Camera, Integration, PullDevice, StreamState
 from ..services.cameras import cameras_seen
 from ..services.ingest import Pulled, raw_events_store_batch
 from ..services.integrations import speaks_for
-from . import credentials_of
 from .base import AuthFailed, DeviceConfig
 
 log = logging.getLogger(__name__)
@@ -182,7 +182,7 @@ class Runner:
                 errors[device.pk] = "its integration belongs to no district"
                 continue
             try:
-                password = credentials_of(device)
+                password = decrypt(device.password_encrypted)
             except Exception as exc:  # a key dropped before rotating: say so on the device's page
                 errors[device.pk] = str(exc)
                 continue
