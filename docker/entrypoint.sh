@@ -11,6 +11,14 @@ if [ -z "${DJANGO_SECRET_KEY:-}" ]; then
   for _ in $(seq 1 60); do [ -s "$keyfile" ] && break; echo "waiting for the secret key..."; sleep 1; done
   DJANGO_SECRET_KEY=$(cat "$keyfile"); export DJANGO_SECRET_KEY
 fi
+if [ -z "${DEVICE_CREDENTIAL_KEYS:-}" ]; then
+  keysfile=/app/var/secrets/device_credential_keys
+  if [ "${ROLE:-}" = "web" ] && [ ! -s "$keysfile" ]; then
+    (umask 077; python -c "from cryptography.fernet import Fernet; print(Fernet.generate_key().decode())" > "$keysfile")
+  fi
+  for _ in $(seq 1 60); do [ -s "$keysfile" ] && break; echo "waiting for the device credential key..."; sleep 1; done
+  DEVICE_CREDENTIAL_KEYS=$(cat "$keysfile"); export DEVICE_CREDENTIAL_KEYS
+fi
 for _ in $(seq 1 60); do
   python -c "import psycopg, os, urllib.parse as u; p=u.urlparse(os.environ['DATABASE_URL']); \
 psycopg.connect(host=p.hostname, port=p.port or 5432, user=p.username, password=p.password, dbname='postgres').close()" \

@@ -215,6 +215,8 @@ SPECTACULAR_SETTINGS = {
         "SupportCaseStatusEnum": "incidents.models.CaseStatus",
         "AlertStatusEnum": "surveillance.models.AlertStatus",
         "CameraStatusEnum": "surveillance.models.CameraStatus",
+        "PullVendorEnum": "surveillance.serializers.PULL_VENDOR_CHOICES",
+        "VendorEnum": "surveillance.models.Vendor",
         "RoadmapStatusEnum": "roadmaps.models.RoadmapStatus",
         "RoadmapItemStatusEnum": "roadmaps.models.ItemStatus",
         "ZoneColourEnum": "zones.models.Colour",
@@ -293,6 +295,20 @@ MQTT_TOPIC = env.str("MQTT_TOPIC", default="frigate/events")
 MQTT_CLIENT_ID = env.str("MQTT_CLIENT_ID", default="mahalla-safety-ingest")
 # The integration MQTT events are stored as (its district's cameras are the ones they can match).
 MQTT_INTEGRATION = env.str("MQTT_INTEGRATION", default="")
+# Pulled devices (manage.py ingest_pull): their passwords are encrypted with these Fernet keys, comma-separated,
+# newest first (surveillance/credentials.py; rotate with manage.py device_credentials_rotate). Never SECRET_KEY.
+DEVICE_CREDENTIAL_KEYS = env.list("DEVICE_CREDENTIAL_KEYS", default=[])
+# A stream silent for this long (no event, no keep-alive: Hikvision and Dahua send one every few seconds) is
+# taken for dead: the pull process marks it offline and reconnects, well within the minute pages allow.
+PULL_READ_TIMEOUT_SECONDS = env.float("PULL_READ_TIMEOUT_SECONDS", default=30.0)
+# NVRs mostly have self-signed certificates: for https devices, set this to false only on a closed network.
+PULL_VERIFY_TLS = env.bool("PULL_VERIFY_TLS", default=True)
+# The pull process re-reads the device list this often (new, changed, disabled devices).
+PULL_RELOAD_SECONDS = env.float("PULL_RELOAD_SECONDS", default=30.0)
+# Database connections the pull process stores its batches through, in parallel.
+PULL_WRITERS = env.int("PULL_WRITERS", default=3)
+# Events the pull process holds in memory while the database is away; past it, it stops reading the streams.
+PULL_BUFFER_EVENTS = env.int("PULL_BUFFER_EVENTS", default=20_000)
 
 # Map: no outside tile server is reachable from government intranets, so by default the map draws
 # only our own layers; an operator with an internal tile server sets MAP_TILES_URL.

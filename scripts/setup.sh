@@ -71,6 +71,13 @@ if [ -z "${DJANGO_SECRET_KEY:-}" ] && ! grep -qs '^DJANGO_SECRET_KEY=.' .env; th
   [ -s .env ] && [ -n "$(tail -c1 .env)" ] && echo >> .env
   (umask 077; printf 'DJANGO_SECRET_KEY=%s\n' "$(python3 -c 'import secrets; print(secrets.token_urlsafe(50))')" >> .env)
 fi
+# Pulled devices' passwords are encrypted with a key of their own (surveillance/credentials.py), never SECRET_KEY.
+if [ -z "${DEVICE_CREDENTIAL_KEYS:-}" ] && ! grep -qs '^DEVICE_CREDENTIAL_KEYS=.' .env; then
+  say "writing a new random DEVICE_CREDENTIAL_KEYS to .env"
+  [ -s .env ] && [ -n "$(tail -c1 .env)" ] && echo >> .env
+  (umask 077; printf 'DEVICE_CREDENTIAL_KEYS=%s\n' \
+    "$(python3 -c 'import base64, os; print(base64.urlsafe_b64encode(os.urandom(32)).decode())')" >> .env)
+fi
 
 # --- database, translations, schema ------------------------------------------------------------
 .venv/bin/python scripts/ensure_db.py

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from . import api, api_health
+from . import api, api_health, api_pull
 
 app_name = "surveillance"
 
@@ -25,4 +25,6 @@ urlpatterns = [
     path("surveillance/cameras/health/", api_health.CameraHealthListApi.as_view(), name="camera-health-list"),
     path("surveillance/cameras/<int:pk>/health/", api_health.CameraHealthDetailApi.as_view(),
          name="camera-health-detail"),
+    path("surveillance/pull-devices/", api_pull.PullDeviceListCreateApi.as_view(), name="pull-device-list"),
+    path("surveillance/pull-devices/<int:pk>/", api_pull.PullDeviceDetailApi.as_view(), name="pull-device-detail"),
 ]

@@ -12,8 +12,11 @@ from mahallas.models import Mahalla
 
 from . import labels
 from .filters import AlertFilter
-from .models import Alert, Camera, InstallationKind, Vendor
+from .models import Alert, Camera, InstallationKind, Integration, Vendor
 from .querysets import AWAITING_REVIEW
+
+# The vendors whose devices the pull process can fetch events from (surveillance.pull).
+PULLABLE = (Vendor.HIKVISION, Vendor.DAHUA, Vendor.ONVIF)
 
 # "Needs review" in the queue: Alert.objects.awaiting_review() (escalated ones have their own filter).
 NEEDS_REVIEW = "review"
@@ -192,3 +195,41 @@ class RateFilterForm(forms.Form):
         wanted = {name: self.cleaned_data[name].isoformat() for name in ("date_from", "date_to")
                   if self.cleaned_data.get(name)}
         return AlertFilter(data=wanted, queryset=qs).qs if wanted else qs
+
+
+class PullDeviceForm(forms.Form):
+    """A device the platform pulls events from. The password is write-only: the field is never filled in, and
+    left empty when editing it keeps the stored one."""
+
+    name = forms.CharField(label=_("Name"), max_length=200)
+    integration = forms.ModelChoiceField(label=_("Integration"), queryset=Integration.objects.none(),
+                                         help_text=_("Its events are stored as this integration's."))
+    vendor = forms.ChoiceField(label=_("Vendor"), choices=[(v.value, v.label) for v in PULLABLE])
+    device_id = forms.CharField(label=_("Device id"), max_length=64,
+                                help_text=_("What its cameras are registered under: the MAC address or serial "
+                                            "number (Dahua, ONVIF: any stable name)."))
+    scheme = forms.ChoiceField(label=_("Protocol"), choices=[("http", "http"), ("https", "https")], initial="http")
+    host = forms.CharField(label=_("Address"), max_length=255,
+                           help_text=_("IP address or host name as the platform reaches it, without http://."))
+    port = forms.IntegerField(label=_("Port"), min_value=1, max_value=65535, required=False,
+                              help_text=_("Empty: 80 for http, 443 for https."))
+    username = forms.CharField(label=_("User name"), max_length=100)
+    password = forms.CharField(label=_("Password"), max_length=200, required=False,
+                               widget=forms.PasswordInput(render_value=False, attrs={"autocomplete": "new-password"}),
+                               help_text=_("Stored encrypted and never shown again. When editing, leave empty to "
+                                           "keep the stored one."))
+    enabled = forms.BooleanField(label=_("Pull its events"), required=False, initial=True)
+
+    def __init__(self, *args, district_id: int | None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["integration"].queryset = Integration.objects.active().filter(district_id=district_id)
+        for name, field in self.fields.items():
+            if name != "enabled":
+                field.widget.attrs.setdefault("class", "input select" if isinstance(field.widget, forms.Select)
+                                              else "input")
+
+    @classmethod
+    def initial_for(cls, device) -> dict:
+        return {name: getattr(device, name) for name in ("name", "vendor", "device_id", "scheme", "host", "port",
+                                                         "username", "enabled")} | {
+            "integration": device.integration_id}

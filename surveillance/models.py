@@ -17,7 +17,14 @@ from django.utils.translation import gettext_lazy as _
 from mahallas.models import District, Mahalla
 
 from .labels import alert_title
-from .querysets import AWAITING_REVIEW, FINAL_STATUSES, AlertQuerySet, CameraQuerySet, IntegrationQuerySet
+from .querysets import (
+    AWAITING_REVIEW,
+    FINAL_STATUSES,
+    AlertQuerySet,
+    CameraQuerySet,
+    IntegrationQuerySet,
+    PullDeviceQuerySet,
+)
 from .storage import private_storage
 
 
@@ -180,6 +187,8 @@ class PullDevice(models.Model):
     last_error = models.CharField(_("last error"), max_length=500, blank=True, default="")
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    objects = PullDeviceQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("pulled device")

@@ -55,3 +55,10 @@ class IntegrationQuerySet(models.QuerySet):
     def unassigned(self):
         """Neither a district's nor national: refused at ingest until an administrator assigns them."""
         return self.filter(district__isnull=True, is_national=False)
+
+
+class PullDeviceQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """A pulled device belongs to its integration's district: that district's staff and those above it see
+        it (a national integration's devices: national staff only)."""
+        return scope_of(user).apply(self, mahalla_path=None, district_path="integration__district")

@@ -50,3 +50,15 @@ HEALTH_ROLES = (Role.OPERATOR, Role.DISTRICT, Role.REGIONAL, Role.NATIONAL)
 def view_camera_health(user, obj=None) -> bool:
     """See the cameras' health and the list of cameras needing attention (of one's own territory)."""
     return role_of(user) in HEALTH_ROLES
+
+
+@rule("surveillance.manage_pull_devices")
+def manage_pull_devices(user, obj=None) -> bool:
+    """Register devices the platform pulls events from (for an integration of one's own district)."""
+    return role_of(user) in CAMERA_ROLES and user.district_id is not None
+
+
+@rule("surveillance.edit_pull_device")
+def edit_pull_device(user, device) -> bool:
+    return (role_of(user) in CAMERA_ROLES and user.district_id is not None
+            and device.integration.district_id == user.district_id)

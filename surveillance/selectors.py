@@ -12,7 +12,7 @@ from django.utils import timezone
 from mahallas.models import Mahalla
 
 from .filters import AlertFilter
-from .models import Alert, AlertPicture, Camera
+from .models import Alert, AlertPicture, Camera, PullDevice
 from .querysets import FINAL_STATUSES
 
 # The queue's filter lists offer what was seen lately; older event types can still be typed into the address.
@@ -166,3 +166,7 @@ def camera_counts(*, user, district=None, mahalla=None) -> dict:
     counts = cameras.aggregate(total=Count("id"), online=Count("id", filter=Q(status=Camera.Status.ONLINE)))
     counts.update(alerts.aggregate(review=Count("id"), urgent=Count("id", filter=Q(is_urgent=True))))
     return counts
+
+
+def pull_device_list(*, user):
+    return PullDevice.objects.visible_to(user).select_related("integration")

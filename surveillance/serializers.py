@@ -12,7 +12,7 @@ from incidents.models import IncidentLegalKind
 from mahallas.models import Mahalla
 
 from . import labels
-from .models import Alert, Camera, InstallationKind, Vendor
+from .models import Alert, Camera, InstallationKind, Integration, PullDevice, Vendor
 
 # --- ingest (documentation of the accepted formats) ----------------------------------------------------
 
@@ -270,3 +270,40 @@ class UnmatchedDeviceSerializer(serializers.Serializer):
     device_name = serializers.CharField()
     alerts = serializers.IntegerField()
     last_seen_at = serializers.DateTimeField()
+
+
+# --- pulled devices ----------------------------------------------------------------------------------------
+
+
+class PullDeviceSerializer(serializers.ModelSerializer):
+    """A pulled device as anyone who may see it reads it: never its password, not even encrypted."""
+
+    integration_name = serializers.CharField(source="integration.name", read_only=True)
+
+    class Meta:
+        model = PullDevice
+        fields = ["id", "integration", "integration_name", "vendor", "name", "device_id", "scheme", "host", "port",
+                  "username", "enabled", "state", "state_changed_at", "state_checked_at", "last_event_at",
+                  "last_error"]
+        read_only_fields = fields
+
+
+# The vendors a pull driver exists for; named in the schema as PullVendorEnum (settings.SPECTACULAR_SETTINGS).
+PULL_VENDOR_CHOICES = [(v.value, v.label) for v in (Vendor.HIKVISION, Vendor.DAHUA, Vendor.ONVIF)]
+
+
+class PullDeviceWriteSerializer(serializers.Serializer):
+    integration = serializers.PrimaryKeyRelatedField(
+        queryset=Integration.objects.active(), help_text=_("An integration of your district."))
+    vendor = serializers.ChoiceField(choices=PULL_VENDOR_CHOICES)
+    name = serializers.CharField(max_length=200)
+    device_id = serializers.CharField(
+        max_length=64, help_text=_("What its cameras are registered under: the MAC address or serial number."))
+    scheme = serializers.ChoiceField(choices=["http", "https"], default="http")
+    host = serializers.CharField(max_length=255, help_text=_("IP address or host name, without http://."))
+    port = serializers.IntegerField(min_value=1, max_value=65535, required=False, allow_null=True)
+    username = serializers.CharField(max_length=100)
+    password = serializers.CharField(
+        max_length=200, write_only=True, required=False, allow_blank=True, style={"input_type": "password"},
+        help_text=_("Required when registering; leave out to keep the stored one. Never shown again."))
+    enabled = serializers.BooleanField(default=True)

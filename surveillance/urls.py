@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from .views import alerts, cameras, health, queue, rates, territory
+from .views import alerts, cameras, health, pull_devices, queue, rates, territory
 
 app_name = "surveillance"
 
@@ -22,4 +22,7 @@ urlpatterns = [
     path("cameras/import/example.csv", cameras.camera_import_example, name="camera-import-example"),
     path("cameras/<int:pk>/", cameras.camera_detail, name="camera"),
     path("cameras/<int:pk>/edit/", cameras.camera_edit, name="camera-edit"),
+    path("cameras/pulled/", pull_devices.pull_device_list, name="pull-devices"),
+    path("cameras/pulled/new/", pull_devices.pull_device_create, name="pull-device-create"),
+    path("cameras/pulled/<int:pk>/edit/", pull_devices.pull_device_edit, name="pull-device-edit"),
 ]

@@ -8,6 +8,7 @@ is only a doorbell; the sweep (processing.raw_events_sweep) enqueues whatever a 
 from __future__ import annotations
 
 import contextlib
+import logging
 from dataclasses import dataclass, field
 
 from django.conf import settings
@@ -17,10 +18,12 @@ from core.enqueue import enqueue
 from core.queue import Doorbell
 
 from .. import redis_ops
-from ..errors import IntegrationUnassigned
+from ..errors import IntegrationUnassigned, PayloadError
 from ..models import Integration
 from ..vendors import NormalisedAlert, parse
 from .cameras import cameras_seen
+
+log = logging.getLogger(__name__)
 
 # The broker is a doorbell: one queued processing task drains everything stored before it starts (the claim-N
 # loop), so while one is on its way another ring adds nothing. Single-alert ingest rings only when no ring is
@@ -64,7 +67,11 @@ def raw_events_store(*, vendor: str, body: bytes, content_type: str,
 
 
 def _raw_insert(vendor: str, alerts: list[NormalisedAlert], integration: Integration) -> list[int]:
-    rows = [(integration.pk, vendor, a.raw_content_type[:200], a.raw, a.message_key[:255]) for a in alerts]
+    return _raw_insert_rows([(integration.pk, vendor, a.raw_content_type[:200], a.raw, a.message_key[:255])
+                             for a in alerts])
+
+
+def _raw_insert_rows(rows: list[tuple]) -> list[int]:
     values = ", ".join(["(%s, %s, %s, %s, %s, 0, '')"] * len(rows))
     params = [v for row in rows for v in row]
     with connection.cursor() as cursor:
@@ -73,6 +80,7 @@ def _raw_insert(vendor: str, alerts: list[NormalisedAlert], integration: Integra
             f"attempts, error) VALUES {values} ON CONFLICT (vendor, natural_key) DO NOTHING RETURNING id",
             params)
         return [row[0] for row in cursor.fetchall()]
+
 
 def _enqueue_on_commit(ids: list[int]) -> None:
     if not ids:
@@ -93,3 +101,64 @@ def _enqueue_on_commit(ids: list[int]) -> None:
     # A broker outage must not turn a committed, accepted event into an error answer (enqueue, and robust for
     # anything else); the sweep enqueues it later.
     transaction.on_commit(send, robust=True)
+
+
+@dataclass(frozen=True)
+class Pulled:
+    """One message a pull driver read from a device (surveillance.pull), to be stored under its integration."""
+
+    vendor: str
+    body: bytes
+    content_type: str
+    integration_id: int
+    device: int  # the PullDevice's id
+
+
+@dataclass
+class BatchResult(IngestResult):
+    refused: int = 0
+    # PullDevice ids that sent at least one readable message in this batch.
+    devices: set[int] = field(default_factory=set)
+
+
+def raw_events_store_batch(*, messages: list[Pulled], integrations: dict[int, Integration]) -> BatchResult:
+    """Store many messages of many devices in one transaction, one INSERT: the pull process's path to the same
+    rows, keys and doorbell as the push endpoints (a device both pushing and pulled stores each event once).
+
+    A message its adapter cannot read is refused alone (logged, counted), since a stream has nobody to answer
+    400 to; so is one of an integration that is revoked or assigned to no district. Raises only for the
+    database: then nothing of the batch is stored, and the caller keeps it and tries again."""
+    result = BatchResult()
+    rows: dict[tuple[str, str], tuple] = {}
+    alerts = 0
+    seen: dict[tuple[str, int], set[str]] = {}
+    for message in messages:
+        integration = integrations.get(message.integration_id)
+        if integration is None or not integration.is_assigned or not integration.is_active:
+            result.refused += 1
+            continue
+        try:
+            parsed = parse(message.vendor, message.body, message.content_type, integration_id=integration.pk)
+        except PayloadError as exc:
+            result.refused += 1
+            log.warning("refused a %s message of pulled device %s: %s", message.vendor, message.device, exc)
+            continue
+        result.devices.add(message.device)
+        for m in parsed:
+            if m.is_heartbeat:
+                result.heartbeats += 1
+                seen.setdefault((m.vendor, integration.pk), set()).add(m.device_id)
+            else:
+                alerts += 1
+                # One statement may not hold a key twice for nothing: keep the first, count the rest.
+                rows.setdefault((m.vendor, m.message_key[:255]), (
+                    integration.pk, m.vendor, m.raw_content_type[:200], m.raw, m.message_key[:255]))
+    with transaction.atomic():
+        for (vendor, integration_id), device_ids in seen.items():
+            cameras_seen(vendor=vendor, device_ids=device_ids, integration=integrations[integration_id])
+        if rows:
+            result.ids = _raw_insert_rows(list(rows.values()))
+            _enqueue_on_commit(result.ids)
+    result.accepted = len(result.ids)
+    result.duplicates = max(0, alerts - result.accepted)
+    return result

@@ -2,8 +2,9 @@
 after CAMERA_OFFLINE_AFTER_SECONDS of silence or while its pulled stream is down. Every change to offline opens a
 CameraOutage and every change back closes it, so uptime can be computed afterwards (surveillance.health).
 
-Three writers: a heartbeat (`cameras_seen` in services.cameras), an alert being processed (`cameras_heard`), and
-the beat task every minute (`cameras_mark_offline`), which also brings a camera online whose pulled stream is up.
+Four writers: the pull process when a stream drops (`cameras_stream_down`), a heartbeat (`cameras_seen` in
+services.cameras), an alert being processed (`cameras_heard`), and the beat task every minute
+(`cameras_mark_offline`), which also brings a camera online whose pulled stream is up.
 """
 
 from __future__ import annotations
@@ -74,4 +75,18 @@ def cameras_mark_offline(*, now: datetime.datetime | None = None) -> int:
     if back:
         Camera.objects.filter(pk__in=back).update(status=Camera.Status.ONLINE)
         outages_close(cameras=back, at=now)
+    return len(going)
+
+
+@transaction.atomic
+def cameras_stream_down(cameras, *, now: datetime.datetime | None = None) -> int:
+    """A pulled device's stream dropped: its online cameras (a queryset) go offline at once, each with an outage
+    of cause "stream", rather than after the minute check finds them silent. Returns how many went offline."""
+    now = now or timezone.now()
+    going = list(cameras.filter(status=Camera.Status.ONLINE).order_by("id").select_for_update(of=("self",))
+                 .values_list("id", flat=True))
+    if going:
+        Camera.objects.filter(pk__in=going).update(status=Camera.Status.OFFLINE)
+        CameraOutage.objects.bulk_create([CameraOutage(camera_id=pk, started_at=now, cause=OutageCause.STREAM)
+                                          for pk in going], ignore_conflicts=True)
     return len(going)

@@ -64,9 +64,9 @@ class NormalisedAlert:
 
 
 def adapter(vendor: str) -> ModuleType:
-    from . import frigate, generic, hikvision, onvif
+    from . import dahua, frigate, generic, hikvision, onvif
 
-    return {m.VENDOR: m for m in (hikvision, frigate, generic, onvif)}[vendor]
+    return {m.VENDOR: m for m in (hikvision, frigate, generic, dahua, onvif)}[vendor]
 
 
 def parse(vendor: str, body: bytes, content_type: str, *, integration_id: int | None) -> list[NormalisedAlert]:
