@@ -28,6 +28,8 @@ class AlertCategoryRuleAdmin(admin.ModelAdmin):
 
 
 class PullDeviceAdminForm(forms.ModelForm):
+    # The bounds of the database's check (pulldevice_port_range): a wrong port is a message, not a 500.
+    port = forms.IntegerField(label=_("port"), min_value=1, max_value=65535, initial=80)
     # Write-only: never rendered back, and empty keeps the stored password.
     password = forms.CharField(label=_("Password"), required=False, max_length=200,
                                widget=forms.PasswordInput(render_value=False, attrs={"autocomplete": "new-password"}),

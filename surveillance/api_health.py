@@ -17,29 +17,33 @@ from .models import Camera
 
 
 class CameraHealthSerializer(serializers.Serializer):
-    id = serializers.IntegerField(source="camera.pk")
-    name = serializers.CharField(source="camera.name")
-    district = serializers.IntegerField(source="camera.district_id")
-    mahalla = serializers.IntegerField(source="camera.mahalla_id", allow_null=True)
-    status = serializers.CharField(source="camera.status")
-    level = serializers.ChoiceField(choices=["down", "attention", "ok"],
+    # An answer only: nothing here is ever written.
+    id = serializers.IntegerField(read_only=True, source="camera.pk")
+    name = serializers.CharField(read_only=True, source="camera.name")
+    district = serializers.IntegerField(read_only=True, source="camera.district_id")
+    mahalla = serializers.IntegerField(read_only=True, source="camera.mahalla_id", allow_null=True)
+    status = serializers.CharField(read_only=True, source="camera.status")
+    level = serializers.ChoiceField(read_only=True, choices=["down", "attention", "ok"],
                                     help_text="down: shows nothing; attention: shows something wrong; ok")
-    problems = serializers.ListField(child=serializers.ChoiceField(choices=list(health.PROBLEMS)))
-    problem_labels = serializers.ListField(child=serializers.CharField())
-    last_seen_at = serializers.DateTimeField(source="camera.last_seen_at", allow_null=True)
-    last_event_at = serializers.DateTimeField(source="camera.last_event_at", allow_null=True)
-    last_heartbeat_at = serializers.DateTimeField(source="camera.last_heartbeat_at", allow_null=True)
-    pulled = serializers.BooleanField(help_text="Its events are fetched by the pull process.")
-    stream_up = serializers.BooleanField(help_text="Pulled, streaming, and confirmed within the last minute.")
-    stream_state = serializers.CharField(source="camera.stream_state", allow_null=True)
-    stream_checked_at = serializers.DateTimeField(source="camera.stream_checked_at", allow_null=True)
-    events_24h = serializers.IntegerField()
-    events_last_hour = serializers.IntegerField()
-    rate_24h = serializers.FloatField(help_text="Events per hour over the last 24 hours.")
-    usual_rate = serializers.FloatField(allow_null=True, help_text="Median events per day over the previous 14 "
+    problems = serializers.ListField(read_only=True, child=serializers.ChoiceField(choices=list(health.PROBLEMS)))
+    problem_labels = serializers.ListField(read_only=True, child=serializers.CharField())
+    last_seen_at = serializers.DateTimeField(read_only=True, source="camera.last_seen_at", allow_null=True)
+    last_event_at = serializers.DateTimeField(read_only=True, source="camera.last_event_at", allow_null=True)
+    last_heartbeat_at = serializers.DateTimeField(read_only=True, source="camera.last_heartbeat_at", allow_null=True)
+    pulled = serializers.BooleanField(read_only=True, help_text="Its events are fetched by the pull process.")
+    stream_up = serializers.BooleanField(read_only=True,
+                                         help_text="Pulled, streaming, and confirmed within the last minute.")
+    stream_state = serializers.CharField(read_only=True, source="camera.stream_state", allow_null=True)
+    stream_checked_at = serializers.DateTimeField(read_only=True, source="camera.stream_checked_at", allow_null=True)
+    events_24h = serializers.IntegerField(read_only=True)
+    events_last_hour = serializers.IntegerField(read_only=True)
+    rate_24h = serializers.FloatField(read_only=True, help_text="Events per hour over the last 24 hours.")
+    usual_rate = serializers.FloatField(read_only=True, allow_null=True,
+                                        help_text="Median events per day over the previous 14 "
                                         "days, per hour; null with under 3 days of history.")
-    tamper_24h = serializers.IntegerField(help_text="Tamper and video-loss events in the last 24 hours.")
-    last_tamper_at = serializers.DateTimeField(allow_null=True)
+    tamper_24h = serializers.IntegerField(read_only=True,
+                                          help_text="Tamper and video-loss events in the last 24 hours.")
+    last_tamper_at = serializers.DateTimeField(read_only=True, allow_null=True)
 
 
 def _district(request) -> int | None:

@@ -23,7 +23,7 @@ from accounts.capabilities import can, capability_names, role_of
 from accounts.models import ROLE_SCOPE_FIELD, Role, User
 from incidents.models import Incident, IncidentCategory, IncidentChangeRequest, SupportCase
 from roadmaps.models import Roadmap, RoadmapStatus
-from surveillance.models import Alert, Camera
+from surveillance.models import Alert, Camera, Integration, PullDevice
 
 from .factories import UserFactory
 
@@ -76,6 +76,8 @@ surveillance.manage_cameras      (anywhere)                            --  --  -
 surveillance.edit_camera         camera of the district                --  --  --  Y-  --  --  Y-  --  --  --  --
 surveillance.view_cameras        (anywhere)                            YY  YY  --  YY  YY  --  YY  --  --  --  --
 surveillance.view_camera_health  (anywhere)                            YY  YY  --  YY  --  --  YY  --  --  --  --
+surveillance.manage_pull_devices (anywhere)                            --  --  --  YY  --  --  YY  --  --  --  --
+surveillance.edit_pull_device    pulled device of the district         --  --  --  Y-  --  --  Y-  --  --  --  --
 zones.edit_policy                (anywhere)                            YY  --  --  --  --  --  --  YY  --  --  --
 dashboards.view                  (anywhere)                            YY  YY  --  YY  --  --  --  YY  --  --  --
 dashboards.view_territory        (anywhere: the whole country)         YY  --  --  --  --  --  --  YY  --  --  --
@@ -201,6 +203,7 @@ def _object(name: str, what: str, own: bool, user, personas, territory):
         "submitted region roadmap": lambda: Roadmap(region=region, status=RoadmapStatus.SUBMITTED,
                                                     submitted_by=personas.region_officer),
         "camera of the district": lambda: Camera(district=district),
+        "pulled device of the district": lambda: PullDevice(integration=Integration(district=district)),
         "pending request of an inspector": lambda: _change_request(
             personas.inspector if own else UserFactory(username="south-inspector", role=Role.INSPECTOR), mahalla),
         "pending request of regional staff": lambda: _change_request(

@@ -12,7 +12,7 @@ from surveillance.services.outages import cameras_heard, cameras_mark_offline
 
 from .support import ago
 
-pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+pytestmark = pytest.mark.django_db(transaction=True)
 
 
 def test_a_camera_heard_during_the_minute_check_stays_online(site, settings):
