@@ -63,9 +63,13 @@ def test_national_user_sees_tiles_and_coloured_map(live_server, page_factory, pe
     # layers: density and camera alerts can be switched on (a phone's switcher is folded: open it first)
     if size == "phone":
         page.locator(".leaflet-control-layers").hover()
-    page.locator(".leaflet-control-layers-overlays input").check()
+    # (the risk app's hot-spot overlay is offered beside it to staff who see the risk ranking)
+    overlays = page.locator(".leaflet-control-layers-overlays label")
+    assert overlays.count() == 2 and "Hot and cold spots" in overlays.all_inner_texts()[1]
+    alerts_layer = page.locator(".leaflet-control-layers-overlays label", has_text="Camera alerts").locator("input")
+    alerts_layer.check()
     assert page.locator(".dash-map path.leaflet-interactive").count() > 4
-    page.locator(".leaflet-control-layers-overlays input").uncheck()
+    alerts_layer.uncheck()
     page.mouse.move(1, 1)
     shoot(page, f"national-{size}")
     # drill-down: region -> district -> mahalla page
