@@ -90,7 +90,7 @@ def test_refused_credentials_are_marked_and_retried_slowly(site, start, register
 def test_a_stream_cut_mid_part_goes_offline_then_comes_back(site, start, register, sims, runner):
     nvr = start(Hikvision(mac="44:19:b6:0a:1b:2c", keepalive_seconds=0.2))
     device = register(nvr, vendor="hikvision", device_id="44:19:b6:0a:1b:2c")
-    runner()
+    runner(touch_seconds=1)  # the held stream's heartbeat, every second here (20 s in production)
     wait_for(lambda: state_of(device) == "online", 20)
     sims.call(nvr.emit, channel=1)
     wait_for(lambda: RawEvent.objects.count() == 1, 20)
@@ -109,7 +109,7 @@ def test_a_stream_cut_mid_part_goes_offline_then_comes_back(site, start, registe
     sims.call(nvr.emit, channel=1)
     wait_for(lambda: RawEvent.objects.count() == 2, 20)
     # the held stream is the device's heartbeat: the camera is back online and its outage closed
-    wait_for(lambda: not CameraOutage.objects.filter(camera=site.street, ended_at__isnull=True).exists(), 40)
+    wait_for(lambda: not CameraOutage.objects.filter(camera=site.street, ended_at__isnull=True).exists(), 20)
     assert Camera.objects.get(pk=site.street.pk).status == "online"
 
 
