@@ -30,6 +30,8 @@ if [ "${ROLE:-}" = "web" ]; then
   python manage.py migrate --noinput
   python manage.py load_demo
   python manage.py load_demo_activity
+  # This week's risk scores, hot spots and backtest (as `make run`; beat recomputes them every Monday night).
+  python manage.py risk_compute
   python manage.py demo_logins || true
 fi
 exec "$@"
