@@ -20,6 +20,25 @@ FDR_ALPHA = 0.05
 SEED = 18
 
 
+def _cache_compiled_kernels() -> None:
+    """Keep esda's numba kernels compiled on disk. esda compiles them in every process (16 s on this machine, for
+    each Celery worker and test process) and does not ask numba to cache them; with caching the next process loads
+    them, and only the kernel that takes the statistic as an argument compiles again (5 s). Where the cache cannot
+    be written (a read-only install), numba refuses to cache and the kernels compile as before."""
+    import esda.crand
+    import esda.getisord
+    from numba.core.registry import CPUDispatcher
+
+    for module in (esda.crand, esda.getisord):
+        for kernel in vars(module).values():
+            if isinstance(kernel, CPUDispatcher) and not getattr(kernel, "_ms_cached", False):
+                try:
+                    kernel.enable_caching()
+                except (RuntimeError, OSError):
+                    continue
+                kernel._ms_cached = True
+
+
 @dataclass
 class Spots:
     z: np.ndarray
@@ -36,6 +55,7 @@ def getis_ord(counts: np.ndarray, neighbours, permutations: int = PERMUTATIONS, 
         return none  # no variation: nothing can be a hot spot
     from esda import G_Local, fdr
 
+    _cache_compiled_kernels()
     w = neighbours.pysal()
     with warnings.catch_warnings():
         # esda announces a future change of its default alternative; G_Local does not take the argument yet, and

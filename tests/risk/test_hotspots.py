@@ -40,3 +40,14 @@ def test_a_real_cluster_is_hot_and_noise_is_not_once_corrected_for_400_tests():
 def test_no_crimes_no_spots():
     spots = hotspots.getis_ord(np.zeros(N * N), _grid())
     assert (spots.kind == "none").all() and (spots.p == 1).all()
+
+
+def test_esdas_compiled_kernels_are_kept_on_disk_for_the_next_process():
+    # esda compiles its numba kernels in every process and does not cache them: the hot-spot run asks numba to.
+    import esda.crand
+    from numba.core.caching import NullCache
+    from numba.core.registry import CPUDispatcher
+
+    hotspots._cache_compiled_kernels()
+    kernels = [k for k in vars(esda.crand).values() if isinstance(k, CPUDispatcher)]
+    assert kernels and all(not isinstance(k._cache, NullCache) for k in kernels)
