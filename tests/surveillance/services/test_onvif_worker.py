@@ -1,6 +1,6 @@
 """End to end with a real Celery worker: a simulated ONVIF camera, the PullPoint driver over real sockets, the
 ingest service, the doorbell, the worker's processing and routing; and again after the camera drops and comes
-back. Run under the worker lock (flock /tmp/ms-worker.lock ... -m worker)."""
+back. Like every `worker` test, it runs without pytest-xdist (`make test`)."""
 
 import datetime
 
