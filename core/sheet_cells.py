@@ -9,13 +9,17 @@ Either way a code keeps its own column and its label in the reader's language st
 
 from __future__ import annotations
 
+import csv
 import datetime
+import io
 from collections.abc import Callable
 from decimal import Decimal
 
+from django.http import HttpResponse
 from django.utils import timezone
 from django.utils.functional import lazy
 from django.utils.translation import gettext
+from openpyxl import Workbook
 
 from .dates import TASHKENT
 from .spreadsheets import plain_number, safe_cell
@@ -81,3 +85,27 @@ def xlsx_row(sheet, values) -> list:
         cell.number_format = fmt
         row.append(cell)
     return row
+
+
+def export_response(*, table: str, fmt: str, filename: str, header: list, rows: list[list]) -> HttpResponse:
+    """A table as a CSV (with a byte-order mark) or XLSX download; `table` names the sheet."""
+    if fmt == "csv":
+        buffer = io.StringIO()
+        # A byte-order mark: Excel opens UTF-8 CSV (Cyrillic names) correctly only with it.
+        buffer.write("\ufeff")
+        writer = csv.writer(buffer)
+        writer.writerow([safe_cell(str(h)) for h in header])
+        writer.writerows([[csv_value(v) for v in row] for row in rows])
+        response = HttpResponse(buffer.getvalue(), content_type="text/csv; charset=utf-8")
+    else:
+        workbook = Workbook(write_only=True)
+        sheet = workbook.create_sheet(title=table[:31])
+        sheet.append([safe_cell(str(h)) for h in header])
+        for row in rows:
+            sheet.append(xlsx_row(sheet, row))
+        out = io.BytesIO()
+        workbook.save(out)
+        response = HttpResponse(
+            out.getvalue(), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    response["Content-Disposition"] = f'attachment; filename="{filename}.{fmt}"'
+    return response

@@ -4,16 +4,10 @@ each download."""
 
 from __future__ import annotations
 
-import csv
-import io
-
-from django.http import HttpResponse
 from django.utils.translation import gettext as _
-from openpyxl import Workbook
 
 from core.numbers import rounded
-from core.sheet_cells import choice_label, code_title, csv_value, xlsx_row
-from core.spreadsheets import safe_cell
+from core.sheet_cells import choice_label, code_title
 
 from .models import RankedBy, SpotKind
 
@@ -34,26 +28,3 @@ def ranking_rows(rows, *, by: str) -> tuple[list, list[list]]:
             score.rank_district, row.hot, choice_label(SpotKind, row.hot) if row.hot else "",
             by, choice_label(RankedBy, by), "; ".join(row.words)])
     return header, cells
-
-
-def export_response(*, fmt: str, filename: str, header: list, rows: list[list]) -> HttpResponse:
-    if fmt == "csv":
-        buffer = io.StringIO()
-        # A byte-order mark: Excel opens UTF-8 CSV (Cyrillic names) correctly only with it.
-        buffer.write("\ufeff")
-        writer = csv.writer(buffer)
-        writer.writerow([safe_cell(str(h)) for h in header])
-        writer.writerows([[csv_value(v) for v in row] for row in rows])
-        response = HttpResponse(buffer.getvalue(), content_type="text/csv; charset=utf-8")
-    else:
-        workbook = Workbook(write_only=True)
-        sheet = workbook.create_sheet(title="ranking")
-        sheet.append([safe_cell(str(h)) for h in header])
-        for row in rows:
-            sheet.append(xlsx_row(sheet, row))
-        out = io.BytesIO()
-        workbook.save(out)
-        response = HttpResponse(
-            out.getvalue(), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-    response["Content-Disposition"] = f'attachment; filename="{filename}.{fmt}"'
-    return response

@@ -20,6 +20,7 @@ from audit.models import AuditEvent
 from audit.services import audit_record
 from core.errors import DomainError
 from core.htmx import render_page
+from core.sheet_cells import export_response
 from mahallas.models import District, Mahalla, Region
 from mahallas.scope import ScopeLevel, scope_of
 
@@ -120,7 +121,7 @@ def ranking_export(request):
     rows = queries.rank_rows(request.user, scores, by=by, week=week)
     header, cells = exports.ranking_rows(rows, by=by)
     name = f"risk-ranking-{week.isoformat() if week else 'none'}"
-    response = exports.export_response(fmt=fmt, filename=name, header=header, rows=cells)
+    response = export_response(table="ranking", fmt=fmt, filename=name, header=header, rows=cells)
     audit_record(action=AuditEvent.Action.EXPORT, request=request, object_type="risk.ranking",
                  object_id=week.isoformat() if week else "", object_repr=name,
                  details={"format": fmt, "week": week.isoformat() if week else None, "ranked_by": by, **unit,
