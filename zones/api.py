@@ -14,7 +14,7 @@ from core.api import PagePagination, ServiceApi
 from core.periods import Period, PeriodError
 from mahallas.models import Mahalla
 
-from . import selectors, services
+from . import breakdown, selectors, services
 from .reasons import category_names
 from .recompute import policy_current
 from .serializers import (
@@ -61,7 +61,7 @@ class StatusListApi(ZoneApi):
             qs = qs.filter(mahalla__district_id=q["district"])
         if q.get("colour"):
             qs = qs.filter(colour=q["colour"])
-        page = self.paginate_queryset(qs.order_by("mahalla__code"))
+        page = breakdown.attach(self.paginate_queryset(qs.order_by("mahalla__code")))
         return self.get_paginated_response(self.get_serializer(page, many=True).data)
 
 
@@ -73,7 +73,7 @@ class MahallaStatusApi(ZoneApi):
 
     def get(self, request, pk: int):
         mahalla = get_object_or_404(Mahalla.objects.visible_to(request.user).only("id"), pk=pk)
-        statuses = selectors.mahalla_statuses(request.user, mahalla)
+        statuses = breakdown.attach(selectors.mahalla_statuses(request.user, mahalla))
         return Response({"mahalla": mahalla.pk, "statuses": self.get_serializer(statuses, many=True).data})
 
 

@@ -11,7 +11,7 @@ from django.utils import timezone
 from mahallas.models import Mahalla
 from territories.home import home_period
 
-from . import selectors
+from . import breakdown, selectors
 from .models import Colour
 from .reasons import category_names, flag_labels, reason
 
@@ -25,7 +25,7 @@ def my_mahallas_panel(request):
     user, period = request.user, home_period()
     mahallas = list(Mahalla.objects.visible_to(user).defer("boundary").select_related("district")
                     .defer("district__boundary").order_by("name_uz"))
-    statuses = {s.mahalla_id: s for s in selectors.statuses_for(user, period)}
+    statuses = {s.mahalla_id: s for s in breakdown.attach(selectors.statuses_for(user, period))}
     names = category_names()
     order = {Colour.RED: 0, Colour.YELLOW: 1, Colour.GREEN: 2}
     rows = []
@@ -48,9 +48,10 @@ def attention_panel(request):
     yellow = statuses.filter(colour=Colour.YELLOW, previous_colour=Colour.GREEN, colour_since__gte=since
                              ).order_by("-colour_since")
     names = category_names()
+    shown_red, shown_yellow = breakdown.attach(red[:SHOWN]), breakdown.attach(yellow[:SHOWN])
     return {
         "template": "zones/_home_attention.html", "period": period, "new_days": NEW_DAYS,
-        "red": [{"status": s, "reason": reason(s, names)} for s in red[:SHOWN]], "red_count": red.count(),
-        "yellow": [{"status": s, "reason": reason(s, names)} for s in yellow[:SHOWN]],
+        "red": [{"status": s, "reason": reason(s, names)} for s in shown_red], "red_count": red.count(),
+        "yellow": [{"status": s, "reason": reason(s, names)} for s in shown_yellow],
         "yellow_count": yellow.count(),
     }

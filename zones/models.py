@@ -1,9 +1,11 @@
 """Crime-free zone status: green / yellow / red per mahalla and period, computed from registered crimes.
 
-The status is derived state. One function computes it (`zones.recompute`) and stores it with every input
-that explains it: counts by category, population, rate, the national rate threshold of that period and the
-policy version. The sentence a page shows ("2 registered crimes (1 theft, 1 bank-card fraud); 0.5 per 1,000
-residents — yellow") is rendered from those inputs in the reader's language (`zones.reasons`).
+The status is derived state. One function computes it (`zones.recompute`) and stores it with the inputs that
+decide it: the counted crimes, population, rate, the national rate threshold of that period and the policy
+version; the crimes' breakdown by category is read from the incidents when a status is shown
+(`zones.breakdown`), and stored with each colour change. The sentence a page shows ("2 registered crimes
+(1 theft, 1 bank-card fraud); 0.5 per 1,000 residents — yellow") is rendered from those inputs in the
+reader's language (`zones.reasons`).
 """
 
 from django.conf import settings
@@ -62,8 +64,6 @@ class _StatusInputs(models.Model):
     mahalla = models.ForeignKey(Mahalla, on_delete=models.CASCADE, related_name="+", verbose_name=_("mahalla"))
     period = models.CharField(_("period"), max_length=10)
     total = models.PositiveIntegerField(_("registered crimes"), default=0)
-    # {"theft": 1, "cyber-bank-card": 1}: category code -> registered crimes.
-    counts = models.JSONField(_("registered crimes by category"), default=dict)
     population = models.PositiveIntegerField(_("population"), default=0)
     rate = models.DecimalField(_("per 1,000 residents"), max_digits=12, decimal_places=4, null=True)
     rate_threshold = models.DecimalField(_("national red rate threshold"), max_digits=12, decimal_places=4,
@@ -126,6 +126,9 @@ class ColourChange(_StatusInputs):
     from_colour = models.CharField(_("from"), max_length=8, choices=Colour.choices)
     to_colour = models.CharField(_("to"), max_length=8, choices=Colour.choices)
     at = models.DateTimeField(_("at"))
+    # {"theft": 1, "cyber-bank-card": 1}: category code -> counted crimes when the colour changed. The status
+    # itself keeps only the total; its breakdown is read when shown (zones.breakdown).
+    counts = models.JSONField(_("registered crimes by category"), default=dict)
 
     objects = ColourChangeQuerySet.as_manager()
 

@@ -8,7 +8,7 @@ from core import dates
 from core.periods import Period, PeriodError, default_period
 from mahallas.models import District, Region
 
-from . import selectors
+from . import breakdown, selectors
 from .reasons import category_names, flag_labels, reason
 
 
@@ -32,6 +32,7 @@ def mahalla_panel(request, mahalla):
     status = selectors.status_of(request.user, mahalla, period)
     names = category_names()
     trend = selectors.mahalla_trend(request.user, mahalla)
+    breakdown.attach([status, *(c.status for c in trend)])
     changes = list(selectors.colour_changes(request.user, mahalla=mahalla)[:5])
     today = dates.today()
     return {

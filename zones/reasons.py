@@ -15,6 +15,7 @@ from django.utils.translation import ngettext
 
 from incidents.models import IncidentCategory
 
+from .breakdown import counts_of
 from .models import Colour
 
 
@@ -30,10 +31,13 @@ def _number(value) -> str:
     return number_format(d, decimal_pos=places)
 
 
-def crimes_phrase(total: int, counts: dict, names: dict[str, str]) -> str:
+def crimes_phrase(total: int, counts: dict | None, names: dict[str, str]) -> str:
+    """`counts` None: the breakdown is not known (see zones.breakdown), so only the total is said."""
     if not total:
         return _("no registered crimes")
     head = ngettext("%(n)s registered crime", "%(n)s registered crimes", total) % {"n": total}
+    if not counts:
+        return head
     parts = sorted(counts.items(), key=lambda kv: (-kv[1], names.get(kv[0], kv[0])))
     # Translators: one category's count inside the reason, e.g. "1 theft"; a language whose nouns must agree
     # with the number may write "%(category)s: %(n)s" instead.
@@ -64,10 +68,11 @@ def why_phrase(*, colour: str, total: int, rate, rate_threshold, policy) -> str:
 
 
 def reason(row, names: dict[str, str] | None = None) -> str:
-    """For a MahallaStatus or a ColourChange (both hold the inputs; `row.policy` should be selected)."""
+    """For a MahallaStatus or a ColourChange (both hold the inputs; `row.policy` should be selected). For a list
+    of statuses, `breakdown.attach` them first: one query instead of one per row."""
     names = category_names() if names is None else names
     colour = row.colour
-    text = f"{crimes_phrase(row.total, row.counts or {}, names)}; {rate_phrase(row.rate, row.population)} — " \
+    text = f"{crimes_phrase(row.total, counts_of(row), names)}; {rate_phrase(row.rate, row.population)} — " \
            f"{colour_label(colour)}"
     why = why_phrase(colour=colour, total=row.total, rate=row.rate, rate_threshold=row.rate_threshold,
                      policy=getattr(row, "policy", None))

@@ -3,16 +3,15 @@
 A national recompute is ONE SQL statement, whatever the number of mahallas or periods:
 
     periods (unnest of the period bounds)
-    -> per (mahalla, period): total and {category: n}             one GROUP BY pass over the counted crimes;
-                                                                  the categories are FILTERed counts of the
-                                                                  same pass, pivoted in SQL
+    -> per (mahalla, period): total                               one GROUP BY pass over the counted crimes
     -> every mahalla x period with its rate per 1,000 residents   LEFT JOIN, zero-crime mahallas included
     -> the national rate threshold per period                     top-k of the aggregated rows, exact arithmetic
        (stored in zones_periodthreshold by a data-modifying CTE)
     -> watch flags                                                subqueries compiled from other apps' querysets
     -> colour                                                     CASE over the policy's thresholds
     -> UPDATE the rows whose inputs changed; INSERT ... ON CONFLICT the missing ones   RETURNING
-    -> colour changes: INSERT INTO zones_colourchange SELECT ... FROM what was written
+    -> colour changes: INSERT INTO zones_colourchange SELECT ... FROM what was written, each with the
+       {category: n} breakdown that explains it (counted for those few rows only)
 
 The "from" colour of a change is taken from the row as it was under the write's row lock (`previous_colour`
 is set from the old row in the UPDATE, or in the DO UPDATE of a concurrent insert), not from an earlier read,
@@ -33,7 +32,6 @@ precision fraction (0.93 * 100 = 93.00000000000001) moves the edge by one mahall
 from __future__ import annotations
 
 import datetime
-import json
 import time
 from collections.abc import Collection
 from dataclasses import dataclass, field
@@ -42,7 +40,6 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from core.periods import Period
-from incidents.models import IncidentCategory
 from incidents.querysets import counted_sql
 
 from . import flags
@@ -98,7 +95,7 @@ def _flag_expression(q: _Sql, qs, *, negate: bool = False) -> str:
 
 
 def _statement(*, periods: list[Period], live: list[bool], thresholds: list | None, ids: list[int] | None,
-               policy: Policy, at: datetime.datetime, categories: list[tuple[int, str]]) -> _Sql:
+               policy: Policy, at: datetime.datetime) -> _Sql:
     q = _Sql()
     full = thresholds is None
     q.add("""
@@ -112,25 +109,16 @@ m AS (
           thresholds or [None] * len(periods))
     if ids is not None:
         q.add("    WHERE id = ANY(%s)", ids)
-    # One pass over the counted crimes, grouped by (mahalla, period) only: the per-category counts are FILTERed
-    # aggregates of the same pass, pivoted into the jsonb as text ('{"theft":2,"fraud":1}'::jsonb). Building it
-    # is most of the statement's cost beyond the floor: jsonb_build_object + jsonb_strip_nulls over every
-    # category, or a GROUP BY category followed by jsonb_object_agg, each cost about twice as much.
-    # The keys are JSON-quoted here and travel as parameters, like the ids.
-    pivot = ", ".join("CASE WHEN count(*) FILTER (WHERE i.category_id = %s) > 0 "
-                      "THEN %s::text || count(*) FILTER (WHERE i.category_id = %s) END" for _ in categories) or "NULL"
-    # Crimes of a category missing from the list (created meanwhile): see _execute.
-    uncounted = " + ".join("count(*) FILTER (WHERE i.category_id = %s)" for _ in categories) or "0"
-    pivot_params = [v for category_id, code in categories for v in (category_id, f"{json.dumps(code)}:", category_id)]
+    # One pass over the counted crimes, grouped by (mahalla, period): the total is all a colour needs. The
+    # breakdown by category is not stored with the status (building it for every mahalla was most of the
+    # statement's cost beyond a bare count); pages read it with the status (zones.breakdown), and a colour
+    # change stores its own, built below for the few rows that changed colour.
     q.add(f"""),
 by_mahalla AS (
-    SELECT i.mahalla_id, p.period, count(*)::integer AS total,
-           ('{{' || concat_ws(',', {pivot}) || '}}')::jsonb AS counts,
-           count(*) - ({uncounted}) AS uncounted
+    SELECT i.mahalla_id, p.period, count(*)::integer AS total
     FROM incidents_incident i
     JOIN p ON i.occurred_at >= p.starts AND i.occurred_at < p.ends
     WHERE {counted_sql("i")} AND i.occurred_at >= %s AND i.occurred_at < %s""",  # noqa: S608
-          *pivot_params, *[c[0] for c in categories],
           min(p.starts for p in periods), max(p.ends for p in periods))
     if ids is not None:
         q.add("      AND i.mahalla_id = ANY(%s)", ids)
@@ -138,7 +126,7 @@ by_mahalla AS (
 ),
 base AS (
     SELECT m.id AS mahalla_id, p.period, p.live, p.stored_threshold, m.population,
-           coalesce(b.total, 0) AS total, coalesce(b.counts, '{}'::jsonb) AS counts, b.uncounted,
+           coalesce(b.total, 0) AS total,
            CASE WHEN m.population > 0
                 THEN round(coalesce(b.total, 0) * 1000.0 / m.population, 4) END AS rate
     FROM m CROSS JOIN p
@@ -184,7 +172,7 @@ flags AS (SELECT NULL::bigint AS mahalla_id, NULL::boolean AS urgent, NULL::bool
                  NULL::boolean AS no_inspector, NULL::boolean AS no_social_worker WHERE false),""")
     q.add("""
 computed AS (
-    SELECT b.mahalla_id, b.period, b.total, b.counts, b.population, b.rate, t.rate_threshold, b.uncounted,
+    SELECT b.mahalla_id, b.period, b.total, b.population, b.rate, t.rate_threshold,
            CASE WHEN b.total <= %s THEN 'green'
                 WHEN b.total >= %s OR b.rate >= t.rate_threshold THEN 'red'
                 ELSE 'yellow' END AS colour,
@@ -200,7 +188,7 @@ computed AS (
     return q
 
 
-_COMPARED = ("total", "counts", "population", "rate", "rate_threshold", "policy_id", "colour", "flag_urgent_alerts",
+_COMPARED = ("total", "population", "rate", "rate_threshold", "policy_id", "colour", "flag_urgent_alerts",
              "flag_overdue_roadmap", "flag_no_inspector", "flag_no_social_worker")
 # What the writes return is only what tells a colour change; the inputs of the few changes are joined back.
 _RETURNED = "s.mahalla_id, s.period, s.colour, s.previous_colour, s.colour_since"
@@ -220,7 +208,7 @@ def _add_writes(q: _Sql, *, periods: list[Period], ids: list[int] | None, policy
     q.add(f"""
 updated AS (
     UPDATE zones_mahallastatus AS s SET
-        total = c.total, counts = c.counts, population = c.population, rate = c.rate,
+        total = c.total, population = c.population, rate = c.rate,
         rate_threshold = c.rate_threshold, policy_id = %s, colour = c.colour,
         previous_colour = CASE WHEN s.colour <> c.colour THEN s.colour ELSE s.previous_colour END,
         colour_since = CASE WHEN s.colour <> c.colour THEN %s ELSE s.colour_since END,
@@ -234,10 +222,10 @@ updated AS (
 ),
 inserted AS (
     INSERT INTO zones_mahallastatus AS s (
-        mahalla_id, period, total, counts, population, rate, rate_threshold, policy_id, colour, previous_colour,
+        mahalla_id, period, total, population, rate, rate_threshold, policy_id, colour, previous_colour,
         colour_since, flag_urgent_alerts, flag_overdue_roadmap, flag_no_inspector, flag_no_social_worker,
         computed_at)
-    SELECT mahalla_id, period, total, counts, population, rate, rate_threshold, %s, colour, '', %s,
+    SELECT mahalla_id, period, total, population, rate, rate_threshold, %s, colour, '', %s,
            flag_urgent_alerts, flag_overdue_roadmap, flag_no_inspector, flag_no_social_worker, %s
     FROM computed c
     -- Usually every row exists, and one count spares the anti-join: the rows of these periods can only belong
@@ -250,7 +238,7 @@ inserted AS (
       AND NOT EXISTS (SELECT FROM zones_mahallastatus x
                       WHERE x.mahalla_id = c.mahalla_id AND x.period = c.period AND x.period = ANY(%s))
     ON CONFLICT (mahalla_id, period) DO UPDATE SET
-        total = EXCLUDED.total, counts = EXCLUDED.counts, population = EXCLUDED.population, rate = EXCLUDED.rate,
+        total = EXCLUDED.total, population = EXCLUDED.population, rate = EXCLUDED.rate,
         rate_threshold = EXCLUDED.rate_threshold, policy_id = EXCLUDED.policy_id, colour = EXCLUDED.colour,
         previous_colour = CASE WHEN s.colour <> EXCLUDED.colour THEN s.colour ELSE s.previous_colour END,
         colour_since = CASE WHEN s.colour <> EXCLUDED.colour THEN EXCLUDED.colour_since ELSE s.colour_since END,
@@ -262,16 +250,27 @@ inserted AS (
 ),
 written AS (SELECT * FROM updated UNION ALL SELECT * FROM inserted),
 events AS (
+    -- A colour change keeps the breakdown that explains it, counted here for the few changed rows only.
     INSERT INTO zones_colourchange (mahalla_id, period, total, counts, population, rate, rate_threshold, policy_id,
                                     from_colour, to_colour, at)
-    SELECT w.mahalla_id, w.period, c.total, c.counts, c.population, c.rate, c.rate_threshold, %s, w.previous_colour,
-           w.colour, w.colour_since
+    SELECT w.mahalla_id, w.period, c.total, coalesce(k.counts, '{{}}'::jsonb), c.population, c.rate,
+           c.rate_threshold, %s, w.previous_colour, w.colour, w.colour_since
     FROM written w JOIN computed c ON c.mahalla_id = w.mahalla_id AND c.period = w.period
+    -- The period's bounds are looked up inside: a join with p here leads the planner (which guesses one row
+    -- for every CTE) to scan the written rows once per computed row.
+    LEFT JOIN LATERAL (
+        SELECT jsonb_object_agg(n.code, n.crimes) AS counts
+        FROM (SELECT cat.code, count(*) AS crimes
+              FROM p JOIN incidents_incident i
+                   ON i.occurred_at >= p.starts AND i.occurred_at < p.ends AND i.mahalla_id = w.mahalla_id
+              JOIN incidents_incidentcategory cat ON cat.id = i.category_id
+              WHERE p.period = w.period AND {counted_sql("i")}
+              GROUP BY cat.code) n
+    ) k ON true
     WHERE w.colour_since = %s AND w.previous_colour <> ''
     RETURNING id, mahalla_id, period, from_colour, to_colour
 )
-SELECT (SELECT count(*) FROM written), (SELECT coalesce(sum(uncounted), 0) FROM computed),
-       e.id, e.mahalla_id, e.period, e.from_colour, e.to_colour
+SELECT (SELECT count(*) FROM written), e.id, e.mahalla_id, e.period, e.from_colour, e.to_colour
 FROM (SELECT 1) AS one LEFT JOIN events e ON true
 ORDER BY e.id""", keys, policy.pk, at)  # noqa: S608 - the column lists are this module's constants
 
@@ -298,30 +297,15 @@ def _stale_thresholds(periods: list[Period], policy: Policy) -> tuple[list[Perio
     return stale, thresholds
 
 
-def _categories() -> list[tuple[int, str]]:
-    return list(IncidentCategory.objects.order_by("id").values_list("id", "code"))
-
-
 def _execute(periods, *, ids, thresholds, policy, at) -> tuple[int, list[ColourEvent]]:
     today_start = timezone.now()
     live = [p.starts <= today_start < p.ends for p in periods]
-    changed, events = 0, []
-    for attempt in range(3):
-        # A rerun writes under its own time: the colour changes of the first run keep theirs, so they are not
-        # found again as "changed at this time".
-        q = _statement(periods=periods, live=live, thresholds=thresholds, ids=ids, policy=policy,
-                       at=at if attempt == 0 else timezone.now(), categories=_categories())
-        with connection.cursor() as cursor:
-            cursor.execute(q.sql, q.params)
-            rows = cursor.fetchall()
-        changed += rows[0][0] if rows else 0
-        events += [ColourEvent(*row[2:]) for row in rows if row[2] is not None]
-        # A category created between reading the list and the statement: its crimes are in the totals but not
-        # in the counts. Run again with the new list: it rewrites only the counts (the colours, and so the
-        # events, stand from the first run).
-        if not rows or not rows[0][1]:
-            break
-    return changed, events
+    q = _statement(periods=periods, live=live, thresholds=thresholds, ids=ids, policy=policy, at=at)
+    with connection.cursor() as cursor:
+        cursor.execute(q.sql, q.params)
+        rows = cursor.fetchall()
+    changed = rows[0][0] if rows else 0
+    return changed, [ColourEvent(*row[1:]) for row in rows if row[1] is not None]
 
 
 @transaction.atomic

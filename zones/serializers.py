@@ -1,8 +1,10 @@
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from accounts.bounds import MAX_ID
 from core.periods import Period, PeriodError, default_period
 
+from .breakdown import counts_of
 from .models import ColourChange, MahallaStatus, Policy
 from .reasons import raised_flags, reason
 
@@ -46,6 +48,9 @@ class MahallaStatusSerializer(_ReasonMixin, serializers.ModelSerializer):
     mahalla_code = serializers.CharField(source="mahalla.code", read_only=True)
     policy_version = serializers.IntegerField(source="policy.version", read_only=True)
     flags = serializers.SerializerMethodField()
+    counts = serializers.SerializerMethodField(
+        help_text="Counted crimes by category code, read from the incidents; null for the moment between a "
+                  "change to an incident and the recompute that brings the total up to date.")
 
     class Meta:
         model = MahallaStatus
@@ -56,6 +61,10 @@ class MahallaStatusSerializer(_ReasonMixin, serializers.ModelSerializer):
 
     def get_flags(self, obj) -> list[str]:
         return raised_flags(obj)
+
+    @extend_schema_field(serializers.DictField(child=serializers.IntegerField(), allow_null=True))
+    def get_counts(self, obj) -> dict | None:
+        return counts_of(obj)
 
 
 class ColourChangeSerializer(_ReasonMixin, serializers.ModelSerializer):

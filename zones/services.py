@@ -28,6 +28,7 @@ from core.periods import CURRENT, Period, recent_periods
 from core.queue import DirtyMahallas, Doorbell
 from mahallas.models import Mahalla
 
+from . import breakdown
 from .errors import ZoneError
 from .models import Colour, MahallaStatus, PeriodThreshold, Policy, RecomputeRun
 from .reasons import reason
@@ -156,6 +157,7 @@ def status_changes_notify(result: RecomputeResult) -> int:
         [e.mahalla_id for e in events])
     statuses = {s.mahalla_id: s for s in MahallaStatus.objects.select_related("policy").filter(
         period=CURRENT, mahalla_id__in=[e.mahalla_id for e in events])}
+    breakdown.attach(statuses.values())
     sent = 0
     # Notifications are stored text: written in the platform's language, as the ministry's letters are.
     with translation.override(settings.LANGUAGE_CODE):

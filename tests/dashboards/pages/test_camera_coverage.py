@@ -20,7 +20,7 @@ def _status(mahalla, colour):
     policy = Policy.objects.order_by("-version").first() or Policy.objects.create(version=1)
     now = timezone.now()
     MahallaStatus.objects.create(mahalla=mahalla, period=period_default().status_period().key, total=4,
-                                 counts={"theft": 4}, population=1000, rate=4, rate_threshold=1, policy=policy,
+                                 population=1000, rate=4, rate_threshold=1, policy=policy,
                                  colour=colour, colour_since=now, computed_at=now)
 
 

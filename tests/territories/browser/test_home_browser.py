@@ -55,7 +55,7 @@ def check_both_sizes(page, base_url, *, wait_for=None):
 def red(mahalla):
     policy = Policy.objects.order_by("-version").first() or Policy.objects.create(version=1)
     now = timezone.now()
-    MahallaStatus.objects.create(mahalla=mahalla, period=home_period().key, total=3, counts={"theft": 3},
+    MahallaStatus.objects.create(mahalla=mahalla, period=home_period().key, total=3,
                                  population=1000, rate=3, rate_threshold=1, policy=policy, colour="red",
                                  colour_since=now - datetime.timedelta(days=1), computed_at=now)
 

@@ -48,7 +48,7 @@ def status(mahalla, colour, *, previous="", since_days=1, total=0):
     policy = Policy.objects.order_by("-version").first() or Policy.objects.create(version=1)
     now = timezone.now()
     return MahallaStatus.objects.create(
-        mahalla=mahalla, period=home_period().key, total=total, counts={"theft": total} if total else {},
+        mahalla=mahalla, period=home_period().key, total=total,
         population=1000, rate=total, rate_threshold=5, policy=policy, colour=colour, previous_colour=previous,
         colour_since=now - datetime.timedelta(days=since_days), computed_at=now)
 

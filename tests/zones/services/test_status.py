@@ -13,7 +13,8 @@ from incidents.services import incident_create, incident_transition
 from incidents.signals import incident_changed
 from mahallas.models import Mahalla
 from tests.incidents.factories import category
-from zones import services
+from zones import breakdown, services
+from zones.breakdown import counts_of
 from zones.errors import ZoneError
 from zones.models import ColourChange, DirtyMahalla, MahallaStatus, Policy, RecomputeRun
 from zones.reasons import reason
@@ -43,7 +44,7 @@ def test_no_crime_is_green_two_are_yellow_three_are_red(territory, personas, pol
     assert status(territory.mahalla_a2a).colour == "green"
     assert status(territory.mahalla_a1a).colour == "yellow"
     assert status(territory.mahalla_a1b).colour == "red"
-    assert status(territory.mahalla_a1a).total == 2 and status(territory.mahalla_a1a).counts == {"theft": 2}
+    assert status(territory.mahalla_a1a).total == 2 and counts_of(status(territory.mahalla_a1a)) == {"theft": 2}
 
 
 def test_reason_sentence_names_categories_rate_and_colour(territory, personas, policy, settings):
@@ -234,29 +235,57 @@ def test_partial_recompute_reuses_the_stored_national_threshold(territory, perso
     assert status(territory.mahalla_a1b).colour == "red"  # 0.5 per 1,000 >= the stored 0.25
 
 
-def test_category_created_while_recomputing_is_counted_by_category(territory, personas, policy, monkeypatch):
-    # given: the category list the statement is built from misses one (created between the read and the
-    # statement)
-    from zones import recompute as module
+def test_the_breakdown_is_read_for_a_page_of_statuses_in_one_query(territory, personas, policy,
+                                                                   django_assert_num_queries):
+    # given: two mahallas with crimes of several categories, in two stored periods
+    h1 = Period.parse("H1-2025")
+    at = datetime.datetime(2025, 3, 10, 12, tzinfo=TASHKENT)
+    crime(territory.mahalla_a1a, by=personas.national, category="theft", at=at)
+    crime(territory.mahalla_a1a, by=personas.national, category="fraud", at=at)
+    crime(territory.mahalla_a1b, by=personas.national, category="theft")
+    recompute(Period.current(), h1)
+    statuses = list(MahallaStatus.objects.filter(mahalla__in=[territory.mahalla_a1a, territory.mahalla_a1b]))
+    # when
+    with django_assert_num_queries(1):
+        breakdown.attach(statuses)
+    # then: each status has the crimes of its own mahalla and period, by category
+    found = {(s.mahalla_id, s.period): s.counts for s in statuses}
+    assert found[(territory.mahalla_a1a.pk, "H1-2025")] == {"theft": 1, "fraud": 1}
+    assert found[(territory.mahalla_a1a.pk, "current")] == {}
+    assert found[(territory.mahalla_a1b.pk, "current")] == {"theft": 1}
+    assert found[(territory.mahalla_a1b.pk, "H1-2025")] == {}
 
+
+def test_a_breakdown_that_does_not_add_up_to_the_stored_total_is_not_shown(territory, personas, policy, settings):
+    # given: a stored status of two crimes, and a third crime registered since (its recompute not yet run)
+    crime(territory.mahalla_a1a, by=personas.national, category="theft")
+    crime(territory.mahalla_a1a, by=personas.national, category="fraud")
+    recompute()
+    crime(territory.mahalla_a1a, by=personas.national, category="theft")
+    # when
+    row = status(territory.mahalla_a1a)
+    from django.utils import translation
+
+    with translation.override("en"):
+        text = reason(row)
+    # then: the stored total is said, without a breakdown that would say three
+    assert counts_of(row) is None
+    assert text.startswith("2 registered crimes; ")
+    # and once recomputed, the breakdown is back
+    recompute()
+    assert counts_of(status(territory.mahalla_a1a)) == {"theft": 2, "fraud": 1}
+
+
+def test_a_colour_change_keeps_the_breakdown_of_its_own_time(territory, personas, policy):
     recompute()
     crime(territory.mahalla_a1a, by=personas.national, category="theft")
     crime(territory.mahalla_a1a, by=personas.national, category="fraud")
-    real, calls = module._categories, []
-
-    def stale():
-        calls.append(1)
-        found = real()
-        return [c for c in found if c[1] != "fraud"] if len(calls) == 1 else found
-
-    monkeypatch.setattr(module, "_categories", stale)
-    # when
     recompute()
-    # then: the statement noticed and ran again with the full list, and the colour change is recorded once
-    assert len(calls) == 2
-    assert status(territory.mahalla_a1a).counts == {"theft": 1, "fraud": 1}
-    assert ColourChange.objects.filter(mahalla=territory.mahalla_a1a, from_colour="green",
-                                       to_colour="yellow").count() == 1
+    crime(territory.mahalla_a1a, by=personas.national, category="fraud")
+    recompute()
+    events = list(ColourChange.objects.filter(mahalla=territory.mahalla_a1a, period="current").order_by("at"))
+    assert [(e.from_colour, e.to_colour, e.counts) for e in events] == [
+        ("green", "yellow", {"theft": 1, "fraud": 1}), ("yellow", "red", {"theft": 1, "fraud": 2})]
 
 
 def test_nothing_changed_writes_nothing(territory, personas, policy):
