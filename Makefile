@@ -28,11 +28,12 @@ test: setup
 
 # The tests a developer runs every few minutes, after one `make setup` (or `make test`): all but the browser,
 # real-worker and fuzzing tests, in parallel processes (pytest-xdist), each with a test database of its own that
-# later runs reuse and migrate forward. `make test` stays the whole suite.
+# later runs reuse and migrate forward; tests marked with an xdist group (tests/risk/conftest.py) share one
+# process. `make test` stays the whole suite.
 XDIST ?= auto
 test-fast:
 	@test -x $(PY) || { echo "run \`make setup\` first"; exit 1; }
-	$(PY) -m pytest -p no:cacheprovider -q -n $(XDIST) -m "not browser and not worker and not fuzz"
+	$(PY) -m pytest -p no:cacheprovider -q -n $(XDIST) --dist loadgroup -m "not browser and not worker and not fuzz"
 
 # ruff for style, import-linter for the apps' layers (the contracts are in pyproject.toml).
 lint:

@@ -59,3 +59,16 @@ def trusted(scored):
 def untrusted(scored):
     """A backtest the model failed: pages say so and rank by last 12 weeks' count."""
     return BacktestFactory(week=scored.week, beats_count_baseline=False)
+
+
+# The tests that run esda's Gi* (hot spots and the backtest behind each computed week). numba compiles one of its
+# kernels again in every process (~5 s, risk.hotspots._cache_compiled_kernels): under `make test-fast`
+# (`--dist loadgroup`) they share one process, which pays it once.
+ESDA_MODULES = ("test_backtest", "test_demo_backtest", "test_hotspots", "test_runs", "test_scoring", "test_selectors")
+
+
+def pytest_collection_modifyitems(items):
+    for item in items:
+        parts = item.nodeid.split("::")[0].removesuffix(".py").split("/")
+        if parts[:2] == ["tests", "risk"] and parts[-1] in ESDA_MODULES:
+            item.add_marker(pytest.mark.xdist_group("esda"))

@@ -76,7 +76,7 @@ def test_incident_reported_before_occurred_is_refused(personas, territory):
     assert _error_field(excinfo) == "reported_at"
 
 
-def test_incident_point_far_outside_mahalla_is_refused(personas, territory):
+def test_incident_point_far_outside_mahalla_is_refused(personas, territory, in_english):
     # A1a is a square of half-side 0.04 degrees around (63.65, 41.0); 0.1 degrees east is ~8 km away.
     with pytest.raises(FieldWorkError) as excinfo:
         _create(personas.inspector, territory.mahalla_a1a, location=(63.79, 41.0))
