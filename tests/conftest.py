@@ -95,15 +95,25 @@ def _audit_truncate_allowed_between_tests():
     connection_created.connect(allow, weak=False, dispatch_uid="tests.audit_allow_truncate")
 
 
-@pytest.fixture(autouse=True)
-def _plain_static_storage(settings):
-    # The manifest storage needs collectstatic first; tests render templates without it.
-    settings.STORAGES = {**settings.STORAGES,
-                         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}}
-    # Each test client builds its own middleware, and WhiteNoise would index every collected static file
-    # (about 1,500 after collectstatic) each time: ~65 ms per client. Looking files up when asked for them
-    # serves the same files.
-    settings.WHITENOISE_AUTOREFRESH = True
+@pytest.fixture(scope="session", autouse=True)
+def _test_settings():
+    """Settings every test runs with, set once for the session (a test's own `settings` changes apply on top):
+
+    - the plain static storage: the manifest storage needs collectstatic first, and tests render templates
+      without it;
+    - WhiteNoise looking files up when asked: each test client builds its own middleware, and WhiteNoise would
+      otherwise index every collected static file (about 1,500 after collectstatic) each time, ~65 ms a client;
+    - MD5 password hashing: PBKDF2's deliberate slowness would cost ~0.5 s per persona; production keeps the
+      default hashers."""
+    from django.conf import settings
+    from django.test.utils import override_settings
+
+    with override_settings(
+            STORAGES={**settings.STORAGES,
+                      "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}},
+            WHITENOISE_AUTOREFRESH=True,
+            PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"]):
+        yield
 
 
 @pytest.fixture
@@ -115,12 +125,6 @@ def in_english(settings):
     settings.LANGUAGE_CODE = "en"
     with translation.override("en"):
         yield
-
-
-@pytest.fixture(autouse=True)
-def _fast_password_hashing(settings):
-    # PBKDF2's deliberate slowness would cost ~0.5 s per persona; production keeps the default hashers.
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
 @dataclass
