@@ -33,7 +33,8 @@ def _periods(keys: Iterable[str]) -> dict[str, Period]:
 def attach(statuses: Iterable) -> list:
     """Set `counts` ({category code: crimes}, or None while it does not add up to the stored total) on each
     MahallaStatus. One query whatever the number of statuses and periods (a period per column). Returns the
-    statuses as a list."""
+    statuses as a list. The statuses come from a scoped read (`visible_to`): this counts the crimes of their own
+    mahallas only, by category, never a row of anyone's incident."""
     statuses = [s for s in statuses if s is not None]
     periods = _periods({s.period for s in statuses})
     mahalla_ids = sorted({s.mahalla_id for s in statuses if s.total and s.period in periods})
