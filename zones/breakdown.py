@@ -2,7 +2,7 @@
 
 The status row keeps only the total that decides its colour: building every mahalla's breakdown in the national
 recompute cost more than the count itself, for a detail read a few rows at a time. Reading it costs one grouped
-query per period for a whole page of statuses (the incidents' (mahalla, occurred_at) index).
+query for a whole page of statuses, whatever their periods (the incidents' (mahalla, occurred_at) index).
 
 Between a change to an incident and the recompute that follows it, the incidents and the stored total can
 differ for a moment. Then the breakdown is not shown (`counts` is None) rather than one that does not add up

@@ -48,7 +48,8 @@ def attention_panel(request):
     yellow = statuses.filter(colour=Colour.YELLOW, previous_colour=Colour.GREEN, colour_since__gte=since
                              ).order_by("-colour_since")
     names = category_names()
-    shown_red, shown_yellow = breakdown.attach(red[:SHOWN]), breakdown.attach(yellow[:SHOWN])
+    shown_red, shown_yellow = list(red[:SHOWN]), list(yellow[:SHOWN])
+    breakdown.attach([*shown_red, *shown_yellow])
     return {
         "template": "zones/_home_attention.html", "period": period, "new_days": NEW_DAYS,
         "red": [{"status": s, "reason": reason(s, names)} for s in shown_red], "red_count": red.count(),
