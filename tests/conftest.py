@@ -20,6 +20,7 @@ from accounts.models import Assignment, Role, User
 from mahallas.models import District, Mahalla, Region
 
 from .factories import AssignmentFactory, DistrictFactory, MahallaFactory, RegionFactory, UserFactory, square
+from .shared_rows import SHARED
 
 PASSWORD = "Xk7#persona-pass"
 
@@ -63,6 +64,24 @@ def _force_login_includes_second_factor(monkeypatch):
 
 
 @pytest.fixture(autouse=True)
+def _own_cache_keys(request):
+    """A test on shared rows (tests/shared_rows.py) sees the same ids and timestamps as the test before it, so
+    cache keys built from them would hand it the earlier test's answers: it gets cache keys of its own."""
+    if not SHARED.under(request):
+        yield
+        return
+    import uuid
+
+    from django.core.cache import caches
+
+    cache = caches["default"]
+    original = cache.key_prefix
+    cache.key_prefix = f"{original}-{uuid.uuid4().hex[:12]}"
+    yield
+    cache.key_prefix = original
+
+
+@pytest.fixture(autouse=True)
 def _broker_breaker_closed():
     """A test that made the broker fail must not make the next one skip its enqueues (core.enqueue)."""
     from core import enqueue
@@ -80,6 +99,21 @@ def django_db_setup(django_db_setup, django_db_blocker):
 
     with django_db_blocker.unblock():
         ensure_incident_categories()
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_fixture_setup(fixturedef, request):
+    """Before pytest-django opens a test's transaction, the shared rows beneath it are made to fit the test."""
+    if fixturedef.argname == "_django_db_helper":
+        request.getfixturevalue("_shared_rows_rolled_back_at_the_end")
+        SHARED.settle(request)
+    return (yield)
+
+
+@pytest.fixture(scope="session")
+def _shared_rows_rolled_back_at_the_end(django_db_setup, django_db_blocker):
+    yield
+    SHARED.close(django_db_blocker)
 
 
 @pytest.fixture(scope="session", autouse=True)
@@ -140,10 +174,9 @@ class Territory:
     mahalla_b1a: object
 
 
-@pytest.fixture
-def territory(db) -> Territory:
-    # Every test builds this anew: one INSERT per table (bulk_create) rather than a get-or-create per row keeps
-    # the fixed territory and its personas cheap enough for `make test-fast`.
+@SHARED.layer("territory")
+def build_territory() -> Territory:
+    # One INSERT per table (bulk_create) rather than a get-or-create per row.
     region_a = RegionFactory.build(code="1700001", name_uz="Shimol viloyati", name_en="North Region",
                                    boundary=square(64.0, 41.0, 1.0))
     region_b = RegionFactory.build(code="1700002", name_uz="Janub viloyati", name_en="South Region",
@@ -167,6 +200,12 @@ def territory(db) -> Territory:
     return Territory(region_a, region_b, a1, a2, b1, *mahallas)
 
 
+@pytest.fixture
+def territory(db, request) -> Territory:
+    """The fixed territory, written once per test process (tests/shared_rows.py)."""
+    return SHARED.get(request, "territory")
+
+
 @dataclass
 class Personas:
     national: object
@@ -181,8 +220,8 @@ class Personas:
     nobody: object
 
 
-@pytest.fixture
-def personas(territory) -> Personas:
+@SHARED.layer("personas", on=("territory",))
+def build_personas(territory: Territory) -> Personas:
     users = {
         "national": UserFactory.build(username="national", role=Role.NATIONAL),
         "region_officer": UserFactory.build(username="region", role=Role.REGIONAL, region=territory.region_a),
@@ -202,6 +241,12 @@ def personas(territory) -> Personas:
         AssignmentFactory.build(user=users["social_worker"], mahalla=territory.mahalla_a1a),
     ])
     return Personas(**users)
+
+
+@pytest.fixture
+def personas(territory, request) -> Personas:
+    """The personas, written once per test process with the territory (tests/shared_rows.py)."""
+    return SHARED.get(request, "personas")
 
 
 @pytest.fixture

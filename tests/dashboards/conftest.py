@@ -14,6 +14,7 @@ from incidents.models import FieldVisit, Incident, IncidentCategory
 from roadmaps.models import Roadmap, RoadmapItem
 from surveillance.models import Alert
 from tests.factories import UserFactory
+from tests.shared_rows import SHARED
 from zones.models import MahallaStatus
 from zones.recompute import policy_current
 
@@ -47,7 +48,13 @@ class Seeded:
 
 
 @pytest.fixture
-def seeded(territory, personas) -> Seeded:
+def seeded(territory, personas, request) -> Seeded:
+    """Written once per test process, beneath the tests that ask for it (tests/shared_rows.py)."""
+    return SHARED.get(request, "seeded")
+
+
+@SHARED.layer("seeded", on=("territory", "personas"))
+def build_seeded(territory, personas) -> Seeded:
     rng = random.Random(2025)
     mahallas = [territory.mahalla_a1a, territory.mahalla_a1b, territory.mahalla_a2a, territory.mahalla_b1a]
     # Migrations seed the categories; a transactional test's flush may have removed them: make sure.

@@ -7,6 +7,7 @@ from accounts.models import Role, User
 from roadmaps import services
 from roadmaps.models import Roadmap
 from tests.factories import UserFactory
+from tests.shared_rows import SHARED
 
 YEAR = 2026
 
@@ -27,7 +28,13 @@ def second_official(territory):
 
 
 @pytest.fixture
-def roadmaps(personas, territory) -> Roadmaps:
+def roadmaps(personas, territory, request) -> Roadmaps:
+    """Written once per test process, beneath the tests that ask for it (tests/shared_rows.py)."""
+    return SHARED.get(request, "roadmaps")
+
+
+@SHARED.layer("roadmaps", on=("territory", "personas"))
+def build_roadmaps(territory, personas) -> Roadmaps:
     a2_official = UserFactory(username="district-a2", role=Role.DISTRICT, district=territory.district_a2)
 
     def make(territory_unit, by):

@@ -7,7 +7,7 @@ import pytest
 from django.conf import settings
 from django.contrib.auth import authenticate
 from django.core.management import call_command
-from django.db import connection, transaction
+from django.db import connection
 from django.test import override_settings
 
 from accounts.demo import DEMO_DISTRICT_CODE, DEMO_REGION_CODE, MAIN_USERS
@@ -16,19 +16,24 @@ from mahallas.demo import demo_territory_build
 from mahallas.demo_names import DISTRICTS, REGIONS
 from mahallas.models import District, Mahalla, Region
 from mahallas.scope import ScopeLevel
+from tests.shared_rows import SHARED
 
 N = 60
 FAST_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
-@pytest.fixture(scope="module")
-def demo(django_db_setup, django_db_blocker):
-    """One demo load shared by the module, rolled back at its end so other tests never see it."""
-    with django_db_blocker.unblock(), override_settings(PASSWORD_HASHERS=FAST_HASHERS), transaction.atomic():
-        out = StringIO()
+@SHARED.layer("demo")
+def _demo_loaded() -> str:
+    out = StringIO()
+    with override_settings(PASSWORD_HASHERS=FAST_HASHERS):
         call_command("load_demo", "--mahallas", str(N), stdout=out)
-        yield out.getvalue()
-        transaction.set_rollback(True)
+    return out.getvalue()
+
+
+@pytest.fixture
+def demo(db, request) -> str:
+    """One demo load shared by the module's tests, never committed (tests/shared_rows.py)."""
+    return SHARED.get(request, "demo")
 
 
 def _snapshot() -> dict:

@@ -8,7 +8,7 @@ from io import StringIO
 
 import pytest
 from django.core.management import call_command
-from django.db import connection, transaction
+from django.db import connection
 from django.db.models import Count, F, Q
 from django.test import override_settings
 
@@ -18,6 +18,7 @@ from incidents.demo_structure import demo_incidents_generate
 from incidents.models import Incident, IncidentChangeRequest, IncidentTransition
 from mahallas.models import Mahalla
 from tests.incidents.factories import ensure_incident_categories
+from tests.shared_rows import SHARED
 
 NOW = datetime.datetime(2026, 11, 20, 9, 15, tzinfo=datetime.UTC)
 SEED = 2026
@@ -37,13 +38,16 @@ def _load(now=NOW):
     return demo_activity_load(by=national, requester=regional, district_id=operator.district_id, seed=SEED, now=now)
 
 
-@pytest.fixture(scope="module")
-def loaded(django_db_setup, django_db_blocker):
-    """One demo load shared by the module, rolled back at its end so other tests never see it."""
-    with django_db_blocker.unblock(), transaction.atomic():
-        _demo_territory()
-        yield _load()
-        transaction.set_rollback(True)
+@SHARED.layer("loaded")
+def _demo_loaded():
+    _demo_territory()
+    return _load()
+
+
+@pytest.fixture
+def loaded(db, request):
+    """One demo load shared by the module's tests, never committed (tests/shared_rows.py)."""
+    return SHARED.get(request, "loaded")
 
 
 def _inspected() -> int:
