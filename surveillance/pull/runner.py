@@ -70,6 +70,17 @@ def backoff(attempt: int, *, cap: float) -> float:
     return random.uniform(0, min(cap, 2.0 ** attempt))  # noqa: S311 - spreading retries, not a secret
 
 
+Change = tuple[str, str, datetime.datetime]  # (state, error, at)
+
+
+def _pending(pending: list[Change], change: Change) -> list[Change]:
+    """The state changes of one device still to write: the latest, after the first drop since the last write.
+    A stream that drops and is back before the writer's next tick still has its drop written, so its cameras'
+    outage is on record; the states in between add nothing a reader needs."""
+    first_drop = next((c for c in pending if c[0] in DOWN), None)
+    return [first_drop, change] if first_drop is not None else [change]
+
+
 def base_url(scheme: str, host: str, port: int) -> str:
     host = f"[{host}]" if ":" in host and not host.startswith("[") else host
     return f"{scheme}://{host}:{port}"
@@ -110,7 +121,7 @@ class Runner:
         self.touch_seconds = touch_seconds
         self.devices: dict[int, tuple[DeviceConfig, asyncio.Task]] = {}
         self.states: dict[int, str] = {}
-        self.changes: dict[int, tuple[str, str, datetime.datetime]] = {}
+        self.changes: dict[int, list[Change]] = {}
         self.stats = Stats()
         # One thread, one connection per writer (and one for reading the device list).
         self.writers = writers or settings.PULL_WRITERS
@@ -124,7 +135,7 @@ class Runner:
     def set_state(self, device: int, state: str, error: str = "") -> None:
         if self.states.get(device) != state:
             self.states[device] = state
-            self.changes[device] = (state, error, timezone.now())
+            self.changes[device] = _pending(self.changes.get(device, []), (state, error, timezone.now()))
 
     async def _hold(self, config: DeviceConfig) -> None:
         run = driver(config.vendor).run
@@ -255,12 +266,13 @@ class Runner:
             if due:
                 PullDevice.objects.filter(pk__in=due).update(last_event_at=now)
                 self._event_written.update(dict.fromkeys(due, time.monotonic()))
-        for device, (state, error, at) in changes.items():
-            with transaction.atomic():  # a page never sees the stream down and its cameras still online
-                PullDevice.objects.filter(pk=device).update(state=state, state_changed_at=at,
-                                                            state_checked_at=now, last_error=error[:500])
-                if state in DOWN:
-                    self._cameras_down(device)
+        for device, pending in changes.items():
+            for state, error, at in pending:
+                with transaction.atomic():  # a page never sees the stream down and its cameras still online
+                    PullDevice.objects.filter(pk=device).update(state=state, state_changed_at=at,
+                                                                state_checked_at=now, last_error=error[:500])
+                    if state in DOWN:
+                        self._cameras_down(device)
         if touch:
             PullDevice.objects.filter(pk__in=touch).update(state_checked_at=now)
             self._cameras_alive([c for c in (self.devices.get(d, (None,))[0] for d in touch)
@@ -313,8 +325,10 @@ class Runner:
                 self.stats.failures += 1
                 failures += 1
                 log.exception("storing %d pulled events failed; retrying", len(batch))
-                for device, change in changes.items():
-                    self.changes.setdefault(device, change)
+                for device, pending in changes.items():
+                    for change in self.changes.get(device, []):
+                        pending = _pending(pending, change)
+                    self.changes[device] = pending
                 await asyncio.sleep(min(10.0, 0.5 * 2 ** min(failures, 5)))
                 continue
             failures = 0

@@ -27,7 +27,8 @@ from tests.api_support import (
 )
 from tests.factories import MahallaFactory
 
-pytestmark = pytest.mark.django_db
+# The personas are asked for by name (client_for("national")): on the shared rows, not written per test.
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("personas")]
 
 LAYERS = [
     ("api:geo-regions", VISIBLE_REGIONS),

@@ -25,7 +25,8 @@ from tests.api_support import (
 )
 from tests.factories import AssignmentFactory, MahallaFactory, UserFactory
 
-pytestmark = pytest.mark.django_db
+# The personas are asked for by name (client_for("national")): on the shared rows, not written per test.
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("personas")]
 
 LISTS = [
     ("api:region-list", VISIBLE_REGIONS),

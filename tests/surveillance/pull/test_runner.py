@@ -119,9 +119,27 @@ def test_a_silent_stream_is_marked_offline_within_the_read_timeout(site, setting
     device = register(nvr, vendor="hikvision", device_id="44:19:b6:0a:1b:2c")
     runner()
     wait_for(lambda: state_of(device) == "online", 20)
+    sims.call(nvr.refuse_new)  # the silent stream stays open; a reconnect would find nobody
     took = wait_for(lambda: state_of(device) == "offline", 20)
     assert took < 10
-    assert "ReadTimeout" in PullDevice.objects.get(pk=device.pk).last_error
+    assert PullDevice.objects.get(pk=device.pk).last_error  # the reconnect's refusal, after the read timeout's
+
+
+def test_a_drop_followed_at_once_by_a_reconnect_still_opens_the_cameras_outage(site, start, register, sims, runner):
+    nvr = start(Hikvision(mac="44:19:b6:0a:1b:2c", keepalive_seconds=0.2))
+    device = register(nvr, vendor="hikvision", device_id="44:19:b6:0a:1b:2c")
+    runner(touch_seconds=1, backoff_cap=0.01)  # back within the writer's tick: the drop and the return are
+    wait_for(lambda: state_of(device) == "online", 20)  # written together
+    wait_for(lambda: Camera.objects.get(pk=site.street.pk).status == "online", 20)
+    opened, before = nvr.streams_opened, timezone.now()
+
+    sims.call(nvr.drop)
+
+    wait_for(lambda: nvr.streams_opened > opened and state_of(device) == "online", 20)
+    wait_for(lambda: CameraOutage.objects.filter(camera=site.street, cause="stream").exists(), 20)
+    assert before <= CameraOutage.objects.get(camera=site.street, cause="stream").started_at <= timezone.now()
+    # and the held stream, the device's heartbeat, closes it again
+    wait_for(lambda: not CameraOutage.objects.filter(camera=site.street, ended_at__isnull=True).exists(), 20)
 
 
 def test_events_survive_the_database_connection_being_killed(site, start, register, sims, runner):

@@ -62,6 +62,12 @@ class Device:
             self.server = None
         await self.drop(mid_part=mid_part)
 
+    async def refuse_new(self) -> None:
+        """No more connections; the streams already open stay open (and silent, if they were)."""
+        if self.server is not None:
+            self.server.close()
+            self.server = None
+
     async def drop(self, *, mid_part: bool = False) -> None:
         """Cut every open stream, optionally in the middle of a part (a cable pulled, a device rebooting)."""
         for writer in list(self.streams):
