@@ -5,6 +5,7 @@ Territory (squares, lon/lat):
     region "south" (B) -> district B1 -> mahalla B1a
 Personas: national analyst, region officer (A), crime registrar (A), district official (A1), inspector and social worker
 assigned to A1a, operator (A1), administrator, and an outsider: a district official of B1.
+Both are written once per test process, beneath the tests that ask for them (tests/shared_rows.py).
 """
 
 import os

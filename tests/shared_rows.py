@@ -40,6 +40,7 @@ class _Open:
 class SharedRows:
     layers: dict[str, Layer] = field(default_factory=dict)
     stack: list[_Open] = field(default_factory=list)
+    memo: dict = field(default_factory=dict)  # the running test's copies, shared between its fixtures
 
     def layer(self, name: str, *, on: tuple[str, ...] = ()):
         """Registers `build(*values of on)` as the layer handed out by the fixture `name`."""
@@ -55,6 +56,7 @@ class SharedRows:
 
     def settle(self, request) -> None:
         """Leaves open exactly the layers this test asks for (none for a transactional test), building any missing."""
+        self.memo = {}
         wanted = [] if _transactional(request) else self._wanted(request.fixturenames)
         blocker = request.getfixturevalue("django_db_blocker")
         with blocker.unblock():
@@ -82,8 +84,7 @@ class SharedRows:
         layer = self.layers[name]
         for entry in self.stack:
             if entry.name == name:
-                memo = request.node.__dict__.setdefault("_shared_rows_memo", {})
-                return copy.deepcopy(entry.value, memo)
+                return copy.deepcopy(entry.value, self.memo)
         return layer.build(*(request.getfixturevalue(below) for below in layer.on))
 
     # --- the stack ------------------------------------------------------------------------------------------
