@@ -24,7 +24,6 @@ from django.db import connection, transaction
 
 @dataclass
 class Layer:
-    name: str
     build: Callable
     on: tuple[str, ...]
 
@@ -48,7 +47,7 @@ class SharedRows:
             missing = [below for below in on if below not in self.layers]
             if missing:
                 raise ValueError(f"layer {name!r} stands on unregistered {missing}")
-            self.layers[name] = Layer(name, build, on)
+            self.layers[name] = Layer(build, on)
             return build
         return register
 

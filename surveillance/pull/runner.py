@@ -299,6 +299,13 @@ class Runner:
         if scope is not None:
             cameras_stream_down(Camera.objects.filter(scope, vendor=row.vendor, device_id__iexact=row.device_id))
 
+    def _keep_for_retry(self, changes: dict[int, list[Change]]) -> None:
+        """Puts back state changes whose write failed, before any that came while it was being tried."""
+        for device, pending in changes.items():
+            for change in self.changes.get(device, []):
+                pending = _pending(pending, change)
+            self.changes[device] = pending
+
     async def _writer(self, lead: bool) -> None:
         """Store batches; the lead writer also writes state changes and the periodic touch. Several writers
         (PULL_WRITERS) overlap their database round trips; events need no order between them (natural keys,
@@ -325,10 +332,7 @@ class Runner:
                 self.stats.failures += 1
                 failures += 1
                 log.exception("storing %d pulled events failed; retrying", len(batch))
-                for device, pending in changes.items():
-                    for change in self.changes.get(device, []):
-                        pending = _pending(pending, change)
-                    self.changes[device] = pending
+                self._keep_for_retry(changes)
                 await asyncio.sleep(min(10.0, 0.5 * 2 ** min(failures, 5)))
                 continue
             failures = 0
